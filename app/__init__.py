@@ -1,0 +1,81 @@
+"""Kabinet application factory: create_app() reads as the list of its steps."""
+import logging
+
+from flask import Flask
+
+import config as config_module
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.from_object(config_module.config_for(config_name))
+    app.config.update(overrides)
+    init_logging(app)
+    init_extensions(app)
+    with app.app_context():
+        init_security(app)
+        register_views(app)
+    register_blueprints(app)
+    init_jobs(app)
+    init_template_helpers(app)
+    init_cli(app)
+    return app
+
+
+def init_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def init_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (every model is mapped before migrations/FAB look)
+    from app.extensions import csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+
+def init_security(app: Flask) -> None:
+    from flask_appbuilder import AppBuilder
+
+    from app.extensions import db
+    from app.views.index import KabinetIndexView
+
+    AppBuilder(indexview=KabinetIndexView, update_perms=False).init_app(app, db.session)
+    from app.security.session import init_session_guard
+
+    init_session_guard(app)
+
+
+def register_views(app: Flask) -> None:
+    """Every FAB view is registered here, never as a side effect of an import."""
+    from app.extensions import appbuilder
+    from app.views import register_all
+
+    register_all(appbuilder)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.views.health import health_bp
+
+    app.register_blueprint(health_bp)
+
+
+def init_jobs(app: Flask) -> None:
+    from app.jobs.queue import init_queue
+
+    init_queue(app)
+
+
+def init_template_helpers(app: Flask) -> None:
+    from app import formatting
+
+    formatting.register(app)
+
+
+def init_cli(app: Flask) -> None:
+    from app.cli import kabinet_cli
+
+    app.cli.add_command(kabinet_cli)

@@ -1,0 +1,57 @@
+"""`flask kabinet …` commands: roles, reference data, demo data, outbox, worker."""
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.extensions import appbuilder, db
+
+kabinet_cli = AppGroup("kabinet", help="Kabinet administration commands.")
+
+
+@kabinet_cli.command("sync-roles")
+def sync_roles_command():
+    """Create view permissions and make each role hold exactly its configured set."""
+    from app.security.roles import sync_roles
+
+    for role, count in sync_roles(appbuilder).items():
+        click.echo(f"{role}: {count} permissions")
+
+
+@kabinet_cli.command("seed")
+def seed_command():
+    """Load the default reference data (application types, statuses, calendar …)."""
+    from app.seed import seed_reference_data
+
+    seed_reference_data()
+    db.session.commit()
+    click.echo("reference data loaded")
+
+
+@kabinet_cli.command("demo")
+@click.option("--password", default="Demo-2026!", show_default=True)
+def demo_command(password):
+    """Create demo users (admin, staff, one consumer per legal form) and print their logins."""
+    from app.demo import create_demo_data
+
+    for line in create_demo_data(password):
+        click.echo(line)
+
+
+@kabinet_cli.command("outbox-sweep")
+def outbox_sweep_command():
+    """Deliver every due outbox message now (also run every minute by `rq cron`)."""
+    from app.jobs.notifications import sweep_outbox
+
+    click.echo(f"{sweep_outbox()} messages processed")
+
+
+@kabinet_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Exit when the queue is empty.")
+def worker_command(burst):
+    """Run an rq worker for the Kabinet queue (needs REDIS_URL)."""
+    from rq import Worker
+
+    queue = current_app.extensions.get("kabinet_queue")
+    if queue is None:
+        raise click.ClickException("REDIS_URL is not set: jobs run in-process, no worker needed")
+    Worker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)

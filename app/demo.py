@@ -1,0 +1,55 @@
+"""Demo data for a first look: an admin, staff and one consumer per legal form."""
+from sqlalchemy import select
+
+from app.extensions import db
+from app.identifiers import make_snils
+from app.models import KabinetUser, LegalForm
+from app.users import create_consumer, create_user
+
+DEMO_STAFF = [
+    ("admin@demo.kabinet", "Администратор", "Портала", ["Admin"]),
+    ("orgadmin@demo.kabinet", "Ольга", "Настройкина", ["OrgAdmin"]),
+    ("staff@demo.kabinet", "Сергей", "Специалистов", ["Staff"]),
+]
+
+DEMO_CONSUMERS = [
+    (
+        {"email": "fl@demo.kabinet", "first_name": "Иван", "last_name": "Петров", "phone": "+79120000001"},
+        {"legal_form": LegalForm.INDIVIDUAL.value, "last_name": "Петров", "first_name": "Иван",
+         "middle_name": "Сергеевич", "snils": make_snils("049114804"), "inn": "500100732259"},
+    ),
+    (
+        {"email": "ip@demo.kabinet", "first_name": "Мария", "last_name": "Соколова", "phone": "+79120000002"},
+        {"legal_form": LegalForm.ENTREPRENEUR.value, "last_name": "Соколова", "first_name": "Мария",
+         "middle_name": "Андреевна", "inn": "773370857141", "ogrnip": "304500116000157",
+         "org_name": "ИП Соколова Мария Андреевна"},
+    ),
+    (
+        {"email": "ul@demo.kabinet", "first_name": "Алексей", "last_name": "Иванов", "phone": "+79120000003"},
+        {"legal_form": LegalForm.LEGAL_ENTITY.value, "last_name": "Иванов", "first_name": "Алексей",
+         "middle_name": "Петрович", "inn": "7707083893", "ogrn": "1027700132195", "kpp": "773601001",
+         "org_name": "ООО «Ромашка»", "position": "Генеральный директор"},
+    ),
+]
+
+
+def create_demo_data(password: str) -> list[str]:
+    """Create (or keep) the demo users; returns the lines to print."""
+    lines = ["Демо-пользователи (пароль у всех: %s):" % password]
+    for email, first, last, roles in DEMO_STAFF:
+        if not _exists(email):
+            create_user(email=email, first_name=first, last_name=last, role_names=roles,
+                        password=password, username=email.split("@")[0], confirmed=True)
+        lines.append(f"  {roles[0]:<9} {email}")
+    for user_fields, profile_fields in DEMO_CONSUMERS:
+        if not _exists(user_fields["email"]):
+            create_consumer(user_fields={**user_fields, "password": password, "confirmed": True},
+                            profile_fields=profile_fields)
+        form = LegalForm(profile_fields["legal_form"])
+        lines.append(f"  {form.short:<9} {user_fields['email']}  (тел. {user_fields['phone']})")
+    db.session.commit()
+    return lines
+
+
+def _exists(email: str) -> bool:
+    return db.session.scalar(select(KabinetUser.id).where(KabinetUser.email == email)) is not None

@@ -1,0 +1,49 @@
+"""Russian formats: dates DD.MM.YYYY, money «1 234,56 руб.», shown in the local time zone."""
+from datetime import date, datetime, timezone
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+
+NBSP = "\u00a0"
+
+
+def _local(value: datetime) -> datetime:
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Moscow"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(zone)
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = _local(value)
+    return value.strftime("%d.%m.%Y")
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return _local(value).strftime("%d.%m.%Y %H:%M")
+
+
+def format_money(value, currency: str = "руб.") -> str:
+    """1234.5 → «1 234,50 руб.» (thin grouping with a no-break space)."""
+    if value is None:
+        return ""
+    amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "-" if amount < 0 else ""
+    whole, _, cents = f"{abs(amount):.2f}".partition(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return f"{sign}{NBSP.join(groups)},{cents}{NBSP}{currency}".strip()
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(format_date, "ru_date")
+    app.add_template_filter(format_datetime, "ru_datetime")
+    app.add_template_filter(format_money, "money")

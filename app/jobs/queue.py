@@ -1,0 +1,102 @@
+"""Enqueue after commit (STYLE 7).
+
+Code inside a transaction calls enqueue_after_commit(); the jobs are handed to rq only
+once the transaction has committed (so a worker never looks for a row that is not
+there), and dropped on rollback. Without REDIS_URL they run in-process at the end of
+the request. Jobs take ids, never objects.
+"""
+import importlib
+import logging
+import threading
+from typing import Callable
+
+from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+PENDING_KEY = "kabinet_pending_jobs"
+RETRY_INTERVALS = [10, 60, 300, 900, 3600]
+
+_ready = threading.local()
+
+
+def _job_path(func: Callable | str) -> str:
+    return func if isinstance(func, str) else f"{func.__module__}.{func.__qualname__}"
+
+
+def enqueue_after_commit(func: Callable | str, *args) -> None:
+    """Run `func(*args)` in the background once the current transaction commits."""
+    from app.extensions import db
+
+    db.session().info.setdefault(PENDING_KEY, []).append((_job_path(func), args))
+
+
+@event.listens_for(Session, "after_commit")
+def _move_to_ready(session: Session) -> None:
+    jobs = session.info.pop(PENDING_KEY, None)
+    if jobs:
+        _ready_jobs().extend(jobs)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    session.info.pop(PENDING_KEY, None)
+
+
+def _ready_jobs() -> list:
+    if not hasattr(_ready, "jobs"):
+        _ready.jobs = []
+    return _ready.jobs
+
+
+def get_queue():
+    """The rq queue, or None when jobs run in-process."""
+    return current_app.extensions.get("kabinet_queue")
+
+
+def dispatch_ready() -> int:
+    """Hand committed jobs to rq, or run them here; returns how many were dispatched."""
+    dispatched = 0
+    jobs = _ready_jobs()
+    while jobs:
+        path, args = jobs.pop(0)
+        dispatched += 1
+        queue = get_queue()
+        if queue is not None:
+            from redis.exceptions import RedisError
+            from rq import Retry
+
+            try:
+                queue.enqueue(path, *args, retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS))
+            except RedisError as exc:
+                # Nothing is lost: the outbox sweep picks up whatever stayed pending.
+                log.warning("queue unavailable, %s(%s) left to the sweep: %s", path, args, exc)
+            continue
+        try:
+            run_job(path, *args)
+        except Exception:  # an inline job must not break the response that triggered it
+            log.exception("in-process job %s%s failed", path, args)
+    return dispatched
+
+
+def run_job(path: str, *args):
+    module_name, _, func_name = path.rpartition(".")
+    return getattr(importlib.import_module(module_name), func_name)(*args)
+
+
+def init_queue(app: Flask) -> None:
+    if app.config.get("REDIS_URL"):
+        from redis import Redis
+        from rq import Queue
+
+        connection = Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5)
+        app.extensions["kabinet_queue"] = Queue(app.config["RQ_QUEUE"], connection=connection)
+
+    @app.teardown_request
+    def _dispatch_after_request(exc):
+        if exc is None:
+            dispatch_ready()
+        else:
+            _ready_jobs().clear()

@@ -1,0 +1,22 @@
+"""Every model module, imported so that mappers and migrations see all tables."""
+from app.models.application import (  # noqa: F401
+    Application,
+    ApplicationEvent,
+    ApplicationKind,
+    ApplicationType,
+    Attachment,
+    CalendarDay,
+    DocumentType,
+    FormField,
+    Message,
+    Status,
+    Transition,
+    TypeDocumentRequirement,
+)
+from app.models.audit import AuditRecord  # noqa: F401
+from app.models.codes import OneTimeCode  # noqa: F401
+from app.models.consumer import ConsumerProfile, LegalForm  # noqa: F401
+from app.models.files import StoredFile  # noqa: F401
+from app.models.outbox import Notification, OutboxMessage, OutboxStatus  # noqa: F401
+from app.models.settings import SettingValue  # noqa: F401
+from app.models.user import KabinetUser  # noqa: F401

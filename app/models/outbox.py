@@ -1,0 +1,62 @@
+"""Outgoing messages and portal notifications.
+
+An event writes its OutboxMessage rows in the same transaction as the change it reports;
+rq jobs deliver them after commit and a periodic sweep re-sends whatever is still
+pending, so a Redis outage delays messages but never loses them.
+"""
+from datetime import datetime
+from typing import Optional
+
+from flask_appbuilder import Model
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import utcnow
+
+
+class OutboxStatus:
+    #: waiting for delivery (or for a retry)
+    PENDING = "pending"
+    #: handed to the gateway
+    SENT = "sent"
+    #: gave up after the maximum number of attempts
+    FAILED = "failed"
+
+
+class OutboxMessage(Model):
+    __tablename__ = "outbox_message"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8), nullable=False)  # email | sms
+    recipient: Mapped[str] = mapped_column(String(320), nullable=False)
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
+    subject: Mapped[Optional[str]] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    html: Mapped[Optional[str]] = mapped_column(Text)
+    #: the notification template it came from, for the audit and reports
+    template: Mapped[Optional[str]] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING, nullable=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    last_error: Mapped[Optional[str]] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    sent_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+
+class Notification(Model):
+    """A notice in the portal («Уведомления»), one per user and event."""
+
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id", ondelete="CASCADE"), nullable=False)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    body: Mapped[Optional[str]] = mapped_column(Text)
+    link: Mapped[Optional[str]] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    read_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    is_important: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+
+    __table_args__ = (Index("ix_notification_user", "user_id", "created_at"),)

@@ -1,0 +1,53 @@
+"""Users: FAB's ab_user extended with what a consumer portal needs."""
+from datetime import datetime
+from typing import Optional
+
+from flask_appbuilder.security.sqla.models import User
+from sqlalchemy import Boolean, DateTime, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+
+class KabinetUser(User):
+    """One login: a consumer (with a ConsumerProfile), a staff member or an admin."""
+
+    __tablename__ = "ab_user"
+
+    #: normalized as +7XXXXXXXXXX; unique among all users
+    phone: Mapped[Optional[str]] = mapped_column(String(16), unique=True, nullable=True)
+    phone_confirmed_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    email_confirmed_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    #: bumped on password change: every other session and remember-me cookie dies
+    session_version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+    #: base32 TOTP secret (A10); totp_enabled once the user has proved a code
+    totp_secret: Mapped[Optional[str]] = mapped_column(String(64))
+    totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    notify_email: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    notify_sms: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    #: the user has to set a password before anything else (accounts opened at the office)
+    must_set_password: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    locale: Mapped[Optional[str]] = mapped_column(String(8))
+
+    consumer = relationship("ConsumerProfile", back_populates="user", uselist=False)
+
+    def get_id(self) -> str:
+        # Flask-Login keeps this in the session and the remember-me cookie; the version
+        # part lets a password change invalidate both (see security/session.py).
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def role_names(self) -> set[str]:
+        return {role.name for role in self.roles}
+
+    @property
+    def is_consumer(self) -> bool:
+        return self.consumer is not None
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.role_names & {"Staff", "OrgAdmin", "Admin"})
+
+    @property
+    def display_name(self) -> str:
+        if self.consumer is not None:
+            return self.consumer.display_name
+        return f"{self.last_name} {self.first_name}".strip()

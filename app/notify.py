@@ -1,0 +1,64 @@
+"""Notifications (B11): portal notice + email + SMS, written in the caller's transaction.
+
+Each message body comes from templates/notifications/<template>.{subject,txt,sms}.j2;
+the outbox rows are delivered by rq jobs after commit.
+"""
+from flask import render_template
+from jinja2 import TemplateNotFound
+
+from app.extensions import db
+from app.jobs.notifications import deliver_outbox_message
+from app.jobs.queue import enqueue_after_commit
+from app.models import Notification, OutboxMessage
+
+
+def _render(template: str, part: str, context: dict) -> str | None:
+    try:
+        return render_template(f"notifications/{template}.{part}.j2", **context).strip()
+    except TemplateNotFound:
+        return None
+
+
+def queue_email(recipient: str, subject: str, body: str, *, html: str | None = None,
+                user_id: int | None = None, template: str | None = None) -> OutboxMessage:
+    return _queue("email", recipient, body, subject=subject, html=html, user_id=user_id, template=template)
+
+
+def queue_sms(phone: str, text: str, *, user_id: int | None = None, template: str | None = None) -> OutboxMessage:
+    return _queue("sms", phone, text, user_id=user_id, template=template)
+
+
+def _queue(channel: str, recipient: str, body: str, **fields) -> OutboxMessage:
+    message = OutboxMessage(channel=channel, recipient=recipient, body=body, **fields)
+    db.session.add(message)
+    db.session.flush()
+    enqueue_after_commit(deliver_outbox_message, message.id)
+    return message
+
+
+def notify_user(user, template: str, *, link: str | None = None, sms: bool = True,
+                email: bool = True, important: bool = False, **context) -> Notification:
+    """Tell `user` about an event in the portal, by email and by SMS per their settings."""
+    context = {"user": user, "link": link, **context}
+    subject = _render(template, "subject", context) or template
+    body = _render(template, "txt", context) or subject
+    notice = Notification(user_id=user.id, title=subject, body=body, link=link, is_important=important)
+    db.session.add(notice)
+    if email and user.notify_email and user.email and user.email_confirmed_at:
+        queue_email(user.email, subject, body, user_id=user.id, template=template)
+    sms_text = _render(template, "sms", context)
+    if sms and sms_text and user.notify_sms and user.phone and user.phone_confirmed_at:
+        queue_sms(user.phone, sms_text, user_id=user.id, template=template)
+    return notice
+
+
+def notify_organization(template: str, **context) -> OutboxMessage | None:
+    """Email the organization's address from the settings (A7, B5)."""
+    from app.settings import get_setting
+
+    address = get_setting("org_email")
+    if not address:
+        return None
+    subject = _render(template, "subject", context) or template
+    body = _render(template, "txt", context) or subject
+    return queue_email(address, subject, body, template=template)

@@ -1,0 +1,10 @@
+"""Default reference data shipped with Kabinet; idempotent, safe to re-run."""
+
+
+def seed_reference_data() -> None:
+    """Each area registers its defaults in SEEDERS; run them all in order."""
+    for seeder in SEEDERS:
+        seeder()
+
+
+SEEDERS: list = []

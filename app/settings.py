@@ -1,0 +1,82 @@
+"""Organization settings (F2): defaults here, overrides in the `setting` table.
+
+Read through get_setting(); all rows are loaded once per request (one query), so a
+change made by an admin takes effect on the next request in every instance, without a
+restart.
+"""
+from dataclasses import dataclass
+from typing import Any
+
+from flask import has_request_context, request
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import SettingValue
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    label: str
+    default: Any
+    kind: str = "string"  # string | text | int | bool | email | url
+
+
+SPECS: list[SettingSpec] = [
+    SettingSpec("org_name", "Полное наименование организации", "АО «Электросети»"),
+    SettingSpec("org_short_name", "Краткое наименование (в текстах «Не подписано со стороны …»)", "АО «Электросети»"),
+    SettingSpec("org_inn", "ИНН организации", ""),
+    SettingSpec("org_kpp", "КПП организации", ""),
+    SettingSpec("org_ogrn", "ОГРН организации", ""),
+    SettingSpec("org_address", "Адрес организации", ""),
+    SettingSpec("org_phone", "Телефон организации", ""),
+    SettingSpec("org_email", "Email организации (уведомления о регистрации и заявках)", "", "email"),
+    SettingSpec("application_forms_url", "Ссылка «Заявки для заполнения вы можете скачать здесь»", "", "url"),
+    SettingSpec("upload_max_file_mb", "Максимальный размер файла, МБ", 50, "int"),
+    SettingSpec("upload_max_total_mb", "Максимальный размер всех файлов заявки, МБ", 100, "int"),
+    SettingSpec("upload_allowed_extensions", "Разрешённые типы файлов", "pdf,jpg,jpeg,png,tif,tiff,doc,docx,xls,xlsx,odt,ods,zip,sig,p7s,txt"),
+    SettingSpec("drafts_per_type", "Черновиков одного типа заявки", 1, "int"),
+    SettingSpec("captcha_enabled", "Капча при регистрации", False, "bool"),
+    SettingSpec("password_min_length", "Минимальная длина пароля", 6, "int"),
+    SettingSpec("totp_required_for_staff", "Двухфакторный вход обязателен для сотрудников", False, "bool"),
+]
+SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
+
+_MISSING = object()
+CACHE_KEY = "kabinet.settings"
+
+
+def _load_all() -> dict[str, Any]:
+    rows = db.session.execute(select(SettingValue.key, SettingValue.value)).all()
+    return {key: value for key, value in rows}
+
+
+def all_settings() -> dict[str, Any]:
+    if has_request_context():
+        cached = request.environ.get(CACHE_KEY)
+        if cached is None:
+            cached = request.environ[CACHE_KEY] = _load_all()
+        return cached
+    return _load_all()
+
+
+def get_setting(key: str, default: Any = _MISSING) -> Any:
+    values = all_settings()
+    if key in values:
+        return values[key]
+    if default is not _MISSING:
+        return default
+    return SPEC_BY_KEY[key].default
+
+
+def set_setting(key: str, value: Any, actor=None) -> None:
+    """Store one setting (flushes; the request commits) and drop the request cache."""
+    row = db.session.get(SettingValue, key)
+    if row is None:
+        row = SettingValue(key=key)
+        db.session.add(row)
+    row.value = value
+    row.updated_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    if has_request_context():
+        request.environ.pop(CACHE_KEY, None)
