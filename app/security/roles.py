@@ -2,7 +2,8 @@
 `flask kabinet sync-roles`. FAB's `Admin` keeps every permission.
 
 A view declares `class_permission_name`; its methods share one permission through
-`method_permission_name` (see app/views). Add a view here and re-run sync-roles.
+`method_permission_name`. Each area lists what its roles need (views and
+`menu_access` on its menu entries) in `ROLE_PERMISSIONS` of app/views/<area>.py.
 """
 CONSUMER = "Consumer"
 STAFF = "Staff"
@@ -12,23 +13,25 @@ ADMIN = "Admin"
 #: who may act for the organization in workflows (transitions name these too)
 ORGANIZATION_ROLES = frozenset({STAFF, ORG_ADMIN, ADMIN})
 
-_CONSUMER_PERMISSIONS = [
-    ("can_access", "ConsumerCabinet"),
-    ("can_access", "AccountSecurity"),
-]
-_STAFF_PERMISSIONS = [
-    ("can_access", "AccountSecurity"),
-    ("can_access", "StaffWorkspace"),
-]
-_ORG_ADMIN_PERMISSIONS = _STAFF_PERMISSIONS + [
-    ("can_access", "OrganizationAdmin"),
-]
-
-ROLE_CONFIGS: dict[str, list[tuple[str, str]]] = {
-    CONSUMER: _CONSUMER_PERMISSIONS,
-    STAFF: _STAFF_PERMISSIONS,
-    ORG_ADMIN: _ORG_ADMIN_PERMISSIONS,
+#: the base every role gets; each area adds its own in app/views/<area>.py:ROLE_PERMISSIONS
+BASE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
+    CONSUMER: [("can_access", "ConsumerCabinet"), ("can_access", "AccountSecurity")],
+    STAFF: [("can_access", "AccountSecurity"), ("can_access", "StaffWorkspace")],
+    ORG_ADMIN: [("can_access", "AccountSecurity"), ("can_access", "StaffWorkspace"),
+                ("can_access", "OrganizationAdmin")],
 }
+
+
+def role_configs() -> dict[str, list[tuple[str, str]]]:
+    """Role → (permission, view) pairs: the base plus every area's ROLE_PERMISSIONS."""
+    from app.views import AREAS
+
+    configs = {role: list(pairs) for role, pairs in BASE_PERMISSIONS.items()}
+    for area in AREAS:
+        for role, pairs in getattr(area, "ROLE_PERMISSIONS", {}).items():
+            configs.setdefault(role, [])
+            configs[role].extend(pair for pair in pairs if pair not in configs[role])
+    return configs
 
 
 def sync_roles(appbuilder) -> dict[str, int]:
@@ -36,7 +39,7 @@ def sync_roles(appbuilder) -> dict[str, int]:
     sm = appbuilder.sm
     appbuilder.add_permissions(update_perms=True)
     counts = {}
-    for role_name, pairs in ROLE_CONFIGS.items():
+    for role_name, pairs in role_configs().items():
         role = sm.add_role(role_name)
         wanted = [sm.add_permission_view_menu(perm, view) for perm, view in pairs]
         role.permissions = [pv for pv in wanted if pv is not None]

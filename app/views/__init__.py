@@ -1,5 +1,10 @@
-"""Registers every FAB view, grouped by audience. Each area adds its own register_* call."""
+"""Registers every FAB view, one call per area, in menu order."""
+from app.views import accounts, admin, applications, documents, staff
+
+#: each area module has register(appbuilder) and may have ROLE_PERMISSIONS
+AREAS = (accounts, applications, documents, staff, admin)
 
 
 def register_all(appbuilder) -> None:
-    pass
+    for area in AREAS:
+        area.register(appbuilder)

@@ -68,11 +68,11 @@ def test_phone_normalisation_and_snils_format():
 
 
 def test_roles_are_synced_from_data(app):
-    from app.security.roles import ROLE_CONFIGS
+    from app.security.roles import role_configs
 
     with app.app_context():
         sm = app.appbuilder.sm
-        for role_name, pairs in ROLE_CONFIGS.items():
+        for role_name, pairs in role_configs().items():
             role = sm.find_role(role_name)
             held = {(pv.permission.name, pv.view_menu.name) for pv in role.permissions}
             assert held == set(pairs), role_name
