@@ -1,0 +1,27 @@
+"""The set-up steps of `make run`, on a fresh database, as a newcomer runs them."""
+from sqlalchemy import select
+
+from app import create_app
+from app.extensions import db
+from app.models import KabinetUser
+
+
+def test_fresh_install_steps_create_demo_logins(tmp_path):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    runner = app.test_cli_runner()
+    for command in (["db", "upgrade"], ["kabinet", "sync-roles"], ["kabinet", "seed"]):
+        result = runner.invoke(args=command)
+        assert result.exit_code == 0, (command, result.output, result.exception)
+    result = runner.invoke(args=["kabinet", "demo"])
+    assert result.exit_code == 0, result.output
+    for login in ("admin@demo.kabinet", "staff@demo.kabinet", "fl@demo.kabinet", "ip@demo.kabinet", "ul@demo.kabinet"):
+        assert login in result.output
+    again = runner.invoke(args=["kabinet", "demo"])  # re-running keeps, never duplicates
+    assert again.exit_code == 0
+    with app.app_context():
+        users = db.session.scalars(select(KabinetUser)).all()
+        assert len(users) == 6
+        by_email = {u.email: u for u in users}
+        assert by_email["fl@demo.kabinet"].consumer.header_line.startswith("Физическое лицо - СНИЛС:")
+        assert {r.name for r in by_email["admin@demo.kabinet"].roles} == {"Admin"}
+        assert {r.name for r in by_email["ul@demo.kabinet"].roles} == {"Consumer"}
