@@ -20,3 +20,10 @@ from app.models.files import StoredFile  # noqa: F401
 from app.models.outbox import Notification, OutboxMessage, OutboxStatus  # noqa: F401
 from app.models.settings import SettingValue  # noqa: F401
 from app.models.user import KabinetUser  # noqa: F401
+from app.models.documents import (  # noqa: F401
+    CopyRequest,
+    CopyRequestFile,
+    RenderedDocument,
+    Signature,
+    StatementTemplate,
+)
