@@ -1,0 +1,264 @@
+"""One-time confirmation codes (A2): issue, send, verify.
+
+A code is 6 digits from `secrets`, stored only as HMAC-SHA256 keyed by SECRET_KEY
+(bound to its purpose and destination), valid CODE_TTL_SECONDS (5 minutes), single use,
+at most CODE_MAX_ATTEMPTS wrong tries. Sending is throttled: a cooldown between codes
+to one destination and an hourly cap per destination and per IP address.
+
+Emailed links («перейдите по ссылке») use the same row: a long random token, hashed
+the same way, valid longer than the code.
+
+Services flush, the caller commits — also after a CodeError, so that the counter of
+wrong attempts is kept (a rollback would forget the attempt).
+"""
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from flask import current_app, has_request_context, request
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import OneTimeCode
+from app.models.base import utcnow
+
+SMS = "sms"
+EMAIL = "email"
+
+MSG_EXPIRED = "Срок действия кода истек. Повторите попытку!"
+MSG_WRONG = "Неверный код подтверждения"
+MSG_NOT_FOUND = "Код подтверждения не найден или уже использован. Запросите новый код."
+MSG_ATTEMPTS = "Превышено количество попыток ввода кода. Запросите новый код."
+MSG_COOLDOWN = "Повторная отправка кода возможна через %(seconds)s сек."
+MSG_HOURLY = "Превышено количество отправок кода. Повторите попытку через час."
+MSG_LINK_INVALID = "Ссылка недействительна или уже использована."
+MSG_LINK_EXPIRED = "Срок действия ссылки истек. Повторите попытку!"
+
+#: what the message says the code is for, per purpose (data, not branches)
+PURPOSE_TEXTS = {
+    "confirm_phone": "подтверждения номера телефона",
+    "confirm_email": "подтверждения адреса электронной почты",
+    "login": "входа в личный кабинет",
+    "reset_password": "восстановления пароля",
+    "change_phone": "подтверждения нового номера телефона",
+    "change_email": "подтверждения новой электронной почты",
+    "set_password": "установки пароля",
+    "sign": "подписания документа",
+}
+
+#: where an emailed link leads, per purpose
+LINK_PATHS = {
+    "confirm_email": "/register/email/{token}",
+    "reset_password": "/password/reset/{token}",
+    "set_password": "/password/reset/{token}",
+}
+
+
+class CodeError(Exception):
+    """The code (or link) cannot be accepted; str() is the message for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class CodeThrottled(CodeError):
+    """Too many codes requested; str() says when to try again."""
+
+
+def _digest(*parts: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, ":".join(parts).encode(), hashlib.sha256).hexdigest()
+
+
+def hash_code(purpose: str, destination: str, code: str) -> str:
+    return _digest("code", purpose, destination, code)
+
+
+def hash_link(token: str) -> str:
+    return _digest("link", token)
+
+
+def normalize_destination(channel: str, destination: str) -> str:
+    destination = (destination or "").strip()
+    return destination.lower() if channel == EMAIL else destination
+
+
+def _request_ip(ip: str | None) -> str | None:
+    if ip is None and has_request_context():
+        return request.remote_addr
+    return ip
+
+
+def _check_throttle(purpose: str, destination: str, ip: str | None) -> None:
+    config = current_app.config
+    now = utcnow()
+    last = db.session.scalar(
+        select(func.max(OneTimeCode.created_at)).where(
+            OneTimeCode.purpose == purpose, OneTimeCode.destination == destination
+        )
+    )
+    cooldown = config["CODE_RESEND_COOLDOWN_SECONDS"]
+    if last is not None and (now - last).total_seconds() < cooldown:
+        wait = int(cooldown - (now - last).total_seconds()) + 1
+        raise CodeThrottled(MSG_COOLDOWN % {"seconds": wait})
+    hour_ago = now - timedelta(hours=1)
+    cap = config["CODE_HOURLY_CAP"]
+    per_destination = db.session.scalar(
+        select(func.count(OneTimeCode.id)).where(
+            OneTimeCode.destination == destination, OneTimeCode.created_at > hour_ago
+        )
+    )
+    if per_destination >= cap:
+        raise CodeThrottled(MSG_HOURLY)
+    if ip:
+        per_ip = db.session.scalar(
+            select(func.count(OneTimeCode.id)).where(OneTimeCode.sent_ip == ip, OneTimeCode.created_at > hour_ago)
+        )
+        if per_ip >= cap * 3:
+            raise CodeThrottled(MSG_HOURLY)
+
+
+def _link_url(purpose: str, token: str) -> str:
+    base = request.host_url.rstrip("/") if has_request_context() else current_app.config["PUBLIC_URL"].rstrip("/")
+    return base + LINK_PATHS[purpose].format(token=token)
+
+
+def issue_code(*, purpose: str, channel: str, destination: str, user=None, payload: dict | None = None,
+               ip: str | None = None, with_link: bool = False, link_ttl_seconds: int | None = None,
+               send: bool = True) -> OneTimeCode:
+    """Create a code for `purpose` and queue it by SMS or email to `destination`.
+
+    Earlier unused codes for the same purpose and destination stop working. Raises
+    CodeThrottled when the destination or IP has asked too often. The clear code (and
+    link) exist only on the returned object (`plain_code`, `plain_link`), never in the
+    database. With `with_link` the email also carries a link valid `link_ttl_seconds`.
+    """
+    if channel not in (SMS, EMAIL):
+        raise ValueError(f"unknown channel {channel!r}")
+    destination = normalize_destination(channel, destination)
+    ip = _request_ip(ip)
+    _check_throttle(purpose, destination, ip)
+    now = utcnow()
+    for old in db.session.scalars(
+        select(OneTimeCode).where(
+            OneTimeCode.purpose == purpose,
+            OneTimeCode.destination == destination,
+            OneTimeCode.consumed_at.is_(None),
+            OneTimeCode.expires_at > now,
+        )
+    ):
+        old.expires_at = now  # superseded by the new code
+    code = f"{secrets.randbelow(10**6):06d}"
+    ttl = current_app.config["CODE_TTL_SECONDS"]
+    row = OneTimeCode(
+        purpose=purpose,
+        channel=channel,
+        destination=destination,
+        user_id=getattr(user, "id", None),
+        code_hash=hash_code(purpose, destination, code),
+        created_at=now,
+        expires_at=now + timedelta(seconds=ttl),
+        attempts=0,
+        sent_ip=ip,
+        payload=payload,
+    )
+    row.plain_code = code
+    row.plain_link = None
+    if with_link:
+        token = secrets.token_urlsafe(32)
+        row.link_hash = hash_link(token)
+        row.expires_at = now + timedelta(seconds=max(link_ttl_seconds or ttl, ttl))
+        row.plain_link = _link_url(purpose, token)
+    db.session.add(row)
+    db.session.flush()
+    if send:
+        _send(row, user)
+    return row
+
+
+def _send(row: OneTimeCode, user) -> None:
+    from flask import render_template
+
+    from app.notify import queue_email, queue_sms
+
+    context = {
+        "code": row.plain_code,
+        "link": row.plain_link,
+        "purpose_text": PURPOSE_TEXTS.get(row.purpose, "подтверждения"),
+        "purpose": row.purpose,
+        "minutes": current_app.config["CODE_TTL_SECONDS"] // 60,
+        "user": user,
+        "payload": row.payload or {},
+    }
+    user_id = getattr(user, "id", None)
+    if row.channel == SMS:
+        text = render_template("notifications/account_code.sms.j2", **context).strip()
+        queue_sms(row.destination, text, user_id=user_id, template="account_code")
+    else:
+        subject = render_template("notifications/account_code.subject.j2", **context).strip()
+        body = render_template("notifications/account_code.txt.j2", **context).strip()
+        queue_email(row.destination, subject, body, user_id=user_id, template="account_code")
+
+
+def _code_expiry(row: OneTimeCode):
+    """A code lives CODE_TTL_SECONDS even when its row's link lives longer."""
+    ttl = timedelta(seconds=current_app.config["CODE_TTL_SECONDS"])
+    return min(row.expires_at, row.created_at + ttl)
+
+
+def latest_code(purpose: str, destination: str) -> OneTimeCode | None:
+    return db.session.scalar(
+        select(OneTimeCode)
+        .where(OneTimeCode.purpose == purpose, OneTimeCode.destination == destination)
+        .order_by(OneTimeCode.created_at.desc(), OneTimeCode.id.desc())
+        .limit(1)
+    )
+
+
+def verify_code(*, purpose: str, destination: str, code: str) -> OneTimeCode:
+    """Accept `code` for `purpose` at `destination` once; mark it consumed.
+
+    Raises CodeError with the message to show: expired («Срок действия кода истек.
+    Повторите попытку!»), wrong (the attempt is counted — commit after catching),
+    attempts exhausted, or no code sent / already used.
+    """
+    channel = EMAIL if "@" in (destination or "") else SMS
+    destination = normalize_destination(channel, destination)
+    row = latest_code(purpose, destination)
+    if row is None or row.consumed_at is not None:
+        raise CodeError(MSG_NOT_FOUND)
+    now = utcnow()
+    if row.attempts >= current_app.config["CODE_MAX_ATTEMPTS"]:
+        raise CodeError(MSG_ATTEMPTS)
+    if now >= _code_expiry(row):
+        raise CodeError(MSG_EXPIRED)
+    entered = "".join(ch for ch in (code or "") if ch.isdigit())
+    if not hmac.compare_digest(row.code_hash, hash_code(purpose, destination, entered)):
+        row.attempts += 1
+        db.session.flush()
+        if row.attempts >= current_app.config["CODE_MAX_ATTEMPTS"]:
+            raise CodeError(MSG_ATTEMPTS)
+        raise CodeError(MSG_WRONG)
+    row.consumed_at = now
+    db.session.flush()
+    return row
+
+
+def find_link(purpose: str, token: str) -> OneTimeCode:
+    """The unused, unexpired code row behind an emailed link (not consumed yet)."""
+    row = db.session.scalar(select(OneTimeCode).where(OneTimeCode.link_hash == hash_link(token or "")))
+    if row is None or row.purpose != purpose or row.consumed_at is not None:
+        raise CodeError(MSG_LINK_INVALID)
+    if utcnow() >= row.expires_at:
+        raise CodeError(MSG_LINK_EXPIRED)
+    return row
+
+
+def verify_link(*, purpose: str, token: str) -> OneTimeCode:
+    """Accept an emailed link once; mark its row consumed."""
+    row = find_link(purpose, token)
+    row.consumed_at = utcnow()
+    db.session.flush()
+    return row
