@@ -8,3 +8,7 @@ def seed_reference_data() -> None:
 
 
 SEEDERS: list = []
+
+from workflows.pages.service import seed_system_pages  # noqa: E402
+
+SEEDERS.append(seed_system_pages)

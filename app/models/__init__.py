@@ -27,3 +27,5 @@ from app.models.documents import (  # noqa: F401
     Signature,
     StatementTemplate,
 )
+from app.models.dictionaries import Branch, Office, Supplier, Topic, TopicKind  # noqa: F401
+from app.models.pages import InfoPage, InfoPageVersion, PublicAsset  # noqa: F401

@@ -1,0 +1,260 @@
+"""Information pages (F1): drafts, publishing, versions, restore, rendering.
+
+Services flush; the request commits. Every change is audited with before/after.
+"""
+import re
+
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+from sqlalchemy import func, select
+
+from app import audit
+from app.extensions import db
+from app.models import InfoPage, InfoPageVersion, PublicAsset
+from app.models.base import utcnow
+from workflows.pages.sanitize import is_blank, sanitize_html
+
+#: the pages other areas link to; created by the seeder, never deleted
+SYSTEM_PAGES: dict[str, str] = {
+    "login": "Информация на странице авторизации и регистрации",
+    "info": "Информация",
+    "help": "Помощь",
+    "privacy": "Политика обработки персональных данных",
+    "simple-signature": "Соглашение об использовании простой электронной подписи",
+    "payment-rules": "Правила оплаты",
+}
+MENU_PAGES = {"info", "help"}
+
+#: {{ name }} in a page is replaced with the organization setting of that name; nothing else
+PLACEHOLDERS: dict[str, str] = {
+    "org_name": "Полное наименование организации",
+    "org_short_name": "Краткое наименование организации",
+    "org_address": "Адрес организации",
+    "org_phone": "Телефон организации",
+    "org_email": "Email организации",
+}
+_PLACEHOLDER_RE = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class PageError(ValueError):
+    """A page operation was refused; str() is the message shown to the admin."""
+
+
+def get_page(slug: str) -> InfoPage | None:
+    return db.session.execute(select(InfoPage).where(InfoPage.slug == slug)).scalar_one_or_none()
+
+
+def menu_pages() -> list[InfoPage]:
+    """Published pages shown in the list of pages, in the admin's order."""
+    return list(db.session.execute(
+        select(InfoPage)
+        .where(InfoPage.show_in_menu.is_(True), InfoPage.published_version_id.is_not(None))
+        .order_by(InfoPage.sort_order, InfoPage.title)
+    ).scalars())
+
+
+def latest_version(page: InfoPage) -> InfoPageVersion | None:
+    return db.session.execute(
+        select(InfoPageVersion).where(InfoPageVersion.page_id == page.id)
+        .order_by(InfoPageVersion.number.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def get_version(page: InfoPage, number: int) -> InfoPageVersion | None:
+    return db.session.execute(
+        select(InfoPageVersion).where(InfoPageVersion.page_id == page.id, InfoPageVersion.number == number)
+    ).scalar_one_or_none()
+
+
+def has_unpublished_draft(page: InfoPage) -> bool:
+    latest = latest_version(page)
+    return latest is not None and latest.id != page.published_version_id
+
+
+def _snapshot(version: InfoPageVersion | None) -> dict | None:
+    if version is None:
+        return None
+    return {"version": version.number, "title": version.title, "body_html": version.body_html}
+
+
+def create_page(slug: str, title: str, *, show_in_menu: bool = True, sort_order: int = 100,
+                actor=None, system: bool = False) -> InfoPage:
+    """Add an extra page with its own address /page/<slug>."""
+    slug = (slug or "").strip().lower()
+    if not SLUG_RE.match(slug) or len(slug) > 64:
+        raise PageError(_("Адрес страницы: латинские буквы в нижнем регистре, цифры и дефис"))
+    if get_page(slug) is not None:
+        raise PageError(_("Страница с таким адресом уже есть"))
+    page = InfoPage(slug=slug, title=title.strip(), show_in_menu=show_in_menu, sort_order=sort_order,
+                    is_system=system)
+    db.session.add(page)
+    db.session.flush()
+    audit.record("page.create", page, actor=actor, summary=page.title,
+                 after={"slug": slug, "title": page.title, "show_in_menu": show_in_menu, "sort_order": sort_order})
+    return page
+
+
+def update_page_settings(page: InfoPage, *, show_in_menu: bool, sort_order: int, actor=None) -> None:
+    """Change where a page appears in the list of pages."""
+    before = {"show_in_menu": page.show_in_menu, "sort_order": page.sort_order}
+    page.show_in_menu, page.sort_order = show_in_menu, sort_order
+    after = {"show_in_menu": show_in_menu, "sort_order": sort_order}
+    if before != after:
+        db.session.flush()
+        audit.record("page.settings", page, actor=actor, summary=page.title, before=before, after=after)
+
+
+def save_draft(page: InfoPage, title: str, body_html: str, *, actor=None, note: str | None = None) -> InfoPageVersion:
+    """Keep the editor's text as a new draft version (sanitized); the published text stays."""
+    before = latest_version(page)
+    clean = sanitize_html(body_html)
+    number = (db.session.execute(
+        select(func.max(InfoPageVersion.number)).where(InfoPageVersion.page_id == page.id)
+    ).scalar() or 0) + 1
+    version = InfoPageVersion(
+        page_id=page.id, number=number, title=(title or page.title).strip(), body_html=clean,
+        author_id=getattr(actor, "id", None),
+        author_name=getattr(actor, "display_name", None) if actor is not None else None,
+        note=note,
+    )
+    db.session.add(version)
+    db.session.flush()
+    audit.record("page.draft", page, actor=actor, summary=f"{page.title}: версия {number}",
+                 before=_snapshot(before), after=_snapshot(version))
+    return version
+
+
+def publish(page: InfoPage, version: InfoPageVersion, *, actor=None) -> None:
+    """Make `version` the text everyone sees at once."""
+    if version.page_id != page.id:
+        raise PageError(_("Версия не относится к этой странице"))
+    before = page.published_version
+    page.published_version_id = version.id
+    page.published_version = version
+    page.title = version.title
+    version.published_at = utcnow()
+    db.session.flush()
+    audit.record("page.publish", page, actor=actor, summary=f"{page.title}: опубликована версия {version.number}",
+                 before=_snapshot(before), after=_snapshot(version))
+
+
+def restore(page: InfoPage, number: int, *, actor=None) -> InfoPageVersion:
+    """Bring back an earlier text: it becomes a new version and is published."""
+    old = get_version(page, number)
+    if old is None:
+        raise PageError(_("Версия не найдена"))
+    version = save_draft(page, old.title, old.body_html, actor=actor,
+                         note=_("Восстановлена из версии %(n)s", n=number))
+    publish(page, version, actor=actor)
+    return version
+
+
+def substitute_placeholders(html: str) -> str:
+    """Replace {{ org_name }} and the other whitelisted names with escaped setting values."""
+    from app.settings import get_setting
+
+    def _value(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in PLACEHOLDERS:
+            return match.group(0)
+        return str(escape(get_setting(name) or ""))
+
+    return _PLACEHOLDER_RE.sub(_value, html)
+
+
+def render_html(html: str | None) -> Markup:
+    """Stored page HTML as it is shown: sanitized again, placeholders filled in."""
+    clean = sanitize_html(html)
+    if is_blank(clean):
+        return Markup("")
+    return Markup(substitute_placeholders(clean))
+
+
+def published_html(slug: str) -> Markup:
+    """The published text of page `slug`, sanitized, or "" (Jinja global info_page)."""
+    page = get_page(slug)
+    if page is None or page.published_version is None:
+        return Markup("")
+    return render_html(page.published_version.body_html)
+
+
+def register_asset(stored_file, purpose: str) -> PublicAsset:
+    asset = PublicAsset(file_id=stored_file.id, purpose=purpose)
+    db.session.add(asset)
+    db.session.flush()
+    return asset
+
+
+def find_asset(key: str) -> PublicAsset | None:
+    from app.models import StoredFile
+
+    return db.session.execute(
+        select(PublicAsset).join(StoredFile, PublicAsset.file_id == StoredFile.id)
+        .where(StoredFile.storage_key == key)
+    ).scalar_one_or_none()
+
+
+IMAGE_EXTENSIONS = {"png", "jpg", "jpeg", "gif"}
+
+
+def store_image(file_storage, *, purpose: str, uploader=None) -> PublicAsset:
+    """Keep an uploaded picture (png, jpg, gif; checked by content) as a public asset."""
+    from app.files import UploadRejected, extension_of, store_upload
+
+    name = getattr(file_storage, "filename", "") or ""
+    if extension_of(name) not in IMAGE_EXTENSIONS:
+        raise UploadRejected(_("Загрузите изображение в формате PNG, JPG или GIF"))
+    stored = store_upload(file_storage, uploader=uploader, max_total=10**12)
+    if not stored.content_type.startswith("image/"):
+        raise UploadRejected(_("Содержимое файла не соответствует его типу"))
+    return register_asset(stored, purpose)
+
+
+LOGIN_TEXT = (
+    "<h2>Добро пожаловать в личный кабинет {{ org_short_name }} по технологическому присоединению</h2>"
+    "<p>«Личный кабинет» дает возможность направить заявку на технологическое присоединение, отправлять, "
+    "получать и подписывать в электронном виде договор на технологическое присоединение, а также иные "
+    "документы, что позволяет организовать документооборот по технологическому присоединению Ваших "
+    "энергопринимающих устройств без посещения офиса {{ org_short_name }}.</p>"
+)
+INFO_TEXT = (
+    "<h2>Добро пожаловать в личный кабинет {{ org_short_name }}</h2>"
+    "<p>«Личный кабинет» дает возможность направить заявку на технологическое присоединение, отправлять, "
+    "получать, подписывать в электронном виде договор на технологическое присоединение, а также иные "
+    "документы, что позволяет организовать документооборот по технологическому присоединению Ваших "
+    "энергопринимающих устройств без посещения офиса {{ org_short_name }}.</p>"
+    "<p>Чтобы подать заявку на технологическое присоединение (перераспределение максимальной мощности, "
+    "восстановление / переоформление документов о технологическом присоединении), либо направить сообщение "
+    "в адрес {{ org_short_name }} в электронном виде, выберите пункт меню: Документооборот</p>"
+    "<p>Чтобы изменить регистрационные данные, выберите Данные</p>"
+)
+DEFAULT_TEXTS = {
+    "login": LOGIN_TEXT,
+    "info": INFO_TEXT,
+    "help": "<p>Руководство пользователя личного кабинета и ответы на частые вопросы.</p>",
+    "privacy": "<p>{{ org_name }} обрабатывает персональные данные пользователей личного кабинета в "
+               "соответствии с Федеральным законом от 27.07.2006 № 152-ФЗ «О персональных данных».</p>",
+    "simple-signature": "<p>Документы, подписанные в личном кабинете простой электронной подписью "
+                        "(кодом из SMS), признаются равнозначными документам на бумажном носителе, "
+                        "подписанным собственноручной подписью.</p>",
+    "payment-rules": "<p>Оплата производится банковской картой или через СБП. Минимальная сумма платежа "
+                     "10,00 руб.</p>",
+}
+
+
+def seed_system_pages() -> None:
+    """Create the built-in pages with a first published text (idempotent)."""
+    for order, (slug, title) in enumerate(SYSTEM_PAGES.items()):
+        if get_page(slug) is not None:
+            continue
+        page = InfoPage(slug=slug, title=title, is_system=True, show_in_menu=slug in MENU_PAGES,
+                        sort_order=order * 10)
+        db.session.add(page)
+        db.session.flush()
+        version = InfoPageVersion(page_id=page.id, number=1, title=title, body_html=DEFAULT_TEXTS[slug],
+                                  published_at=utcnow(), note="Текст по умолчанию")
+        db.session.add(version)
+        db.session.flush()
+        page.published_version_id = version.id
+    db.session.flush()
