@@ -42,12 +42,18 @@ class StatementTemplate(Model):
 
 
 class RenderedDocument(Model):
-    """C1: the filled statement of a submitted application, frozen with its template version."""
+    """C1: the filled statement of a submitted application, frozen with its template version.
+
+    One row per submission (an application returned for editing and resubmitted gets a
+    new one); what the organization received never changes afterwards.
+    """
 
     __tablename__ = "rendered_document"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), unique=True, nullable=False)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), nullable=False)
+    #: the Application.submitted_at this document was made for
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
     template_id: Mapped[int] = mapped_column(ForeignKey("statement_template.id"), nullable=False)
     file_id: Mapped[int] = mapped_column(ForeignKey("stored_file.id"), nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
@@ -55,6 +61,8 @@ class RenderedDocument(Model):
     application = relationship("Application")
     template = relationship("StatementTemplate")
     file = relationship("StoredFile")
+
+    __table_args__ = (UniqueConstraint("application_id", "submitted_at"),)
 
 
 class SignatureSide:

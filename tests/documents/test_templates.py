@@ -1,0 +1,95 @@
+"""C1: statement templates — whitelist, hostile text, unknown placeholders, frozen statements."""
+import io
+
+import pytest
+from docx import Document
+
+from app.extensions import db
+from app.files import read_stored
+from app.models import RenderedDocument, StatementTemplate
+from tests.documents.conftest import docx_text, make_application
+from workflows.documents import templates
+from workflows.documents.default_template import build_default_template
+
+
+def docx_with(*paragraphs: str) -> bytes:
+    document = Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_default_template_fills_applicant_and_fields(application):
+    statement = templates.statement_for(application)
+    text = docx_text(statement.data)
+    assert "Заявка на технологическое присоединение" in text
+    assert "ТП-1563" in text
+    assert "г. Казань, ул. Салимжанова, д. 1" in text
+    assert "Характеристика и назначение объекта" in text and "Жилой дом" in text
+    assert application.consumer.full_name in text
+    assert "{{" not in text and "{%" not in text
+
+
+def test_hostile_text_is_escaped_and_kept_verbatim(people):
+    hostile = '<b>&</b> "кавычки" \'и\' </w:t></w:r><w:r><w:t>' + "Очень длинный текст " * 500
+    application = make_application(people.owner, data={"object_address": hostile, "purpose": "{{ 7*7 }}"})
+    db.session.commit()
+    data = templates.statement_for(application).data
+    text = docx_text(data)  # python-docx would fail on a broken document
+    assert hostile.strip() in text
+    assert "{{ 7*7 }}" in text
+
+
+def test_upload_reports_unknown_placeholders(people, application):
+    kind = application.application_type
+    data = docx_with("{{ applicant.full_name }} {{ applicant.salary }} {{ fields.power }} {{ fields.nope }} {{ secret }}")
+    template, check = templates.upload_template(kind, data, "мой.docx", actor=people.staff)
+    assert check.unknown == ["applicant.salary", "fields.nope", "secret"]
+    assert template.version == 1
+    assert "applicant.full_name" in check.placeholders
+    again, _ = templates.upload_template(kind, data, "мой.docx", actor=people.staff)
+    assert again.version == 2
+    assert templates.current_template(kind).id == again.id
+
+
+@pytest.mark.parametrize("data, name, message", [
+    (b"not a zip", "t.docx", "не является документом Word"),
+    (docx_with("{{ applicant.full_name "), "t.docx", "Ошибка в шаблоне"),
+    (docx_with("{{ applicant.full_name }}"), "t.doc", ".docx"),
+    (docx_with("{{ ''.__class__.__mro__[1].__subclasses__() }}"), "t.docx", "не заполняется"),
+])
+def test_bad_templates_are_refused(people, application, data, name, message):
+    with pytest.raises(templates.TemplateRejected, match=message):
+        templates.upload_template(application.application_type, data, name, actor=people.staff)
+    assert db.session.query(StatementTemplate).count() == 0
+
+
+def test_kept_statement_does_not_change_after_template_update(people, application):
+    first = templates.statement_for(application)
+    db.session.commit()
+    assert first.kept is not None
+    templates.upload_template(application.application_type, docx_with("Новый шаблон {{ applicant.inn }}"),
+                              "new.docx", actor=people.staff)
+    db.session.commit()
+    again = templates.statement_for(application)
+    assert again.data == first.data
+    assert again.template.version == 1
+    assert db.session.query(RenderedDocument).count() == 1
+    # a draft renders with the new template
+    draft = make_application(people.owner, submitted=False)
+    assert "Новый шаблон" in docx_text(templates.statement_for(draft).data)
+
+
+def test_default_template_uses_only_whitelisted_placeholders(ctx):
+    check = templates.check_template(build_default_template())
+    assert check.unknown == []
+
+
+def test_seed_gives_every_type_a_template(application):
+    templates.seed_default_templates()
+    templates.seed_default_templates()
+    rows = db.session.query(StatementTemplate).all()
+    assert len(rows) == 1
+    assert read_stored(rows[0].file)[:2] == b"PK"
