@@ -9,6 +9,10 @@ def seed_reference_data() -> None:
 
 SEEDERS: list = []
 
+from workflows.applications.defaults import seed_applications  # noqa: E402
+
+SEEDERS.append(seed_applications)
+
 from workflows.pages.service import seed_system_pages  # noqa: E402
 
 SEEDERS.append(seed_system_pages)

@@ -43,3 +43,91 @@ def ensure_can_see_application(user, application: Application | None) -> Applica
     if application is None or not can_see_application(user, application):
         abort(404)
     return application
+
+
+def ensure_owns_application(user, application: Application | None) -> Application:
+    """Consumer-side routes (/my/…): only the consumer who filed it, everyone else 404."""
+    consumer = current_consumer(user)
+    if application is None or consumer is None or application.consumer_id != consumer.id:
+        abort(404)
+    return application
+
+
+def ensure_organization_application(user, application: Application | None) -> Application:
+    """Staff-side routes (/staff/…): submitted items, for people acting for the organization."""
+    if application is None or not is_organization(user) or application.submitted_at is None:
+        abort(404)
+    return application
+
+
+def ensure_attachment_of(application: Application, attachment):
+    """An attachment addressed through an application must belong to it (else 404)."""
+    if attachment is None or attachment.application_id != application.id:
+        abort(404)
+    return attachment
+
+
+# ---- documents (C1–C5) -------------------------------------------------------------
+
+#: the right to sign documents for the organization (documents area ROLE_PERMISSIONS)
+SIGN_PERMISSION = ("can_sign", "DocumentSigning")
+
+
+def can_sign_for_organization(user) -> bool:
+    """Staff holding the signing right (FAB's Admin holds every right)."""
+    if not is_organization(user):
+        return False
+    if "Admin" in user.role_names:
+        return True
+    return any((pv.permission.name, pv.view_menu.name) == SIGN_PERMISSION
+               for role in user.roles for pv in role.permissions)
+
+
+def can_see_application_documents(user, application) -> bool:
+    """Statement, bundle and signatures: the consumer who filed it; staff once it is submitted."""
+    if application is None:
+        return False
+    if is_organization(user):
+        return application.submitted_at is not None
+    consumer = current_consumer(user)
+    return consumer is not None and application.consumer_id == consumer.id
+
+
+def ensure_can_see_application_documents(user, application):
+    if not can_see_application_documents(user, application):
+        abort(404)
+    return application
+
+
+def can_see_attachment(user, attachment) -> bool:
+    """A document of an application the user may see, not deleted for the consumer."""
+    if attachment is None or not can_see_application_documents(user, attachment.application):
+        return False
+    return attachment.deleted_at is None or is_organization(user)
+
+
+def ensure_can_see_attachment(user, attachment):
+    if not can_see_attachment(user, attachment):
+        abort(404)
+    return attachment
+
+
+def scope_copy_requests(query: Select, user) -> Select:
+    """Copy requests (C4): staff see all, a consumer their own."""
+    from app.models import CopyRequest
+
+    if is_organization(user):
+        return query
+    consumer = current_consumer(user)
+    if consumer is None:
+        return query.where(CopyRequest.id.is_(None))
+    return query.where(CopyRequest.consumer_id == consumer.id)
+
+
+def ensure_can_see_copy_request(user, copy_request):
+    consumer = current_consumer(user)
+    if copy_request is None or not (
+        is_organization(user) or (consumer is not None and copy_request.consumer_id == consumer.id)
+    ):
+        abort(404)
+    return copy_request

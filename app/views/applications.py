@@ -1,5 +1,357 @@
-"""FAB views of the applications area."""
+"""Consumer side of applications (B2–B6, B9–B11): «Подать заявку», «Мои заявки», messages, notices.
+
+Thin views: forms from forms/applications.py, rules in workflows/applications, object
+scope in app/security/access.py.
+"""
+from flask import abort, flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select, update
+
+from app.extensions import db
+from app.files import UploadRejected, max_file_bytes, send_stored
+from app.models import Application, ApplicationKind, ApplicationType, Attachment, DocumentType, Notification
+from app.models.base import utcnow
+from app.security.access import current_consumer, ensure_attachment_of, ensure_owns_application
+from app.settings import get_setting
+from forms.applications import (
+    AttachmentForm,
+    ConfirmForm,
+    MessageForm,
+    NewApplicationForm,
+    build_application_form,
+    form_values,
+)
+from workflows.applications import queries, service
+from workflows.applications.guards import InvalidTransition
+from workflows.applications.tracker import tracker_rows
+
+PROFILE_URL = "/my/profile/"
+MSG_PROFILE = "Внимание! Для подачи заявки необходимо заполнить все обязательные поля"
+
+
+def all_access(view_class) -> dict[str, str]:
+    """method_permission_name mapping every exposed method to the one permission «can_access»."""
+    return {name: "access" for name in dir(view_class)
+            if hasattr(getattr(view_class, name, None), "_urls")}
+
+
+def _int_arg(name: str, default: int = 1) -> int:
+    try:
+        return max(int(request.args.get(name, default)), 1)
+    except (TypeError, ValueError):
+        return default
+
+
+def _profile_incomplete(consumer) -> bool:
+    from workflows.accounts.profile import missing_profile_fields
+
+    return bool(missing_profile_fields(consumer))
+
+
+def application_context(application, *, viewer_side: str) -> dict:
+    """What the consumer and staff application pages both show."""
+    attachments = [a for a in application.attachments]
+    live = [a for a in attachments if a.deleted_at is None]
+    return {
+        "application": application,
+        "viewer_side": viewer_side,
+        "attachments": live,
+        "removed_attachments": [a for a in attachments if a.deleted_at is not None],
+        "refusal_documents": [a for a in live if a.purpose == "refusal_reason"],
+        "missing_documents": [a for a in live if a.purpose == "missing_data"],
+        "invoices": [a for a in live if a.purpose == "invoice"],
+        "messages": queries.messages_of(application.id),
+        "events": [e for e in application.events if viewer_side == "organization" or e.visible_to_consumer],
+        "tracker": tracker_rows(application) if application.application_type.has_stage_tracker else None,
+        "overdue": service.is_overdue(application),
+        "field_rows": _field_rows(application),
+        "org_name": get_setting("org_short_name"),
+    }
+
+
+def _field_rows(application):
+    rows = []
+    for spec in service.fields_for(application.application_type, application.consumer.legal_form):
+        value = (application.data or {}).get(spec.code)
+        if value in (None, ""):
+            continue
+        if spec.field_type == "date":
+            from datetime import date
+
+            try:
+                value = date.fromisoformat(value).strftime("%d.%m.%Y")
+            except ValueError:
+                pass
+        elif spec.field_type == "decimal":
+            value = str(value).replace(".", ",")
+        elif spec.field_type == "checkbox":
+            value = _("да") if value == "1" else _("нет")
+        rows.append((spec, value))
+    return rows
+
+
+class ConsumerApplicationsView(BaseView):
+    """«Подать заявку», the draft form, «Мои заявки» and the application page."""
+
+    route_base = "/my/applications"
+    class_permission_name = "ConsumerCabinet"
+    default_view = "index"
+
+    def _load(self, application_id: int) -> Application:
+        application = queries.application_detail(application_id)
+        return ensure_owns_application(current_user, application)
+
+    @expose("/")
+    @has_access
+    def index(self):
+        page = queries.my_applications(current_user, page=_int_arg("page"))
+        return self.render_template("applications/my_list.html", page=page, is_overdue=service.is_overdue)
+
+    @expose("/new", methods=["GET", "POST"])
+    @has_access
+    def new(self):
+        consumer = current_consumer(current_user)
+        if consumer is None:
+            abort(404)
+        if _profile_incomplete(consumer):
+            flash(_(MSG_PROFILE), "warning")
+            return redirect(PROFILE_URL)
+        types = service.active_types(legal_form=consumer.legal_form)
+        form = NewApplicationForm()
+        if request.method == "POST" and form.validate_on_submit():
+            app_type = next((t for t in types if t.code == form.type_code.data), None)
+            if app_type is None:
+                abort(404)
+            try:
+                application, reopened = service.open_draft(consumer, app_type, current_user,
+                                                           new=form.new.data == "1")
+            except service.ApplicationError as exc:
+                db.session.rollback()
+                flash(exc.message, "warning")
+                return redirect(url_for(".new", type=app_type.code))
+            db.session.commit()
+            if reopened:
+                return redirect(url_for(".edit", application_id=application.id, reopened=1))
+            return redirect(url_for(".edit", application_id=application.id))
+        wanted = request.args.get("type")
+        if wanted and len([t for t in types if t.code == wanted]) == 1:
+            types = [t for t in types if t.code == wanted]
+        return self.render_template("applications/new.html", types=types, form=form)
+
+    @expose("/<int:application_id>/edit", methods=["GET", "POST"])
+    @has_access
+    def edit(self, application_id):
+        application = self._load(application_id)
+        if not service.is_editable_by_consumer(application):
+            return redirect(url_for(".show", application_id=application.id))
+        specs = service.fields_for(application.application_type, application.consumer.legal_form)
+        submitting = request.form.get("action") == "submit"
+        if request.method == "POST":
+            form = build_application_form(specs, require=submitting, formdata=request.form)
+            if form.validate():
+                try:
+                    service.save_data(application, form_values(form), current_user)
+                    if submitting:
+                        if _profile_incomplete(application.consumer):
+                            db.session.commit()
+                            flash(_(MSG_PROFILE), "warning")
+                            return redirect(PROFILE_URL)
+                        service.submit(application, current_user)
+                        db.session.commit()
+                        flash(_("Заявка отправлена") if application.application_type.kind != ApplicationKind.MESSAGE
+                              else _("Сообщение отправлено"), "success")
+                        return redirect(url_for(".show", application_id=application.id))
+                    db.session.commit()
+                    flash(_("Черновик сохранен"), "success")
+                    return redirect(url_for(".edit", application_id=application.id))
+                except (service.ApplicationError, InvalidTransition) as exc:
+                    db.session.commit()  # the values typed so far are kept as the draft
+                    for code, message in getattr(exc, "field_errors", {}).items():
+                        if "f_" + code in form:
+                            form["f_" + code].errors = list(form["f_" + code].errors) + [message]
+                    flash(exc.message, "danger")
+            else:
+                flash(_("Проверьте правильность заполнения полей"), "danger")
+        else:
+            form = build_application_form(specs, require=False, data=application.data)
+        return self.render_template(
+            "applications/edit.html", form=form, application=application,
+            attachment_form=AttachmentForm().setup(service.document_types()),
+            confirm_form=ConfirmForm(),
+            attachments=service.live_attachments(application),
+            required_documents=service.required_documents(application.application_type,
+                                                          application.consumer.legal_form),
+            missing_documents=[a for a in service.live_attachments(application) if a.purpose == "missing_data"],
+            max_file_mb=max_file_bytes() // (1024 * 1024),
+            forms_url=get_setting("application_forms_url"),
+            drafts_limit=service.drafts_limit(application.application_type),
+            submit_label=next((t.name for t in service.transitions_from(application, {"Consumer"})), _("Подать заявку")),
+            reopened=request.method == "GET" and request.args.get("reopened") == "1",
+            new_form=NewApplicationForm(type_code=application.application_type.code, new="1"),
+        )
+
+    @expose("/<int:application_id>/delete", methods=["POST"])
+    @has_access
+    def delete(self, application_id):
+        application = self._load(application_id)
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        try:
+            service.delete_draft(application, current_user)
+        except service.ApplicationError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+            return redirect(url_for(".show", application_id=application_id))
+        db.session.commit()
+        flash(_("Черновик удален"), "success")
+        return redirect(url_for(".index"))
+
+    @expose("/<int:application_id>")
+    @has_access
+    def show(self, application_id):
+        application = self._load(application_id)
+        return self.render_template(
+            "applications/show.html",
+            attachment_form=AttachmentForm().setup(service.document_types()),
+            message_form=MessageForm(), confirm_form=ConfirmForm(),
+            max_file_mb=max_file_bytes() // (1024 * 1024),
+            **application_context(application, viewer_side="consumer"),
+        )
+
+    @expose("/<int:application_id>/documents", methods=["POST"])
+    @has_access
+    def add_document(self, application_id):
+        application = self._load(application_id)
+        form = AttachmentForm().setup(service.document_types())
+        back = request.form.get("next") == "edit" and service.is_editable_by_consumer(application)
+        target = url_for(".edit" if back else ".show", application_id=application.id)
+        if not form.validate_on_submit():
+            for field in (form.document_type_id, form.title, form.file, form.comment):
+                for error in field.errors:
+                    flash(f"{field.label.text}: {error}", "danger")
+            return redirect(target)
+        document_type = db.session.get(DocumentType, form.document_type_id.data) if form.document_type_id.data else None
+        try:
+            service.add_attachment(application, form.file.data, current_user, side=service.CONSUMER_SIDE,
+                                   title=form.title.data, document_type=document_type, comment=form.comment.data)
+        except UploadRejected as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+            return redirect(target)
+        except service.ApplicationError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+            return redirect(target)
+        db.session.commit()
+        flash(_("Файл успешно загружен"), "success")
+        return redirect(target)
+
+    @expose("/<int:application_id>/documents/<int:attachment_id>/delete", methods=["POST"])
+    @has_access
+    def delete_document(self, application_id, attachment_id):
+        application = self._load(application_id)
+        attachment = ensure_attachment_of(application, db.session.get(Attachment, attachment_id))
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        try:
+            service.remove_attachment(attachment, current_user, side=service.CONSUMER_SIDE)
+        except service.ApplicationError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+            return redirect(url_for(".show", application_id=application.id))
+        db.session.commit()
+        flash(_("Документ удален"), "success")
+        return redirect(url_for(".edit", application_id=application.id))
+
+    @expose("/<int:application_id>/files/<int:attachment_id>")
+    @has_access
+    def download(self, application_id, attachment_id):
+        application = self._load(application_id)
+        attachment = ensure_attachment_of(application, db.session.get(Attachment, attachment_id))
+        if attachment.deleted_at is not None:
+            abort(404)
+        return send_stored(attachment.file)
+
+    @expose("/<int:application_id>/messages", methods=["POST"])
+    @has_access
+    def add_message(self, application_id):
+        application = self._load(application_id)
+        form = MessageForm()
+        if not form.validate_on_submit():
+            for error in form.body.errors:
+                flash(error, "danger")
+            return redirect(url_for(".show", application_id=application.id) + "#messages")
+        files = [(form.file.data, form.file_title.data)] if form.file.data else []
+        try:
+            service.post_message(application, form.body.data, current_user, from_organization=False, files=files)
+        except (UploadRejected, service.ApplicationError) as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+            return redirect(url_for(".show", application_id=application.id) + "#messages")
+        db.session.commit()
+        flash(_("Сообщение отправлено"), "success")
+        return redirect(url_for(".show", application_id=application.id) + "#messages")
+
+
+ConsumerApplicationsView.method_permission_name = all_access(ConsumerApplicationsView)
+
+
+class NotificationsView(BaseView):
+    """«Уведомления» (E7): the portal notices of the signed-in user, newest first."""
+
+    route_base = "/my/notifications"
+    class_permission_name = "ConsumerCabinet"
+    default_view = "index"
+
+    @expose("/")
+    @has_access
+    def index(self):
+        page = _int_arg("page")
+        per_page = 20
+        rows = db.session.scalars(
+            select(Notification).where(Notification.user_id == current_user.id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(per_page + 1).offset((page - 1) * per_page)
+        ).all()
+        return self.render_template("applications/notifications.html", notices=rows[:per_page], page=page,
+                                    has_next=len(rows) > per_page, confirm_form=ConfirmForm())
+
+    @expose("/read", methods=["POST"])
+    @has_access
+    def read_all(self):
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        db.session.execute(
+            update(Notification).where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
+            .values(read_at=utcnow())
+        )
+        db.session.commit()
+        flash(_("Все уведомления отмечены как прочитанные"), "success")
+        return redirect(url_for(".index"))
+
+
+NotificationsView.method_permission_name = all_access(NotificationsView)
+
+MENU_NEW = "Подать заявку"
+MENU_MINE = "Мои заявки"
+MENU_MESSAGE = "Сообщение сетевой организации"
+MENU_NOTICES = "Уведомления"
+
+#: roles → permissions this area needs (synced by `flask kabinet sync-roles`)
+ROLE_PERMISSIONS = {
+    "Consumer": [("menu_access", MENU_NEW), ("menu_access", MENU_MINE), ("menu_access", MENU_MESSAGE),
+                 ("menu_access", MENU_NOTICES)],
+}
 
 
 def register(appbuilder) -> None:
     """Add this area's views and menu entries."""
+    appbuilder.add_view_no_menu(ConsumerApplicationsView())
+    appbuilder.add_view_no_menu(NotificationsView())
+    appbuilder.add_link(MENU_NEW, href="/my/applications/new", icon="fa-plus")
+    appbuilder.add_link(MENU_MINE, href="/my/applications/", icon="fa-list")
+    appbuilder.add_link(MENU_MESSAGE, href="/my/applications/new?type=message", icon="fa-envelope")
+    appbuilder.add_link(MENU_NOTICES, href="/my/notifications/", icon="fa-bell")

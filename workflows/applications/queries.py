@@ -1,0 +1,140 @@
+"""List queries of «Мои заявки» and the staff queue: indexed, paginated, a fixed number of SQL queries.
+
+Pages are fetched with LIMIT n+1 (no COUNT over the whole table), so a page costs the same
+at ten thousand and at a million applications.
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db
+from app.models import Application, ApplicationType, ConsumerProfile, KabinetUser, Status
+from app.security.access import scope_applications
+
+PAGE_SIZE = 20
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    per_page: int
+    has_next: bool
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+
+def _page(query, page: int, per_page: int) -> Page:
+    page = max(page, 1)
+    rows = db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)).unique().all()
+    return Page(items=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page)
+
+
+def my_applications(user, *, page: int = 1, per_page: int = PAGE_SIZE) -> Page:
+    """B6: the consumer's applications and messages, newest first, with status and type."""
+    query = (
+        select(Application)
+        .options(joinedload(Application.status), joinedload(Application.application_type))
+        .order_by(Application.created_at.desc(), Application.id.desc())
+    )
+    return _page(scope_applications(query, user), page, per_page)
+
+
+@dataclass
+class QueueFilters:
+    status_id: int | None = None
+    type_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    overdue: bool = False
+    due: bool = False
+    q: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def staff_queue(user, filters: QueueFilters, *, today: date, page: int = 1, per_page: int = PAGE_SIZE) -> Page:
+    """B7: every submitted item with the applicant, filtered and searched, one query per page."""
+    query = (
+        select(Application)
+        .where(Application.submitted_at.is_not(None))
+        .options(
+            joinedload(Application.status),
+            joinedload(Application.application_type),
+            joinedload(Application.consumer).joinedload(ConsumerProfile.user),
+        )
+    )
+    if filters.status_id:
+        query = query.where(Application.status_id == filters.status_id)
+    if filters.type_id:
+        query = query.where(Application.application_type_id == filters.type_id)
+    if filters.date_from:
+        query = query.where(Application.submitted_at >= datetime.combine(filters.date_from, time.min))
+    if filters.date_to:
+        query = query.where(Application.submitted_at < datetime.combine(filters.date_to + timedelta(days=1), time.min))
+    if filters.overdue or filters.due:
+        open_status = select(Status.id).where(Status.is_final.is_(False), Status.is_draft.is_(False),
+                                              Status.consumer_editable.is_(False))
+        query = query.where(Application.status_id.in_(open_status), Application.due_on.is_not(None))
+        if filters.overdue:
+            query = query.where(Application.due_on < today)
+        else:
+            query = query.where(Application.due_on >= today, Application.due_on <= today + timedelta(days=3))
+    term = (filters.q or "").strip()
+    if term:
+        digits = "".join(ch for ch in term if ch.isdigit())
+        matching = select(ConsumerProfile.id)
+        conditions = [ConsumerProfile.last_name.ilike(term + "%"), ConsumerProfile.org_name.ilike("%" + term + "%")]
+        if digits and len(digits) >= 10:
+            conditions += [ConsumerProfile.inn == digits, ConsumerProfile.ogrn == digits,
+                           ConsumerProfile.ogrnip == digits, ConsumerProfile.snils == digits]
+        matching = matching.where(or_(*conditions))
+        query = query.where(or_(Application.number == term, Application.consumer_id.in_(matching)))
+    if filters.overdue or filters.due:
+        query = query.order_by(Application.due_on, Application.id)
+    else:
+        query = query.order_by(Application.submitted_at.desc(), Application.id.desc())
+    return _page(scope_applications(query, user), page, per_page)
+
+
+def queue_dictionaries():
+    """Status and type choices of the queue filters (two small queries)."""
+    types = db.session.scalars(select(ApplicationType).order_by(ApplicationType.sort_order)).all()
+    statuses = db.session.scalars(
+        select(Status).where(Status.is_draft.is_(False)).order_by(Status.application_type_id, Status.sort_order)
+    ).all()
+    return types, statuses
+
+
+def application_detail(application_id: int):
+    """One application with everything its page shows, in a handful of queries."""
+    from app.models import ApplicationEvent, Attachment, Message
+
+    return db.session.scalar(
+        select(Application)
+        .where(Application.id == application_id)
+        .options(
+            joinedload(Application.status),
+            joinedload(Application.application_type),
+            joinedload(Application.consumer).joinedload(ConsumerProfile.user),
+            selectinload(Application.events).joinedload(ApplicationEvent.actor),
+            selectinload(Application.attachments).joinedload(Attachment.file),
+        )
+    )
+
+
+def messages_of(application_id: int):
+    from app.models import Attachment, Message
+
+    return db.session.scalars(
+        select(Message).where(Message.application_id == application_id)
+        .options(joinedload(Message.author), selectinload(Message.attachments).joinedload(Attachment.file))
+        .order_by(Message.created_at, Message.id)
+    ).all()
+
+
+__all__ = ["Page", "QueueFilters", "my_applications", "staff_queue", "queue_dictionaries",
+           "application_detail", "messages_of", "KabinetUser"]
