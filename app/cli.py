@@ -55,3 +55,18 @@ def worker_command(burst):
     if queue is None:
         raise click.ClickException("REDIS_URL is not set: jobs run in-process, no worker needed")
     Worker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
+
+
+@kabinet_cli.command("audit-verify")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def audit_verify_command(path):
+    """Check an audit log export (JSON lines with a hash chain): exit 1 if a line was changed."""
+    from app.audit import ChainBroken, verify_chain
+
+    with open(path, encoding="utf-8") as export:
+        try:
+            count = verify_chain(export)
+        except ChainBroken as exc:
+            click.echo(f"ОШИБКА: выгрузка изменена — {exc}", err=True)
+            raise SystemExit(1) from None
+    click.echo(f"OK: {count} записей, цепочка не нарушена")

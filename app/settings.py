@@ -39,6 +39,21 @@ SPECS: list[SettingSpec] = [
     SettingSpec("captcha_enabled", "Капча при регистрации", False, "bool"),
     SettingSpec("password_min_length", "Минимальная длина пароля", 6, "int"),
     SettingSpec("totp_required_for_staff", "Двухфакторный вход обязателен для сотрудников", False, "bool"),
+    # admin area (F2): bank details, contacts, logo, mail and SMS gateways ("" = server config)
+    SettingSpec("org_bank_name", "Банк", ""),
+    SettingSpec("org_bank_bik", "БИК банка", ""),
+    SettingSpec("org_bank_account", "Расчетный счет", ""),
+    SettingSpec("org_bank_corr_account", "Корреспондентский счет", ""),
+    SettingSpec("org_site", "Сайт организации", "", "url"),
+    SettingSpec("org_work_hours", "Режим работы", "", "text"),
+    SettingSpec("org_logo", "Логотип", "", "image"),
+    SettingSpec("mail_server", "Почтовый сервер (SMTP)", ""),
+    SettingSpec("mail_port", "Порт SMTP", ""),
+    SettingSpec("mail_username", "Пользователь SMTP", ""),
+    SettingSpec("mail_password", "Пароль SMTP", "", "secret"),
+    SettingSpec("mail_default_sender", "Адрес отправителя писем", "", "email"),
+    SettingSpec("sms_http_url", "Адрес SMS-шлюза ({phone}, {text}, {sender})", ""),
+    SettingSpec("sms_sender", "Имя отправителя SMS", ""),
 ]
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
 

@@ -3,21 +3,82 @@ consumers and accounts opened at the office, audit log, reports.
 
 Views stay thin: the rules live in workflows/pages and workflows/admin.
 """
-from flask import abort, redirect, request
-from flask_appbuilder import BaseView, expose
-from flask_login import current_user
+import csv
+import io
+from datetime import date
 
+from flask import Response, abort, flash, jsonify, redirect, request, stream_with_context, url_for
+from flask_appbuilder import BaseView, ModelView, expose, has_access
+from flask_appbuilder.fields import QuerySelectField
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import SelectField, SelectMultipleField, TextAreaField
+
+from app.extensions import db
+from app.models import (
+    ApplicationKind,
+    ApplicationType,
+    Branch,
+    CalendarDay,
+    DocumentType,
+    FormField,
+    InfoPage,
+    KabinetUser,
+    Office,
+    Status,
+    Supplier,
+    Topic,
+    Transition,
+    TypeDocumentRequirement,
+)
+from app.models.dictionaries import TOPIC_KIND_LABELS
 from app.security.access import is_organization
 
 #: permission views of this area; OrgAdmin already holds OrganizationAdmin (roles.py)
 ADMIN_PERMISSION = "OrganizationAdmin"
+#: consumer search and accounts opened at the office (A6): staff and admins
+CONSUMERS_PERMISSION = "ConsumerAccounts"
 ADMIN_CATEGORY = "Администрирование"
+DICT_CATEGORY = "Справочники"
 PUBLIC_MENU = ["Информация", "Помощь"]
+ADMIN_MENU = ["Информационные страницы", "Данные и настройки", "Журнал изменений", "Отчеты", "Граф переходов"]
+DICT_MENU = ["Типы заявок", "Поля форм", "Статусы", "Переходы", "Типы документов", "Обязательные документы",
+             "Производственный календарь", "Филиалы", "Поставщики", "Офисы", "Темы обращений и заявлений"]
+CONSUMERS_MENU = "Потребители"
+ROLE_NAMES = ["Consumer", "Staff", "OrgAdmin"]
 
 ROLE_PERMISSIONS = {
     "Public": [("menu_access", name) for name in PUBLIC_MENU],
     "Consumer": [("menu_access", name) for name in PUBLIC_MENU],
+    "Staff": [("can_access", CONSUMERS_PERMISSION), ("menu_access", CONSUMERS_MENU)],
+    "OrgAdmin": (
+        [("can_access", CONSUMERS_PERMISSION), ("menu_access", CONSUMERS_MENU),
+         ("menu_access", ADMIN_CATEGORY), ("menu_access", DICT_CATEGORY)]
+        + [("menu_access", name) for name in ADMIN_MENU + DICT_MENU]
+        # F5: FAB's own user list (roles, active) for staff and admins
+        + [(perm, "UserDBModelView") for perm in ("can_list", "can_show", "can_edit", "can_add")]
+        + [(perm, "RoleModelView") for perm in ("can_list", "can_show")]
+        + [("menu_access", "Security"), ("menu_access", "List Users"), ("menu_access", "List Roles")]
+    ),
 }
+
+
+class AreaAccess:
+    """Every exposed method of the view needs the one permission `can_access`."""
+
+    def __init__(self):
+        cls = type(self)
+        self.method_permission_name = {
+            name: "access" for name in dir(cls)
+            if hasattr(getattr(cls, name, None), "_permission_name")
+        }
+        super().__init__()
+
+
+def _admin_user():
+    return current_user if current_user.is_authenticated else None
 
 
 class InfoPageView(BaseView):
@@ -69,6 +130,751 @@ def _send_staff_to_queue():
     return None
 
 
+# ---- F1 information pages -----------------------------------------------------------
+
+class AdminPagesView(AreaAccess, BaseView):
+    """The page editor: drafts, publishing, versions and restore."""
+
+    route_base = "/admin/pages"
+    default_view = "index"
+    class_permission_name = ADMIN_PERMISSION
+
+    def _page(self, page_id) -> InfoPage:
+        page = db.session.get(InfoPage, page_id)
+        if page is None:
+            abort(404)
+        return page
+
+    @expose("/")
+    @has_access
+    def index(self):
+        from sqlalchemy import select
+        from sqlalchemy.orm import selectinload
+
+        from forms.admin import PageCreateForm
+        from workflows.pages import service
+
+        pages = list(db.session.execute(
+            select(InfoPage).options(selectinload(InfoPage.published_version))
+            .order_by(InfoPage.sort_order, InfoPage.title)
+        ).scalars())
+        drafts = {page.id for page in pages if service.has_unpublished_draft(page)}
+        return self.render_template("admin/pages/list.html", pages=pages, drafts=drafts,
+                                    form=PageCreateForm(), placeholders=service.PLACEHOLDERS)
+
+    @expose("/create", methods=["POST"])
+    @has_access
+    def create(self):
+        from forms.admin import PageCreateForm
+        from workflows.pages import service
+
+        form = PageCreateForm()
+        if form.validate_on_submit():
+            try:
+                page = service.create_page(form.slug.data, form.title.data, show_in_menu=form.show_in_menu.data,
+                                           sort_order=form.sort_order.data or 0, actor=_admin_user())
+            except service.PageError as exc:
+                form.slug.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(_("Страница создана"), "success")
+                return redirect(url_for(".edit", page_id=page.id))
+        db.session.rollback()
+        from sqlalchemy import select
+
+        pages = list(db.session.execute(select(InfoPage).order_by(InfoPage.sort_order)).scalars())
+        return self.render_template("admin/pages/list.html", pages=pages, drafts=set(), form=form,
+                                    placeholders=service.PLACEHOLDERS), 400
+
+    @expose("/<int:page_id>/edit", methods=["GET", "POST"])
+    @has_access
+    def edit(self, page_id):
+        from forms.admin import PageEditForm
+        from workflows.pages import service
+
+        page = self._page(page_id)
+        latest = service.latest_version(page)
+        form = PageEditForm()
+        if request.method == "GET":
+            form.title.data = latest.title if latest else page.title
+            form.body_html.data = latest.body_html if latest else ""
+            form.show_in_menu.data = page.show_in_menu
+            form.sort_order.data = page.sort_order
+            form.base_version.data = str(latest.number if latest else 0)
+        elif form.validate_on_submit():
+            if form.base_version.data != str(latest.number if latest else 0):
+                flash(_("Страницу изменили, пока вы её редактировали. Ваш текст не сохранён: "
+                        "откройте страницу заново."), "danger")
+                return self.render_template("admin/pages/edit.html", page=page, form=form, latest=latest,
+                                            placeholders=service.PLACEHOLDERS), 409
+            actor = _admin_user()
+            version = service.save_draft(page, form.title.data, form.body_html.data or "", actor=actor)
+            service.update_page_settings(page, show_in_menu=bool(form.show_in_menu.data),
+                                         sort_order=form.sort_order.data or 0, actor=actor)
+            if form.publish.data:
+                service.publish(page, version, actor=actor)
+                flash(_("Опубликовано"), "success")
+            else:
+                flash(_("Черновик сохранён (версия %(n)s)", n=version.number), "success")
+            db.session.commit()
+            return redirect(url_for(".edit", page_id=page.id))
+        return self.render_template("admin/pages/edit.html", page=page, form=form, latest=latest,
+                                    placeholders=service.PLACEHOLDERS)
+
+    @expose("/<int:page_id>/versions")
+    @has_access
+    def versions(self, page_id):
+        from forms.admin import ConfirmForm
+
+        page = self._page(page_id)
+        return self.render_template("admin/pages/versions.html", page=page, versions=page.versions,
+                                    form=ConfirmForm())
+
+    @expose("/<int:page_id>/versions/<int:number>")
+    @has_access
+    def version(self, page_id, number):
+        from forms.admin import ConfirmForm
+        from workflows.pages import service
+
+        page = self._page(page_id)
+        version = service.get_version(page, number) or abort(404)
+        return self.render_template("admin/pages/version.html", page=page, version=version,
+                                    body=service.render_html(version.body_html), form=ConfirmForm())
+
+    @expose("/<int:page_id>/versions/<int:number>/publish", methods=["POST"])
+    @has_access
+    def publish_version(self, page_id, number):
+        from forms.admin import ConfirmForm
+        from workflows.pages import service
+
+        page = self._page(page_id)
+        version = service.get_version(page, number) or abort(404)
+        if ConfirmForm().validate_on_submit():
+            service.publish(page, version, actor=_admin_user())
+            db.session.commit()
+            flash(_("Опубликована версия %(n)s", n=number), "success")
+        return redirect(url_for(".versions", page_id=page.id))
+
+    @expose("/<int:page_id>/versions/<int:number>/restore", methods=["POST"])
+    @has_access
+    def restore_version(self, page_id, number):
+        from forms.admin import ConfirmForm
+        from workflows.pages import service
+
+        page = self._page(page_id)
+        if ConfirmForm().validate_on_submit():
+            try:
+                version = service.restore(page, number, actor=_admin_user())
+            except service.PageError:
+                abort(404)
+            db.session.commit()
+            flash(_("Версия %(old)s восстановлена и опубликована как версия %(new)s", old=number, new=version.number),
+                  "success")
+        return redirect(url_for(".versions", page_id=page.id))
+
+    @expose("/upload-image", methods=["POST"])
+    @has_access
+    def upload_image(self):
+        """The editor's image button: store the picture, answer its public address."""
+        from app.files import UploadRejected
+        from forms.admin import ImageUploadForm
+        from workflows.pages import service
+
+        form = ImageUploadForm()
+        if not form.validate_on_submit():
+            return jsonify(error=_("Сессия устарела, обновите страницу")), 400
+        try:
+            asset = service.store_image(request.files.get("image"), purpose="page_image", uploader=_admin_user())
+        except UploadRejected as exc:
+            db.session.rollback()
+            return jsonify(error=exc.message), 400
+        db.session.commit()
+        return jsonify(url=url_for("InfoPageView.asset", key=asset.file.storage_key))
+
+
+# ---- F2 organization data and settings ---------------------------------------------
+
+class SettingsView(AreaAccess, BaseView):
+    """«Данные и настройки»: one form over every organization setting."""
+
+    route_base = "/admin/settings"
+    default_view = "index"
+    class_permission_name = ADMIN_PERMISSION
+
+    def _render(self, form, test_form, status=200):
+        from app.settings import get_setting
+
+        logo = get_setting("org_logo")
+        return self.render_template("admin/settings.html", form=form, test_form=test_form,
+                                    logo_url=url_for("InfoPageView.asset", key=logo) if logo else None), status
+
+    @expose("/", methods=["GET", "POST"])
+    @has_access
+    def index(self):
+        from app.files import UploadRejected
+        from forms.admin import TestMessageForm, settings_form_class
+        from workflows.admin import settings as service
+        from workflows.pages.service import store_image
+
+        form_class = settings_form_class(service.editable_specs())
+        if request.method == "GET":
+            form = form_class(data=service.current_values())
+            return self._render(form, TestMessageForm())
+        form = form_class()
+        if not form.validate_on_submit():
+            return self._render(form, TestMessageForm(formdata=None), 400)
+        values = {spec.key: form[spec.key].data for spec in service.editable_specs() if spec.kind != "image"}
+        logo = request.files.get("org_logo")
+        asset = None
+        if logo is not None and logo.filename:
+            try:
+                asset = store_image(logo, purpose="logo", uploader=_admin_user())
+            except UploadRejected as exc:
+                db.session.rollback()
+                form.org_logo.errors = [exc.message]
+                return self._render(form, TestMessageForm(formdata=None), 400)
+        changes = service.save_settings(values, actor=_admin_user(), logo_asset=asset)
+        db.session.commit()
+        flash(_("Изменения сохранены") if changes else _("Изменений нет"), "success")
+        return redirect(url_for(".index"))
+
+    @expose("/test", methods=["POST"])
+    @has_access
+    def test_message(self):
+        from app.identifiers import InvalidIdentifier
+        from forms.admin import TestMessageForm, settings_form_class
+        from workflows.admin import settings as service
+
+        test_form = TestMessageForm()
+        form = settings_form_class(service.editable_specs())(formdata=None, data=service.current_values())
+        if not test_form.validate_on_submit():
+            return self._render(form, test_form, 400)
+        try:
+            service.send_test_message(test_form.channel.data, test_form.recipient.data, actor=_admin_user())
+        except InvalidIdentifier as exc:
+            test_form.recipient.errors.append(str(exc))
+            return self._render(form, test_form, 400)
+        db.session.commit()
+        flash(_("Тестовое сообщение поставлено в очередь отправки"), "success")
+        return redirect(url_for(".index"))
+
+
+# ---- F3 dictionaries ----------------------------------------------------------------
+
+class LinesField(TextAreaField):
+    """A JSON list edited as one value per line (choices of a select field)."""
+
+    def _value(self):
+        return "\n".join(str(v) for v in (self.data or []))
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            self.data = [line.strip() for line in valuelist[0].splitlines() if line.strip()]
+
+
+def _legal_forms_field():
+    from forms.admin import LEGAL_FORM_CHOICES
+
+    return SelectMultipleField(_l("Правовые формы (пусто — все)"), choices=LEGAL_FORM_CHOICES)
+
+
+def _status_label(status: Status) -> str:
+    return f"{status.application_type.name}: {status.name}" if status.application_type else status.name
+
+
+def _status_query():
+    from sqlalchemy.orm import joinedload
+
+    return db.session.query(Status).options(joinedload(Status.application_type)).order_by(
+        Status.application_type_id, Status.sort_order)
+
+
+class DictionaryView(AreaAccess, ModelView):
+    """Common behaviour: admins only, in-use rows are retired rather than deleted."""
+
+    class_permission_name = ADMIN_PERMISSION
+    page_size = 50
+
+    def pre_delete(self, item):
+        from workflows.admin.dictionaries import ensure_deletable
+
+        ensure_deletable(item)
+
+
+class ApplicationTypeView(DictionaryView):
+    datamodel = SQLAInterface(ApplicationType)
+    route_base = "/admin/application-types"
+    list_title = _l("Типы заявок")
+    list_columns = ["name", "code", "kind", "sort_order", "active"]
+    add_columns = edit_columns = ["code", "name", "kind", "description", "legal_forms", "number_pattern",
+                                  "allows_free_status", "has_stage_tracker", "drafts_limit", "sort_order", "active"]
+    show_columns = add_columns
+    search_columns = ["name", "code", "kind", "active"]
+    order_columns = ["name", "code", "sort_order"]
+    label_columns = {"code": _l("Код"), "name": _l("Наименование"), "kind": _l("Вид"), "description": _l("Описание"),
+                     "legal_forms": _l("Правовые формы"), "number_pattern": _l("Шаблон номера"),
+                     "allows_free_status": _l("Сотрудник может ввести свой статус"),
+                     "has_stage_tracker": _l("Этапы исполнения договора"),
+                     "drafts_limit": _l("Черновиков этого типа (пусто — из настроек)"),
+                     "sort_order": _l("Порядок"), "active": _l("Действует")}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "kind": SelectField(_l("Вид"), choices=[(ApplicationKind.CONNECTION, "Заявка на технологическое присоединение"),
+                                                (ApplicationKind.MESSAGE, "Сообщение сетевой организации"),
+                                                (ApplicationKind.STATEMENT, "Заявление")]),
+        "legal_forms": _legal_forms_field(),
+    }
+
+
+class FormFieldView(DictionaryView):
+    datamodel = SQLAInterface(FormField)
+    route_base = "/admin/form-fields"
+    list_title = _l("Поля форм")
+    list_columns = ["application_type", "label", "code", "field_type", "required", "sort_order", "active"]
+    add_columns = edit_columns = ["application_type", "code", "label", "field_type", "required", "help_text",
+                                  "choices", "default", "legal_forms", "is_object_address", "sort_order", "active"]
+    show_columns = add_columns
+    search_columns = ["application_type", "label", "code", "active"]
+    order_columns = ["label", "code", "sort_order"]
+    label_columns = {"application_type": _l("Тип заявки"), "code": _l("Код"), "label": _l("Название поля"),
+                     "field_type": _l("Тип поля"), "required": _l("Обязательное"), "help_text": _l("Подсказка"),
+                     "choices": _l("Варианты (по одному в строке)"), "default": _l("Значение по умолчанию"),
+                     "legal_forms": _l("Правовые формы"), "is_object_address": _l("Адрес объекта"),
+                     "sort_order": _l("Порядок"), "active": _l("Действует")}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "field_type": SelectField(_l("Тип поля"), choices=[
+            ("string", "Строка"), ("text", "Текст"), ("integer", "Целое число"), ("decimal", "Число"),
+            ("date", "Дата"), ("select", "Выбор из списка"), ("checkbox", "Флажок"), ("address", "Адрес")]),
+        "choices": LinesField(_l("Варианты (по одному в строке)")),
+        "legal_forms": _legal_forms_field(),
+    }
+
+
+class StatusView(DictionaryView):
+    datamodel = SQLAInterface(Status)
+    route_base = "/admin/statuses"
+    list_title = _l("Статусы")
+    list_columns = ["application_type", "name", "code", "is_initial", "is_final", "deadline_working_days",
+                    "sort_order", "active"]
+    add_columns = edit_columns = ["application_type", "code", "name", "description", "is_draft", "is_initial",
+                                  "is_final", "consumer_editable", "document_role", "deadline_working_days",
+                                  "sort_order", "active"]
+    show_columns = add_columns
+    search_columns = ["application_type", "name", "code", "active"]
+    order_columns = ["name", "code", "sort_order"]
+    label_columns = {"application_type": _l("Тип заявки"), "code": _l("Код"), "name": _l("Наименование"),
+                     "description": _l("Описание"), "is_draft": _l("Черновик"), "is_initial": _l("Начальный"),
+                     "is_final": _l("Конечный"), "consumer_editable": _l("Заявитель может исправить и отправить"),
+                     "document_role": _l("Блок документов у заявителя"),
+                     "deadline_working_days": _l("Срок, рабочих дней"), "sort_order": _l("Порядок"),
+                     "active": _l("Действует")}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "document_role": SelectField(_l("Блок документов у заявителя"), choices=[
+            ("", "—"), ("refusal_reason", "Причина отказа"), ("missing_data", "Недостающие данные")]),
+    }
+
+    def pre_add(self, item):
+        item.document_role = item.document_role or None
+
+    pre_update = pre_add
+
+
+class TransitionView(DictionaryView):
+    datamodel = SQLAInterface(Transition)
+    route_base = "/admin/transitions"
+    list_title = _l("Переходы")
+    list_columns = ["application_type", "from_status", "name", "to_status", "roles", "active"]
+    add_columns = edit_columns = ["application_type", "from_status", "to_status", "name", "roles",
+                                  "requires_document", "requires_comment", "requires_signed_document",
+                                  "deadline_working_days", "sort_order", "active"]
+    show_columns = add_columns
+    search_columns = ["application_type", "name", "active"]
+    order_columns = ["name", "sort_order"]
+    label_columns = {"application_type": _l("Тип заявки"), "from_status": _l("Из статуса"),
+                     "to_status": _l("В статус"), "name": _l("Кнопка (название перехода)"),
+                     "roles": _l("Кто может"), "requires_document": _l("Нужен документ"),
+                     "requires_comment": _l("Нужен комментарий"),
+                     "requires_signed_document": _l("Нужен документ с двусторонней подписью"),
+                     "deadline_working_days": _l("Срок, рабочих дней"), "sort_order": _l("Порядок"),
+                     "active": _l("Действует")}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "from_status": QuerySelectField(_l("Из статуса"), query_func=_status_query, get_pk_func=lambda s: s.id,
+                                        get_label=_status_label),
+        "to_status": QuerySelectField(_l("В статус"), query_func=_status_query, get_pk_func=lambda s: s.id,
+                                      get_label=_status_label),
+        "roles": SelectMultipleField(_l("Кто может"), choices=[("Consumer", "Заявитель"), ("Staff", "Сотрудник"),
+                                                               ("OrgAdmin", "Администратор")]),
+    }
+
+    def pre_add(self, item):
+        from workflows.admin.dictionaries import check_transition
+
+        check_transition(item)
+
+    pre_update = pre_add
+
+
+class DocumentTypeView(DictionaryView):
+    datamodel = SQLAInterface(DocumentType)
+    route_base = "/admin/document-types"
+    list_title = _l("Типы документов")
+    list_columns = ["name", "code", "sort_order", "active"]
+    add_columns = edit_columns = show_columns = ["code", "name", "sort_order", "active"]
+    search_columns = ["name", "code", "active"]
+    label_columns = {"code": _l("Код"), "name": _l("Наименование"), "sort_order": _l("Порядок"),
+                     "active": _l("Действует")}
+
+
+class TypeDocumentRequirementView(DictionaryView):
+    datamodel = SQLAInterface(TypeDocumentRequirement)
+    route_base = "/admin/document-requirements"
+    list_title = _l("Обязательные документы")
+    list_columns = ["application_type", "document_type", "legal_forms", "required"]
+    add_columns = edit_columns = show_columns = ["application_type", "document_type", "legal_forms", "required"]
+    search_columns = ["application_type", "document_type"]
+    label_columns = {"application_type": _l("Тип заявки"), "document_type": _l("Документ"),
+                     "legal_forms": _l("Правовые формы"), "required": _l("Обязателен")}
+    add_form_extra_fields = edit_form_extra_fields = {"legal_forms": _legal_forms_field()}
+
+
+class CalendarDayView(DictionaryView):
+    datamodel = SQLAInterface(CalendarDay)
+    route_base = "/admin/calendar"
+    list_title = _l("Производственный календарь")
+    list_columns = ["day", "is_working", "note"]
+    add_columns = edit_columns = show_columns = ["day", "is_working", "note"]
+    search_columns = ["day", "is_working"]
+    base_order = ("day", "desc")
+    label_columns = {"day": _l("Дата"), "is_working": _l("Рабочий день"), "note": _l("Примечание")}
+    description_columns = {"is_working": _l("Отметьте для перенесённого рабочего дня; снимите для праздника")}
+
+
+class BranchView(DictionaryView):
+    datamodel = SQLAInterface(Branch)
+    route_base = "/admin/branches"
+    list_title = _l("Филиалы")
+    list_columns = ["name", "code", "reading_day_from", "reading_day_to", "active"]
+    add_columns = edit_columns = show_columns = ["code", "name", "address", "phone", "email", "reading_day_from",
+                                                 "reading_day_to", "sort_order", "active"]
+    search_columns = ["name", "code", "active"]
+    label_columns = {"code": _l("Код"), "name": _l("Наименование"), "address": _l("Адрес"), "phone": _l("Телефон"),
+                     "email": _l("Email"), "reading_day_from": _l("Приём показаний с (число месяца)"),
+                     "reading_day_to": _l("Приём показаний по (число месяца)"), "sort_order": _l("Порядок"),
+                     "active": _l("Действует")}
+
+    def pre_add(self, item):
+        for day in (item.reading_day_from, item.reading_day_to):
+            if day is not None and not 1 <= day <= 31:
+                raise ValueError(_("Число месяца должно быть от 1 до 31"))
+
+    pre_update = pre_add
+
+
+class SupplierView(DictionaryView):
+    datamodel = SQLAInterface(Supplier)
+    route_base = "/admin/suppliers"
+    list_title = _l("Поставщики")
+    list_columns = ["name", "code", "inn", "active"]
+    add_columns = edit_columns = show_columns = ["code", "name", "inn", "kpp", "bank_name", "bik", "account",
+                                                 "corr_account", "phone", "sort_order", "active"]
+    search_columns = ["name", "code", "inn", "active"]
+    label_columns = {"code": _l("Код"), "name": _l("Наименование"), "inn": _l("ИНН"), "kpp": _l("КПП"),
+                     "bank_name": _l("Банк"), "bik": _l("БИК"), "account": _l("Расчетный счет"),
+                     "corr_account": _l("Корреспондентский счет"), "phone": _l("Телефон"),
+                     "sort_order": _l("Порядок"), "active": _l("Действует")}
+
+
+class OfficeView(DictionaryView):
+    datamodel = SQLAInterface(Office)
+    route_base = "/admin/offices"
+    list_title = _l("Офисы")
+    list_columns = ["name", "branch", "address", "active"]
+    add_columns = edit_columns = show_columns = ["branch", "name", "address", "phone", "work_hours", "sort_order",
+                                                 "active"]
+    search_columns = ["name", "branch", "address", "active"]
+    label_columns = {"branch": _l("Филиал"), "name": _l("Наименование"), "address": _l("Адрес"),
+                     "phone": _l("Телефон"), "work_hours": _l("Часы работы"), "sort_order": _l("Порядок"),
+                     "active": _l("Действует")}
+
+
+class TopicView(DictionaryView):
+    datamodel = SQLAInterface(Topic)
+    route_base = "/admin/topics"
+    list_title = _l("Темы обращений и заявлений")
+    list_columns = ["kind", "name", "code", "sort_order", "active"]
+    add_columns = edit_columns = show_columns = ["kind", "code", "name", "description", "sort_order", "active"]
+    search_columns = ["kind", "name", "code", "active"]
+    label_columns = {"kind": _l("Вид"), "code": _l("Код"), "name": _l("Наименование"), "description": _l("Описание"),
+                     "sort_order": _l("Порядок"), "active": _l("Действует")}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "kind": SelectField(_l("Вид"), choices=list(TOPIC_KIND_LABELS.items())),
+    }
+
+
+DICTIONARY_VIEWS = [
+    (ApplicationTypeView, "Типы заявок", "fa-list"),
+    (FormFieldView, "Поля форм", "fa-wpforms"),
+    (StatusView, "Статусы", "fa-flag"),
+    (TransitionView, "Переходы", "fa-random"),
+    (DocumentTypeView, "Типы документов", "fa-file"),
+    (TypeDocumentRequirementView, "Обязательные документы", "fa-check-square"),
+    (CalendarDayView, "Производственный календарь", "fa-calendar"),
+    (BranchView, "Филиалы", "fa-building"),
+    (SupplierView, "Поставщики", "fa-truck"),
+    (OfficeView, "Офисы", "fa-map-marker"),
+    (TopicView, "Темы обращений и заявлений", "fa-comments"),
+]
+
+
+class TransitionGraphView(AreaAccess, BaseView):
+    """The state graph of each application type as a picture, with its transitions."""
+
+    route_base = "/admin/graph"
+    default_view = "index"
+    class_permission_name = ADMIN_PERMISSION
+
+    @expose("/")
+    @has_access
+    def index(self):
+        from sqlalchemy import select
+
+        types = list(db.session.execute(select(ApplicationType).order_by(ApplicationType.sort_order)).scalars())
+        if types and request.args.get("type") is None:
+            return redirect(url_for(".show", type_id=types[0].id))
+        return self.render_template("admin/graph.html", types=types, current=None, svg="", transitions=[])
+
+    @expose("/<int:type_id>")
+    @has_access
+    def show(self, type_id):
+        from sqlalchemy import select
+        from sqlalchemy.orm import joinedload
+
+        from workflows.admin.graph import render_svg
+
+        current = db.session.get(ApplicationType, type_id) or abort(404)
+        types = list(db.session.execute(select(ApplicationType).order_by(ApplicationType.sort_order)).scalars())
+        transitions = list(db.session.execute(
+            select(Transition).options(joinedload(Transition.from_status), joinedload(Transition.to_status))
+            .where(Transition.application_type_id == type_id).order_by(Transition.sort_order, Transition.id)
+        ).scalars())
+        return self.render_template("admin/graph.html", types=types, current=current, svg=render_svg(type_id),
+                                    transitions=transitions)
+
+
+# ---- F5 consumers, A6 accounts opened at the office ---------------------------------
+
+class ConsumersView(AreaAccess, BaseView):
+    """«Потребители»: find a consumer, block or unblock, open an account at the office."""
+
+    route_base = "/admin/consumers"
+    default_view = "index"
+    class_permission_name = CONSUMERS_PERMISSION
+
+    def _can_block(self) -> bool:
+        return self.appbuilder.sm.has_access("can_access", ADMIN_PERMISSION)
+
+    @expose("/")
+    @has_access
+    def index(self):
+        from forms.admin import ConfirmForm, ConsumerSearchForm
+        from workflows.admin.consumers import PAGE_SIZE, search_consumers
+
+        form = ConsumerSearchForm(request.args)
+        page = request.args.get("page", 1, type=int)
+        rows, total = search_consumers(form.q.data or "", page=page)
+        return self.render_template("admin/consumers/list.html", form=form, rows=rows, total=total, page=page,
+                                    pages=max(1, -(-total // PAGE_SIZE)), can_block=self._can_block(),
+                                    confirm=ConfirmForm())
+
+    @expose("/<int:user_id>/block", methods=["POST"])
+    @has_access
+    def block(self, user_id):
+        return self._set_blocked(user_id, True)
+
+    @expose("/<int:user_id>/unblock", methods=["POST"])
+    @has_access
+    def unblock(self, user_id):
+        return self._set_blocked(user_id, False)
+
+    def _set_blocked(self, user_id, blocked):
+        from forms.admin import ConfirmForm
+        from workflows.admin.consumers import set_blocked
+
+        if not self._can_block():
+            abort(403)
+        user = db.session.get(KabinetUser, user_id)
+        if user is None or user.consumer is None:
+            abort(404)
+        if ConfirmForm().validate_on_submit():
+            set_blocked(user, blocked, actor=_admin_user())
+            db.session.commit()
+            flash(_("Личный кабинет заблокирован") if blocked else _("Личный кабинет разблокирован"), "success")
+        return redirect(request.referrer or url_for(".index"))
+
+    @expose("/open", methods=["GET", "POST"])
+    @has_access
+    def open_account(self):
+        from forms.admin import OpenAccountForm
+        from workflows.admin.consumers import OpenAccountError, open_account
+
+        form = OpenAccountForm()
+        if form.validate_on_submit():
+            try:
+                user = open_account(form.data, actor=_admin_user())
+            except OpenAccountError as exc:
+                db.session.rollback()
+                for field, message in exc.errors.items():
+                    form[field].errors = list(form[field].errors) + [message]
+            else:
+                db.session.commit()
+                flash(_("Личный кабинет открыт. На %(email)s отправлены логин и ссылка для установки пароля.",
+                        email=user.email), "success")
+                return redirect(url_for(".index", q=user.email))
+        status = 400 if request.method == "POST" else 200
+        return self.render_template("admin/consumers/open.html", form=form), status
+
+
+# ---- F6 audit log -------------------------------------------------------------------
+
+class AuditLogView(AreaAccess, BaseView):
+    """«Журнал изменений»: who changed what and when, searchable and exportable."""
+
+    route_base = "/admin/audit"
+    default_view = "index"
+    class_permission_name = ADMIN_PERMISSION
+
+    def _filters(self):
+        from forms.admin import AuditSearchForm
+
+        form = AuditSearchForm(request.args)
+        form.validate()
+        filters = {"q": form.q.data, "action": form.action.data, "object_type": form.object_type.data,
+                   "date_from": form.date_from.data if not form.date_from.errors else None,
+                   "date_to": form.date_to.data if not form.date_to.errors else None}
+        return form, filters
+
+    @expose("/")
+    @has_access
+    def index(self):
+        from workflows.admin.auditlog import PAGE_SIZE, search
+
+        form, filters = self._filters()
+        page = request.args.get("page", 1, type=int)
+        rows, total = search(page=page, **filters)
+        args = {k: v for k, v in request.args.items() if k != "page"}
+        return self.render_template("admin/audit.html", form=form, rows=rows, total=total, page=page,
+                                    pages=max(1, -(-total // PAGE_SIZE)), args=args)
+
+    @expose("/export.csv")
+    @has_access
+    def export_csv(self):
+        import json
+
+        from app.formatting import format_datetime
+        from workflows.admin.auditlog import stream
+
+        _form, filters = self._filters()
+
+        def rows():
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, delimiter=";")
+            writer.writerow(["id", "Дата и время", "Кто", "IP", "Действие", "Объект", "Идентификатор", "Описание",
+                             "До", "После"])
+            for entry in stream(**filters):
+                writer.writerow([entry.id, format_datetime(entry.at), entry.actor_name or "", entry.ip or "",
+                                 entry.action, entry.object_type or "", entry.object_id or "", entry.summary or "",
+                                 json.dumps(entry.before, ensure_ascii=False) if entry.before is not None else "",
+                                 json.dumps(entry.after, ensure_ascii=False) if entry.after is not None else ""])
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+            yield buffer.getvalue()
+
+        return Response(stream_with_context(_with_bom(rows())), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": "attachment; filename=audit.csv"})
+
+    @expose("/export.jsonl")
+    @has_access
+    def export_jsonl(self):
+        from app.audit import export_chain
+        from workflows.admin.auditlog import stream
+
+        _form, filters = self._filters()
+        return Response(stream_with_context(export_chain(stream(**filters))),
+                        mimetype="application/x-ndjson; charset=utf-8",
+                        headers={"Content-Disposition": "attachment; filename=audit.jsonl"})
+
+
+def _with_bom(chunks):
+    """Excel opens a UTF-8 CSV correctly only with a byte-order mark."""
+    yield "\ufeff"
+    yield from chunks
+
+
+# ---- F7 reports ---------------------------------------------------------------------
+
+class ReportsView(AreaAccess, BaseView):
+    """«Отчеты»: tables and charts, each exportable to CSV."""
+
+    route_base = "/admin/reports"
+    default_view = "index"
+    class_permission_name = ADMIN_PERMISSION
+
+    REPORTS = ("by-status", "overdue", "processing", "registrations")
+
+    def _period(self):
+        from forms.admin import ReportPeriodForm
+
+        form = ReportPeriodForm(request.args)
+        form.validate()
+        return form, (form.date_from.data if not form.date_from.errors else None), (
+            form.date_to.data if not form.date_to.errors else None)
+
+    def _table(self, kind, date_from, date_to):
+        """(header, rows) of one report, the same for the page and the CSV."""
+        from app.formatting import format_date
+        from workflows.admin import reports
+
+        if kind == "by-status":
+            data = reports.by_status_and_type(date_from, date_to)
+            return ["Тип заявки", "Статус", "Количество"], [[r["type"], r["status"], r["count"]] for r in data]
+        if kind == "overdue":
+            today = date.today()
+            data = reports.overdue(today)
+            return (["Номер", "Тип заявки", "Заявитель", "Статус", "Срок", "Просрочено, дней"],
+                    [[a.number or f"№{a.id}", a.application_type.name, a.consumer.display_name, a.display_status,
+                      format_date(a.due_on), (today - a.due_on).days] for a in data])
+        if kind == "processing":
+            data = reports.processing_times(date_from, date_to)
+            return (["Статус", "Переходов", "Медиана, дней", "90-й процентиль, дней"],
+                    [[r["status"], r["count"], r["median_days"], r["p90_days"]] for r in data])
+        if kind == "registrations":
+            data = reports.registrations_per_day(date_from, date_to)
+            return ["Дата", "Регистраций"], [[format_date(r["day"]), r["count"]] for r in data]
+        abort(404)
+
+    @expose("/")
+    @has_access
+    def index(self):
+        form, date_from, date_to = self._period()
+        tables = {kind: self._table(kind, date_from, date_to) for kind in self.REPORTS}
+        return self.render_template("admin/reports.html", form=form, tables=tables, args=request.args.to_dict())
+
+    @expose("/<kind>.csv")
+    @has_access
+    def export_csv(self, kind):
+        if kind not in self.REPORTS:
+            abort(404)
+        _form, date_from, date_to = self._period()
+        header, rows = self._table(kind, date_from, date_to)
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow(header)
+        writer.writerows(rows)
+        return Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f"attachment; filename={kind}.csv"})
+
+
 def register(appbuilder) -> None:
     """Add this area's views and menu entries."""
     from flask import current_app
@@ -80,3 +886,33 @@ def register(appbuilder) -> None:
     appbuilder.add_view_no_menu(InfoPageView())
     appbuilder.add_link("Информация", href="/page/info", icon="fa-info-circle")
     appbuilder.add_link("Помощь", href="/page/help", icon="fa-question-circle")
+
+    appbuilder.add_view(AdminPagesView(), "Информационные страницы", icon="fa-file-text",
+                        category=ADMIN_CATEGORY, category_icon="fa-wrench")
+    appbuilder.add_view(SettingsView(), "Данные и настройки", icon="fa-sliders", category=ADMIN_CATEGORY)
+    appbuilder.add_view(AuditLogView(), "Журнал изменений", icon="fa-history", category=ADMIN_CATEGORY)
+    appbuilder.add_view(ReportsView(), "Отчеты", icon="fa-bar-chart", category=ADMIN_CATEGORY)
+    appbuilder.add_view(TransitionGraphView(), "Граф переходов", icon="fa-sitemap", category=ADMIN_CATEGORY)
+    for view, name, icon in DICTIONARY_VIEWS:
+        appbuilder.add_view(view(), name, icon=icon, category=DICT_CATEGORY, category_icon="fa-book")
+    appbuilder.add_view(ConsumersView(), CONSUMERS_MENU, icon="fa-users")
+
+    watch_admin_models()
+
+
+def watch_admin_models() -> None:
+    """F6: dictionaries, roles and user roles/blocking are audited on every change."""
+    from flask_appbuilder.security.sqla.models import Role
+
+    from app import audit
+
+    for model, action in (
+        (ApplicationType, "dictionary.application_type"), (FormField, "dictionary.form_field"),
+        (Status, "dictionary.status"), (Transition, "dictionary.transition"),
+        (DocumentType, "dictionary.document_type"), (TypeDocumentRequirement, "dictionary.document_requirement"),
+        (CalendarDay, "dictionary.calendar_day"), (Branch, "dictionary.branch"), (Supplier, "dictionary.supplier"),
+        (Office, "dictionary.office"), (Topic, "dictionary.topic"),
+    ):
+        audit.watch(model, action)
+    audit.watch(Role, "role", fields={"name", "permissions"})
+    audit.watch(KabinetUser, "user", fields={"roles", "active", "email", "phone", "first_name", "last_name"})

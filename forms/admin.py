@@ -1,0 +1,154 @@
+"""WTForms of the admin area (F1, F2, F5, F6, F7)."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
+
+REQUIRED = _l("Поле обязательно для заполнения")
+
+
+class PageCreateForm(FlaskForm):
+    slug = StringField(_l("Адрес страницы (/page/…)"), validators=[
+        DataRequired(REQUIRED), Length(max=64),
+        Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Адрес страницы: латинские буквы в нижнем регистре, цифры и дефис")),
+    ])
+    title = StringField(_l("Заголовок"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    show_in_menu = BooleanField(_l("Показывать в списке страниц"), default=True)
+    sort_order = IntegerField(_l("Порядок"), default=100, validators=[Optional(), NumberRange(min=0, max=10000)])
+
+
+class PageEditForm(FlaskForm):
+    title = StringField(_l("Заголовок"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    body_html = HiddenField(_l("Текст"))
+    show_in_menu = BooleanField(_l("Показывать в списке страниц"))
+    sort_order = IntegerField(_l("Порядок"), validators=[Optional(), NumberRange(min=0, max=10000)])
+    #: the version the editor was opened on (stale-form check, STYLE 5)
+    base_version = HiddenField()
+    save_draft = SubmitField(_l("Сохранить черновик"))
+    publish = SubmitField(_l("Опубликовать"))
+
+
+class ConfirmForm(FlaskForm):
+    """A POST button with nothing but the CSRF token (publish, restore, block …)."""
+
+
+class ImageUploadForm(FlaskForm):
+    image = FileField(_l("Изображение"))
+
+
+class TestMessageForm(FlaskForm):
+    channel = SelectField(_l("Канал"), choices=[("email", "Email"), ("sms", "SMS")])
+    recipient = StringField(_l("Адрес или телефон получателя"), validators=[DataRequired(REQUIRED), Length(max=320)])
+    send = SubmitField(_l("Отправить тестовое сообщение"))
+
+
+#: format checks for requisites in the settings form
+SETTING_PATTERNS = {
+    "org_inn": (r"^(\d{10}|\d{12})$", _l("ИНН должен содержать 10 или 12 цифр")),
+    "org_kpp": (r"^\d{4}[\dA-Z]{2}\d{3}$", _l("КПП должен содержать 9 символов")),
+    "org_ogrn": (r"^(\d{13}|\d{15})$", _l("ОГРН должен содержать 13 цифр")),
+    "org_bank_bik": (r"^\d{9}$", _l("БИК должен содержать 9 цифр")),
+    "mail_port": (r"^\d{1,5}$", _l("Введите номер порта")),
+    "org_bank_account": (r"^\d{20}$", _l("Номер счета должен содержать 20 цифр")),
+    "org_bank_corr_account": (r"^\d{20}$", _l("Номер счета должен содержать 20 цифр")),
+}
+
+
+def settings_form_class(specs):
+    """One form over every organization setting (F2), built from app.settings.SPECS."""
+
+    class SettingsForm(FlaskForm):
+        pass
+
+    for spec in specs:
+        label = spec.label
+        if spec.kind == "bool":
+            field = BooleanField(label)
+        elif spec.kind == "int":
+            field = IntegerField(label, validators=[InputRequired(REQUIRED), NumberRange(min=0, max=100000,
+                                                    message=_l("Введите число от 0 до 100000"))])
+        elif spec.kind == "email":
+            field = EmailField(label, validators=[Optional(), Email(message=_l("Некорректный адрес электронной почты"))])
+        elif spec.kind == "url":
+            field = StringField(label, validators=[Optional(), URL(require_tld=False, message=_l("Введите адрес, начинающийся с http:// или https://"))])
+        elif spec.kind == "text":
+            field = TextAreaField(label, validators=[Optional(), Length(max=5000)])
+        elif spec.kind == "secret":
+            field = PasswordField(label, validators=[Optional(), Length(max=300)],
+                                  description=_l("Оставьте пустым, чтобы не менять"))
+        elif spec.kind == "image":
+            field = FileField(label, description=_l("PNG, JPG или GIF"))
+        else:
+            validators = [Optional(), Length(max=500)]
+            if spec.key in SETTING_PATTERNS:
+                pattern, message = SETTING_PATTERNS[spec.key]
+                validators.append(Regexp(pattern, message=message))
+            field = StringField(label, validators=validators)
+        setattr(SettingsForm, spec.key, field)
+    SettingsForm.save = SubmitField(_l("Сохранить"))
+    return SettingsForm
+
+
+class AuditSearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form
+
+    q = StringField(_l("Поиск"))
+    action = StringField(_l("Действие"))
+    object_type = StringField(_l("Объект"))
+    date_from = DateField(_l("С"), validators=[Optional()], format="%Y-%m-%d")
+    date_to = DateField(_l("По"), validators=[Optional()], format="%Y-%m-%d")
+
+
+class ConsumerSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("ФИО, email, телефон, СНИЛС, ИНН, ОГРН или ОГРНИП"))
+
+
+class ReportPeriodForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    date_from = DateField(_l("С"), validators=[Optional()], format="%Y-%m-%d")
+    date_to = DateField(_l("По"), validators=[Optional()], format="%Y-%m-%d")
+
+
+LEGAL_FORM_CHOICES = [
+    ("individual", "Физическое лицо"),
+    ("entrepreneur", "Индивидуальный предприниматель"),
+    ("legal_entity", "Юридическое лицо"),
+]
+NAME_RE = r"^[A-Za-zА-Яа-яЁё\-— ]+$"
+NAME_MESSAGE = _l("Допустимы только русские или латинские буквы, «-» и «—»")
+
+
+class OpenAccountForm(FlaskForm):
+    """A6: staff open an account for a consumer who came to the office."""
+
+    legal_form = SelectField(_l("Правовая форма"), choices=LEGAL_FORM_CHOICES, default="individual")
+    last_name = StringField(_l("Фамилия"), validators=[DataRequired(REQUIRED), Length(max=50), Regexp(NAME_RE, message=NAME_MESSAGE)])
+    first_name = StringField(_l("Имя"), validators=[DataRequired(REQUIRED), Length(max=50), Regexp(NAME_RE, message=NAME_MESSAGE)])
+    middle_name = StringField(_l("Отчество"), validators=[Optional(), Length(max=50), Regexp(NAME_RE, message=NAME_MESSAGE)])
+    email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED), Email(message=_l("Некорректный адрес электронной почты")), Length(max=320)])
+    phone = StringField(_l("Сотовый телефон"), validators=[DataRequired(REQUIRED)])
+    snils = StringField(_l("СНИЛС"))
+    inn = StringField(_l("ИНН"))
+    ogrn = StringField(_l("ОГРН"))
+    ogrnip = StringField(_l("ОГРНИП"))
+    kpp = StringField(_l("КПП"))
+    org_name = StringField(_l("Наименование"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("Открыть личный кабинет"))

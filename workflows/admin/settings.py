@@ -1,0 +1,81 @@
+"""Organization data and settings (F2): one form over app.settings.SPECS.
+
+Values are stored as rows and read per request, so a change takes effect at once in
+every instance. Each save is audited with the changed values before and after; secrets
+are recorded as «***».
+"""
+from flask_babel import gettext as _
+
+from app import audit
+from app.notify import queue_email, queue_sms
+from app.settings import SPECS, get_setting, set_setting
+
+SECRET_KINDS = {"secret"}
+
+
+def editable_specs():
+    return list(SPECS)
+
+
+def _shown(spec, value):
+    if spec.kind in SECRET_KINDS:
+        return audit.MASKED if value not in (None, "") else ""
+    return value
+
+
+def current_values() -> dict:
+    """Setting values as the form shows them (secrets left empty)."""
+    return {spec.key: ("" if spec.kind in SECRET_KINDS else get_setting(spec.key)) for spec in SPECS}
+
+
+def save_settings(values: dict, *, actor=None, logo_asset=None) -> dict:
+    """Store the changed settings; returns {key: (before, after)} of what changed."""
+    changes = {}
+    for spec in SPECS:
+        if spec.kind == "image":
+            if logo_asset is None:
+                continue
+            new = logo_asset.file.storage_key
+        elif spec.key not in values:
+            continue
+        else:
+            new = values[spec.key]
+            if spec.kind in SECRET_KINDS and new in (None, ""):
+                continue  # an empty password field keeps the stored one
+            if spec.kind == "bool":
+                new = bool(new)
+            elif spec.kind == "int":
+                new = int(new)
+            elif isinstance(new, str):
+                new = new.strip()
+            elif new is None:
+                new = ""
+        old = get_setting(spec.key)
+        if old == new:
+            continue
+        set_setting(spec.key, new, actor=actor)
+        changes[spec.key] = (old, new)
+    if changes:
+        by_key = {spec.key: spec for spec in SPECS}
+        audit.record(
+            "settings.update", None, object_type="Settings", object_id="organization", actor=actor,
+            summary=", ".join(by_key[key].label for key in changes),
+            before={key: _shown(by_key[key], old) for key, (old, _new) in changes.items()},
+            after={key: _shown(by_key[key], new) for key, (_old, new) in changes.items()},
+        )
+    return changes
+
+
+def send_test_message(channel: str, recipient: str, *, actor=None):
+    """Queue a test email or SMS through the configured gateway («Отправить тестовое сообщение»)."""
+    from app.identifiers import normalize_phone
+
+    org = get_setting("org_short_name")
+    text = _("Тестовое сообщение личного кабинета %(org)s. Если вы его получили, настройки верны.", org=org)
+    if channel == "sms":
+        phone = normalize_phone(recipient)
+        message = queue_sms(phone, text, template="admin_test")
+    else:
+        message = queue_email(recipient.strip(), _("Тестовое сообщение"), text, template="admin_test")
+    audit.record("settings.test_message", message, actor=actor, summary=f"{channel}: {recipient}")
+    return message
