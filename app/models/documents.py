@@ -103,7 +103,8 @@ class Signature(Model):
     evidence_json: Mapped[str] = mapped_column(Text, nullable=False)
     evidence_signature: Mapped[str] = mapped_column(String(200), nullable=False)
 
-    attachment = relationship("Attachment")
+    #: Attachment.signatures: the applications area refuses to delete a signed document
+    attachment = relationship("Attachment", backref="signatures")
     signer = relationship("KabinetUser")
     cms_file = relationship("StoredFile")
 

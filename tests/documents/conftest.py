@@ -93,3 +93,50 @@ def docx_text(data: bytes) -> str:
         for row in table.rows:
             parts.extend(cell.text for cell in row.cells)
     return "\n".join(parts)
+
+
+def make_certificate(*, surname="Туксин", given="Артем Александрович", days_valid=365, key_type="rsa",
+                     not_before_days=-1):
+    """A self-signed test certificate and its key, made in the test (no real CA)."""
+    from datetime import datetime, timedelta, timezone
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048) if key_type == "rsa" \
+        else ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([
+        x509.NameAttribute(NameOID.COMMON_NAME, f"{surname} {given}"),
+        x509.NameAttribute(NameOID.SURNAME, surname),
+        x509.NameAttribute(NameOID.GIVEN_NAME, given),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ИП Туксин"),
+    ])
+    issuer = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Тестовый УЦ")])
+    now = datetime.now(timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(issuer).public_key(key.public_key())
+            .serial_number(0x1A2B3C4D).not_valid_before(now + timedelta(days=not_before_days))
+            .not_valid_after(now + timedelta(days=days_valid)).sign(key, hashes.SHA256()))
+    return cert, key
+
+
+def detached_signature(document: bytes, cert, key, encoding: str = "der") -> bytes:
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.serialization import pkcs7
+
+    return (pkcs7.PKCS7SignatureBuilder().set_data(document).add_signer(cert, key, hashes.SHA256())
+            .sign(serialization.Encoding.DER if encoding == "der" else serialization.Encoding.PEM,
+                  [pkcs7.PKCS7Options.DetachedSignature, pkcs7.PKCS7Options.Binary]))
+
+
+def sms_code(sent, phone: str) -> str:
+    """The 6-digit code of the last SMS the memory backend delivered to `phone`."""
+    import re
+
+    from app.jobs.queue import dispatch_ready
+
+    dispatch_ready()
+    texts = [text for to, text in sent.sms if to == phone]
+    assert texts, f"no SMS to {phone}"
+    return re.findall(r"\b(\d{6})\b", texts[-1])[-1]

@@ -1,0 +1,55 @@
+"""Forms of the documents area: templates, signing, verification, copy requests."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+
+class TemplateUploadForm(FlaskForm):
+    """F4: a new version of the statement template of one application type."""
+
+    file = FileField(_l("Файл шаблона (.docx)"), validators=[FileRequired(_l("Выберите файл шаблона"))])
+    comment = StringField(_l("Комментарий"), validators=[Optional(), Length(max=300)])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only needs the CSRF token («Подписать» for ПЭП)."""
+
+
+class OrganizationSignForm(FlaskForm):
+    totp_code = StringField(_l("Код из приложения-аутентификатора"), validators=[Optional(), Length(max=10)])
+
+
+class PepConfirmForm(FlaskForm):
+    code = StringField(_l("Код"), validators=[
+        DataRequired(_l("Введите код из SMS")),
+        Regexp(r"^\s*\d{6}\s*$", message=_l("Код состоит из 6 цифр")),
+    ])
+
+
+class CmsUploadForm(FlaskForm):
+    signature = FileField(_l("Файл подписи (.sig, .p7s)"), validators=[FileRequired(_l("Выберите файл подписи"))])
+
+
+class VerifyForm(FlaskForm):
+    """«Проверить подпись»: the document and the signature file downloaded with «Скачать подпись»."""
+
+    document = FileField(_l("Документ"), validators=[FileRequired(_l("Выберите файл документа"))])
+    evidence = FileField(_l("Файл подписи"), validators=[FileRequired(_l("Выберите файл подписи"))])
+
+
+class CopyRequestForm(FlaskForm):
+    """C4: «Запрос электронных копий документов и актов»."""
+
+    application_id = SelectField(_l("Заявка"), coerce=int, validators=[Optional()])
+    documents = TextAreaField(_l("Какие документы нужны"), validators=[
+        DataRequired(_l("Поле обязательно для заполнения")), Length(max=4000)])
+    comment = TextAreaField(_l("Комментарий"), validators=[Optional(), Length(max=2000)])
+
+
+class CopyAnswerForm(FlaskForm):
+    """Staff: fulfil a copy request by attaching the copies, or refuse it."""
+
+    files = MultipleFileField(_l("Копии документов"))
+    answer = TextAreaField(_l("Ответ"), validators=[Optional(), Length(max=4000)])

@@ -1,0 +1,231 @@
+"""C3/C5: two-sided signing — order, ПЭП by SMS, CMS from the signer's tools, evidence, locking."""
+import json
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from app.extensions import db
+from app.files import read_stored
+from app.models import ApplicationEvent, Signature
+from tests.documents.conftest import attach, detached_signature, make_application, make_certificate, sms_code
+from workflows.documents import cms, evidence, signing
+from workflows.documents.signing import SigningError
+
+
+@pytest.fixture
+def contract(people, application):
+    attachment = attach(application, two_sided=True, author=people.staff)
+    db.session.commit()
+    return attachment
+
+
+def test_organization_signs_first(people, contract):
+    assert signing.awaiting_side(contract) == "organization"
+    with pytest.raises(SigningError, match="Ожидается подписание документа со стороны"):
+        signing.request_pep_code(contract, people.owner)
+    signature = signing.sign_as_organization(contract, people.staff)
+    db.session.commit()
+    assert signature.side == "organization" and signature.document_sha256 == contract.file.sha256
+    assert signing.awaiting_side(contract) == "consumer"
+    with pytest.raises(SigningError, match="уже подписан"):
+        signing.sign_as_organization(contract, people.staff)
+
+
+def test_only_signing_right_signs_for_the_organization(people, contract, ctx):
+    with pytest.raises(SigningError, match="нет права"):
+        signing.sign_as_organization(contract, people.owner)
+    from tests.factories import make_staff
+
+    admin = make_staff("Admin")
+    assert signing.sign_as_organization(contract, admin).signer_id == admin.id
+
+
+def test_staff_with_totp_must_confirm(people, contract):
+    import pyotp
+
+    people.staff.totp_secret = pyotp.random_base32()
+    people.staff.totp_enabled = True
+    db.session.commit()
+    with pytest.raises(SigningError, match="аутентификатора"):
+        signing.sign_as_organization(contract, people.staff, totp_code="000000")
+    signature = signing.sign_as_organization(contract, people.staff,
+                                             totp_code=pyotp.TOTP(people.staff.totp_secret).now())
+    assert signature.evidence["confirmation"] == "totp"
+
+
+def test_pep_flow_with_wrong_code_expiry_and_attempts(app, people, contract, sent):
+    signing.sign_as_organization(contract, people.staff)
+    db.session.commit()
+    owner = people.owner
+    signing.request_pep_code(contract, owner)
+    db.session.commit()
+    code = sms_code(sent, owner.phone)
+    with pytest.raises(SigningError, match="Неверный код"):
+        signing.confirm_pep(contract, owner, "000000" if code != "000000" else "111111")
+    db.session.commit()
+    signature = signing.confirm_pep(contract, owner, code)
+    db.session.commit()
+    assert signature.method == "pep_sms" and signature.side == "consumer"
+    pep = signature.evidence["pep"]
+    assert pep["phone"].endswith(owner.phone[-2:]) and owner.phone not in json.dumps(signature.evidence)
+    assert pep["code_sent_at"] <= pep["code_confirmed_at"]
+    assert signing.is_fully_signed(contract)
+    assert db.session.query(ApplicationEvent).filter_by(kind="signature").count() == 2
+
+
+def test_pep_code_expires(app, people, contract, sent):
+    signing.sign_as_organization(contract, people.staff)
+    signing.request_pep_code(contract, people.owner)
+    db.session.commit()
+    code = sms_code(sent, people.owner.phone)
+    with time_machine.travel(timedelta(seconds=app.config["CODE_TTL_SECONDS"] + 5)):
+        with pytest.raises(SigningError, match="Срок действия кода истек. Повторите попытку!"):
+            signing.confirm_pep(contract, people.owner, code)
+    assert not signing.is_fully_signed(contract)
+
+
+def test_pep_attempts_are_limited(app, people, contract, sent):
+    signing.sign_as_organization(contract, people.staff)
+    signing.request_pep_code(contract, people.owner)
+    db.session.commit()
+    code = sms_code(sent, people.owner.phone)
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(app.config["CODE_MAX_ATTEMPTS"] - 1):
+        with pytest.raises(SigningError):
+            signing.confirm_pep(contract, people.owner, wrong)
+        db.session.commit()
+    with pytest.raises(SigningError, match="Превышено количество попыток"):
+        signing.confirm_pep(contract, people.owner, wrong)
+    db.session.commit()
+    with pytest.raises(SigningError, match="Превышено количество попыток"):
+        signing.confirm_pep(contract, people.owner, code)
+    assert db.session.query(Signature).filter_by(side="consumer").count() == 0
+
+
+def test_pep_only_for_the_applicant_and_only_for_individuals(people, contract):
+    signing.sign_as_organization(contract, people.staff)
+    with pytest.raises(SigningError, match="только заявитель"):
+        signing.request_pep_code(contract, people.other)
+    ip_application = make_application(people.entrepreneur)
+    ip_contract = attach(ip_application, two_sided=True)
+    signing.sign_as_organization(ip_contract, people.staff)
+    with pytest.raises(SigningError, match="правовой формы"):
+        signing.request_pep_code(ip_contract, people.entrepreneur)
+
+
+@pytest.fixture
+def ip_contract(people):
+    application = make_application(people.entrepreneur)
+    attachment = attach(application, two_sided=True, data=b"%PDF-1.4\n\x00binary contract\r\n")
+    signing.sign_as_organization(attachment, people.staff)
+    db.session.commit()
+    return attachment
+
+
+@pytest.mark.parametrize("key_type, encoding", [("rsa", "der"), ("ec", "pem")])
+def test_cms_signature_over_the_document_is_accepted(people, ip_contract, key_type, encoding):
+    cert, key = make_certificate(key_type=key_type)
+    sig = detached_signature(read_stored(ip_contract.file), cert, key, encoding)
+    signature, signers = signing.sign_with_cms(ip_contract, people.entrepreneur, sig, "Договор ТП.pdf.sig")
+    db.session.commit()
+    assert signers[0].name == "Туксин Артем Александрович"
+    assert signers[0].serial == "1A2B3C4D" and "Тестовый УЦ" in signers[0].issuer
+    assert signers[0].signature_valid is True
+    assert signature.cms_file.sha256 and signature.evidence["cms"]["signers"][0]["serial"] == "1A2B3C4D"
+    assert signing.is_fully_signed(ip_contract)
+
+
+def test_cms_in_base64_as_cryptopro_writes_it(people, ip_contract):
+    import base64
+
+    cert, key = make_certificate()
+    sig = base64.encodebytes(detached_signature(read_stored(ip_contract.file), cert, key))
+    signing.sign_with_cms(ip_contract, people.entrepreneur, sig, "x.sig")
+
+
+def test_cms_over_another_document_is_refused(people, ip_contract):
+    cert, key = make_certificate()
+    sig = detached_signature(b"another document", cert, key)
+    with pytest.raises(SigningError, match="Подпись сделана для другого документа"):
+        signing.sign_with_cms(ip_contract, people.entrepreneur, sig, "x.sig")
+    assert not signing.is_locked(ip_contract) or signing.awaiting_side(ip_contract) == "consumer"
+
+
+@pytest.mark.parametrize("garbage", [b"", b"hello", b"\x30\x03\x02\x01\x01", b"-----BEGIN PKCS7-----\nAAAA\n-----END PKCS7-----"])
+def test_garbage_signature_is_refused_with_a_message(people, ip_contract, garbage):
+    with pytest.raises(SigningError) as error:
+        signing.sign_with_cms(ip_contract, people.entrepreneur, garbage, "x.sig")
+    assert error.value.message in ("Выберите файл подписи",
+                                   "Файл не является электронной подписью в формате CMS (.sig, .p7s)")
+
+
+def test_expired_certificate_is_refused(people, ip_contract):
+    cert, key = make_certificate(days_valid=-1, not_before_days=-30)
+    sig = detached_signature(read_stored(ip_contract.file), cert, key)
+    with pytest.raises(SigningError, match="Срок действия сертификата"):
+        signing.sign_with_cms(ip_contract, people.entrepreneur, sig, "x.sig")
+
+
+def test_tampered_cms_signature_fails_verification(people, ip_contract):
+    cert, key = make_certificate()
+    sig = bytearray(detached_signature(read_stored(ip_contract.file), cert, key))
+    sig[-5] ^= 0x01  # inside the RSA signature value
+    with pytest.raises(SigningError, match="Подпись недействительна"):
+        signing.sign_with_cms(ip_contract, people.entrepreneur, bytes(sig), "x.sig")
+
+
+def test_gost_digest_is_computed():
+    assert len(cms.digest("streebog", "1.2.643.7.1.1.2.2", b"abc")) == 32
+
+
+def test_evidence_file_verifies_and_one_changed_byte_fails(people, contract):
+    signature = signing.sign_as_organization(contract, people.staff)
+    db.session.commit()
+    document = read_stored(contract.file)
+    file = evidence.evidence_file(signature.evidence_json, signature.evidence_signature)
+    result = evidence.verify(document, file)
+    assert result.ok and result.evidence["signer"]["name"] == people.staff.display_name
+    changed = bytearray(document)
+    changed[3] ^= 0x01
+    assert not evidence.verify(bytes(changed), file).ok
+    body = json.loads(file)
+    body["evidence"] = body["evidence"].replace(people.staff.display_name, "Кто-то другой")
+    forged = evidence.verify(document, json.dumps(body).encode())
+    assert not forged.ok and "изменён" in forged.message
+    assert "повреждён" in evidence.verify(document, b"{not json").message
+
+
+def test_signed_document_is_locked(people, contract):
+    from workflows.applications.service import ApplicationError, remove_attachment
+
+    assert not signing.is_locked(contract)
+    signing.sign_as_organization(contract, people.staff)
+    db.session.commit()
+    assert signing.is_locked(contract)
+    with pytest.raises(signing.DocumentLocked):
+        signing.ensure_not_locked(contract)
+    with pytest.raises(ApplicationError, match="Подписанный документ нельзя удалить"):
+        remove_attachment(contract, people.staff, side="organization")
+    assert contract.deleted_at is None
+
+
+def test_transition_requiring_signed_document(people, contract):
+    from types import SimpleNamespace
+
+    signing.register()
+    transition = SimpleNamespace(requires_signed_document=True)
+    assert "подписанный обеими сторонами" in signing.signed_document_guard(transition, contract.application, None)
+    signing.sign_as_organization(contract, people.staff)
+    assert signing.signed_document_guard(transition, contract.application, None)
+    contract.signatures  # noqa: B018
+    sig = Signature(attachment_id=contract.id, side="consumer", method="pep_sms", signer_id=people.owner.id,
+                    signer_name="x", document_sha256=contract.file.sha256, evidence={}, evidence_json="{}",
+                    evidence_signature="x")
+    db.session.add(sig)
+    db.session.flush()
+    db.session.expire(contract, ["signatures"])
+    assert signing.signed_document_guard(transition, contract.application, None) is None
+    from workflows.applications.guards import GUARDS
+
+    assert signing.signed_document_guard in GUARDS
