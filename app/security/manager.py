@@ -1,11 +1,14 @@
-"""Kabinet's SecurityManager: FAB's, with our user model and versioned sessions."""
+"""Kabinet's SecurityManager: FAB's, with our user model, versioned sessions and our
+sign-in pages (app/security/auth_views.py)."""
 from flask_appbuilder.security.sqla.manager import SecurityManager
 
 from app.models.user import KabinetUser
+from app.security.auth_views import KabinetAuthView
 
 
 class KabinetSecurityManager(SecurityManager):
     user_model = KabinetUser
+    authdbview = KabinetAuthView
 
     def load_user(self, pk):
         """Flask-Login loader: «<id>:<session_version>» — a stale version logs out."""

@@ -51,7 +51,7 @@ PURPOSE_TEXTS = {
 LINK_PATHS = {
     "confirm_email": "/register/email/{token}",
     "reset_password": "/password/reset/{token}",
-    "set_password": "/password/reset/{token}",
+    "set_password": "/password/set/{token}",
 }
 
 
@@ -138,7 +138,7 @@ def issue_code(*, purpose: str, channel: str, destination: str, user=None, paylo
     if channel not in (SMS, EMAIL):
         raise ValueError(f"unknown channel {channel!r}")
     destination = normalize_destination(channel, destination)
-    ip = _request_ip(ip)
+    ip = _request_ip(ip) or None  # ip="" (sent by staff for a user) skips the per-IP cap
     _check_throttle(purpose, destination, ip)
     now = utcnow()
     for old in db.session.scalars(

@@ -1,0 +1,219 @@
+"""WTForms of the accounts area: registration, sign-in, codes, passwords, TOTP."""
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, RadioField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, StopValidation, ValidationError
+
+from app.identifiers import (
+    InvalidIdentifier,
+    normalize_phone,
+    validate_inn,
+    validate_kpp,
+    validate_ogrn,
+    validate_ogrnip,
+    validate_snils,
+)
+from app.models import LegalForm
+
+MSG_REQUIRED = _l("Заполните обязательное поле")
+MSG_NAME = _l("Поле должно содержать не более 50 символов: русские или латинские буквы, дефис «-» и тире «—»")
+MSG_PASSWORDS_DIFFER = _l("Пароли не совпадают")
+MSG_EMAIL = _l("Введите корректный адрес электронной почты")
+MSG_CONSENT = _l("Необходимо согласие с условиями обработки персональных данных")
+MSG_CAPTCHA = _l("Неверно введены символы с картинки")
+MSG_CODE = _l("Введите 6 цифр кода подтверждения")
+
+NAME_RE = re.compile(r"^[A-Za-zА-Яа-яЁё]+(?:[-—][A-Za-zА-Яа-яЁё]+)*[-—]?$")
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def person_name(form, field):
+    """Фамилия, имя, отчество: at most 50 Cyrillic or Latin letters, «-» and «—» (seed 004)."""
+    if field.data and (len(field.data) > 50 or not NAME_RE.match(field.data)):
+        raise ValidationError(MSG_NAME)
+
+
+def identifier(validate):
+    """A field validator from an app.identifiers validator; stores the normalized value."""
+
+    def _check(form, field):
+        if not field.data:
+            return
+        try:
+            field.data = validate(field.data)
+        except InvalidIdentifier as exc:
+            raise StopValidation(str(exc)) from None
+
+    return _check
+
+
+def phone_number(form, field):
+    if not field.data:
+        return
+    try:
+        field.data = normalize_phone(field.data)
+    except InvalidIdentifier as exc:
+        raise StopValidation(str(exc)) from None
+
+
+def strong_password(form, field):
+    from workflows.accounts.passwords import password_problem
+
+    problem = password_problem(field.data)
+    if problem:
+        raise ValidationError(problem)
+
+
+def six_digits(form, field):
+    value = re.sub(r"\s", "", field.data or "")
+    if not re.fullmatch(r"\d{6}", value):
+        raise StopValidation(MSG_CODE)
+    field.data = value
+
+
+def password_fields(label=_l("Пароль"), confirm_label=_l("Подтвердите пароль")):
+    return (
+        PasswordField(label, validators=[DataRequired(MSG_REQUIRED), strong_password]),
+        PasswordField(confirm_label, validators=[DataRequired(MSG_REQUIRED), EqualTo("password", MSG_PASSWORDS_DIFFER)]),
+    )
+
+
+class RegistrationForm(FlaskForm):
+    """One form for the three legal forms; which fields count is data (FIELDS_BY_FORM)."""
+
+    legal_form = RadioField(
+        _l("Правовая форма"),
+        choices=[(f.value, f.label) for f in LegalForm],
+        default=LegalForm.INDIVIDUAL.value,
+        validators=[DataRequired(MSG_REQUIRED)],
+    )
+    snils = StringField(_l("СНИЛС"), filters=[strip], validators=[identifier(validate_snils)])
+    inn = StringField(_l("ИНН"), filters=[strip])
+    ogrn = StringField(_l("ОГРН"), filters=[strip], validators=[identifier(validate_ogrn)])
+    ogrnip = StringField(_l("ОГРНИП"), filters=[strip], validators=[identifier(validate_ogrnip)])
+    kpp = StringField(_l("КПП"), filters=[strip], validators=[identifier(validate_kpp)])
+    org_name = StringField(_l("Наименование"), filters=[strip], validators=[Length(max=500)])
+    last_name = StringField(_l("Фамилия"), filters=[strip], validators=[person_name])
+    first_name = StringField(_l("Имя"), filters=[strip], validators=[person_name])
+    middle_name = StringField(_l("Отчество"), filters=[strip], validators=[person_name])
+    email = StringField(_l("Email"), filters=[strip], validators=[Optional(), Email(MSG_EMAIL, check_deliverability=False)])
+    phone = StringField(_l("Сотовый телефон"), filters=[strip], validators=[phone_number])
+    password, confirm = password_fields()
+    captcha = StringField(_l("Введите символы с картинки"), filters=[strip])
+    consent = BooleanField(_l("Я согласен с условиями по обработке персональных данных"))
+    submit = SubmitField(_l("Зарегистрироваться"))
+
+    #: per legal form: (required fields, optional fields); other identifier fields are ignored
+    FIELDS_BY_FORM = {
+        LegalForm.INDIVIDUAL: (("snils", "last_name", "first_name", "email", "phone"), ("middle_name", "inn")),
+        LegalForm.ENTREPRENEUR: (("inn", "ogrnip", "org_name", "last_name", "first_name", "email", "phone"),
+                                 ("middle_name",)),
+        LegalForm.LEGAL_ENTITY: (("inn", "ogrn", "kpp", "org_name", "last_name", "first_name", "email", "phone"),
+                                 ("middle_name",)),
+    }
+    #: ИНН length per legal form: 12 digits for a person, 10 for an organization
+    INN_LENGTHS = {LegalForm.INDIVIDUAL: (12,), LegalForm.ENTREPRENEUR: (12,), LegalForm.LEGAL_ENTITY: (10,)}
+    PROFILE_FIELDS = ("snils", "inn", "ogrn", "ogrnip", "kpp", "org_name", "last_name", "first_name", "middle_name")
+
+    def __init__(self, *args, captcha_answer: str | None = None, captcha_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.captcha_answer = captcha_answer
+        self.captcha_required = captcha_required
+
+    @property
+    def form_choice(self) -> LegalForm:
+        try:
+            return LegalForm(self.legal_form.data)
+        except ValueError:
+            return LegalForm.INDIVIDUAL
+
+    def fields_for(self, legal_form: LegalForm) -> tuple[str, ...]:
+        required, optional = self.FIELDS_BY_FORM[legal_form]
+        return required + optional
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        required, optional = self.FIELDS_BY_FORM[self.form_choice]
+        shown = set(required) | set(optional)
+        for name in self.PROFILE_FIELDS:
+            if name not in shown:  # the other tabs' values are not part of this registration
+                self[name].errors = []
+                self[name].data = None
+        for name in required:
+            if not self[name].data and not self[name].errors:
+                self[name].errors = [MSG_REQUIRED]
+        if self.inn.data and not self.inn.errors:
+            try:
+                self.inn.data = validate_inn(self.inn.data, self.INN_LENGTHS[self.form_choice])
+            except InvalidIdentifier as exc:
+                self.inn.errors = [str(exc)]
+        if not self.consent.data:
+            self.consent.errors = [MSG_CONSENT]
+        if self.captcha_required:
+            answer = (self.captcha_answer or "").lower()
+            if not answer or (self.captcha.data or "").lower() != answer:
+                self.captcha.errors = [MSG_CAPTCHA]
+        return not any(field.errors for field in self)
+
+    def profile_data(self) -> dict:
+        return {name: self[name].data for name in self.fields_for(self.form_choice) if name in self.PROFILE_FIELDS}
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Логин"), filters=[strip], validators=[DataRequired(MSG_REQUIRED)],
+                           description=_l("Email, номер телефона, СНИЛС, ОГРН или ОГРНИП"))
+    password = PasswordField(_l("Пароль"), validators=[DataRequired(MSG_REQUIRED)])
+    remember = BooleanField(_l("Запомнить меня"))
+    submit = SubmitField(_l("Войти"))
+
+
+def email_or_phone(form, field):
+    from workflows.accounts.login import channel_of
+
+    if channel_of(field.data or "") is None:
+        raise StopValidation(_l("Введите адрес электронной почты или номер телефона"))
+
+
+class CodeRequestForm(FlaskForm):
+    """«Направить код подтверждения» to an email or phone."""
+
+    destination = StringField(_l("Email или номер телефона"), filters=[strip],
+                              validators=[DataRequired(MSG_REQUIRED), email_or_phone])
+    remember = BooleanField(_l("Запомнить меня"))
+    submit = SubmitField(_l("Направить код подтверждения"))
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Код подтверждения"), filters=[strip], validators=[DataRequired(MSG_REQUIRED), six_digits])
+    submit = SubmitField(_l("Подтвердить"))
+
+
+class ResendForm(FlaskForm):
+    submit = SubmitField(_l("Отправить код"))
+
+
+class TotpForm(FlaskForm):
+    code = StringField(_l("Код из приложения"), filters=[strip], validators=[DataRequired(MSG_REQUIRED), six_digits])
+    submit = SubmitField(_l("Подтвердить"))
+
+
+class ResetByCodeForm(FlaskForm):
+    code = StringField(_l("Код подтверждения"), filters=[strip], validators=[DataRequired(MSG_REQUIRED), six_digits])
+    password, confirm = password_fields(_l("Введите новый пароль"), _l("Подтверждение пароля"))
+    submit = SubmitField(_l("Сменить пароль"))
+
+
+class NewPasswordForm(FlaskForm):
+    password, confirm = password_fields(_l("Введите новый пароль"), _l("Подтверждение пароля"))
+    submit = SubmitField(_l("Сменить пароль"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Пароль"), validators=[DataRequired(MSG_REQUIRED)])
+    password, confirm = password_fields(_l("Новый пароль"), _l("Повторить новый пароль"))
+    submit = SubmitField(_l("Изменить пароль"))

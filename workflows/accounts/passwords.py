@@ -1,0 +1,80 @@
+"""Passwords (A4): the strength rule, changing, resetting and first-time setup."""
+import re
+
+from flask import current_app
+from werkzeug.security import check_password_hash
+
+from app import audit
+from app.extensions import db
+from app.settings import get_setting
+from app.users import set_password
+from workflows.accounts import codes
+
+PASSWORD_RULE = (
+    "Пароль должен содержать не менее %(min)s знаков, латинские заглавные и строчные буквы, "
+    "цифры, отличающиеся от букв и цифр знаки (например, !, $, #, %%)."
+)
+MSG_WRONG_CURRENT = "Текущий пароль указан неверно"
+#: a link to set the password, emailed to an account opened at the office (A6), lives 3 days
+SETUP_LINK_TTL_SECONDS = 3 * 24 * 3600
+#: a password-reset link lives one hour
+RESET_LINK_TTL_SECONDS = 3600
+
+
+def password_problem(raw: str | None) -> str | None:
+    """The message to show under the password field, or None when the password is good."""
+    raw = raw or ""
+    minimum = int(get_setting("password_min_length") or 6)
+    good = (
+        len(raw) >= minimum
+        and re.search(r"[a-z]", raw)
+        and re.search(r"[A-Z]", raw)
+        and re.search(r"\d", raw)
+        and re.search(r"[^A-Za-z0-9\s]", raw)
+        and not re.search(r"[А-Яа-яЁё]", raw)
+    )
+    return None if good else PASSWORD_RULE % {"min": minimum}
+
+
+def check_password(user, raw: str) -> bool:
+    return bool(user is not None and user.password and raw and check_password_hash(user.password, raw))
+
+
+def change_password(user, current: str, new: str) -> None:
+    """«Изменить пароль»: needs the current one; ends the user's other sessions."""
+    if not check_password(user, current):
+        raise ValueError(MSG_WRONG_CURRENT)
+    set_password(user, new)
+    audit.record("account.password_changed", user, summary="Пароль изменен", actor=user)
+    db.session.flush()
+
+
+def reset_password(user, new: str, *, how: str) -> None:
+    """Set a new password after a code or link proved the user's phone or email."""
+    set_password(user, new)
+    audit.record("account.password_reset", user, summary=f"Пароль восстановлен ({how})", actor=user)
+    db.session.flush()
+
+
+def send_password_setup(user) -> None:
+    """Email a consumer opened at the office (A6) their login and a link to set a password.
+
+    The link is single use and expires in SETUP_LINK_TTL_SECONDS; sending again makes the
+    earlier link stop working. The caller commits.
+    """
+    from flask import render_template
+
+    from app.notify import queue_email
+
+    row = codes.issue_code(
+        purpose="set_password", channel=codes.EMAIL, destination=user.email, user=user,
+        with_link=True, link_ttl_seconds=SETUP_LINK_TTL_SECONDS, ip="", send=False,
+    )
+    context = {"user": user, "link": row.plain_link, "login": user.email,
+               "days": SETUP_LINK_TTL_SECONDS // 86400, "app_name": current_app.config.get("APP_NAME")}
+    subject = render_template("notifications/account_password_setup.subject.j2", **context).strip()
+    body = render_template("notifications/account_password_setup.txt.j2", **context).strip()
+    queue_email(user.email, subject, body, user_id=user.id, template="account_password_setup")
+    user.must_set_password = True
+    audit.record("account.password_setup_sent", user, summary="Отправлена ссылка для установки пароля")
+    db.session.flush()

@@ -1,0 +1,129 @@
+"""Registration (A1, A7) and confirmation of the phone and email (A2)."""
+from sqlalchemy import func, select
+
+from app import audit
+from app.extensions import db
+from app.models import ConsumerProfile, KabinetUser, LegalForm
+from app.models.base import utcnow
+from app.notify import notify_organization
+from app.users import create_consumer
+from workflows.accounts import codes
+
+#: the seed messages for identifiers that already have a cabinet (field → message)
+DUPLICATE_MESSAGES = {
+    "phone": "На указанный номер уже зарегистрирован личный кабинет. Внесите другой номер телефона.",
+    "email": "Указанная электронная почта уже зарегистрирована в личном кабинете. Укажите другой адрес.",
+    "snils": "Указанный СНИЛС уже зарегистрирован в личном кабинете. Укажите другой СНИЛС.",
+    "ogrn": "Указанный ОГРН уже зарегистрирован в личном кабинете. Укажите другой ОГРН.",
+    "ogrnip": "Указанный ОГРНИП уже зарегистрирован в личном кабинете. Укажите другой ОГРНИП.",
+}
+#: which identifier column lives where, for the duplicate check
+_USER_COLUMNS = {"phone": KabinetUser.phone, "email": KabinetUser.email}
+_PROFILE_COLUMNS = {"snils": ConsumerProfile.snils, "ogrn": ConsumerProfile.ogrn, "ogrnip": ConsumerProfile.ogrnip}
+
+#: profile fields a registration stores, per legal form (the form shows the same set)
+PROFILE_FIELDS = {
+    LegalForm.INDIVIDUAL: ("snils", "last_name", "first_name", "middle_name", "inn"),
+    LegalForm.ENTREPRENEUR: ("inn", "ogrnip", "org_name", "last_name", "first_name", "middle_name"),
+    LegalForm.LEGAL_ENTITY: ("inn", "ogrn", "kpp", "org_name", "last_name", "first_name", "middle_name"),
+}
+
+#: a link in the registration email confirms the address for a day
+EMAIL_LINK_TTL_SECONDS = 24 * 3600
+
+
+class DuplicateError(Exception):
+    """Some identifiers already have a cabinet: field → seed message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def duplicate_errors(values: dict, *, exclude_user_id: int | None = None) -> dict[str, str]:
+    """field → message for each given identifier that another account already uses."""
+    errors = {}
+    for field, value in values.items():
+        if not value:
+            continue
+        if field in _USER_COLUMNS:
+            column = _USER_COLUMNS[field]
+            query = select(KabinetUser.id).where(func.lower(column) == value.lower())
+            if exclude_user_id is not None:
+                query = query.where(KabinetUser.id != exclude_user_id)
+        elif field in _PROFILE_COLUMNS:
+            query = select(ConsumerProfile.id).where(_PROFILE_COLUMNS[field] == value)
+            if exclude_user_id is not None:
+                query = query.where(ConsumerProfile.user_id != exclude_user_id)
+        else:
+            continue
+        if db.session.scalar(query.limit(1)) is not None:
+            errors[field] = DUPLICATE_MESSAGES[field]
+    return errors
+
+
+def register_consumer(*, legal_form: LegalForm, email: str, phone: str, password: str, profile: dict,
+                      ip: str | None = None) -> KabinetUser:
+    """Create an unconfirmed consumer, send the phone and email codes, tell the organization.
+
+    Raises DuplicateError with the seed messages when an identifier is taken. Flushes.
+    """
+    fields = {key: profile.get(key) or None for key in PROFILE_FIELDS[legal_form]}
+    errors = duplicate_errors({"email": email, "phone": phone, **{k: fields.get(k) for k in _PROFILE_COLUMNS}})
+    if errors:
+        raise DuplicateError(errors)
+    consumer = create_consumer(
+        user_fields={"email": email, "phone": phone, "password": password,
+                     "first_name": fields["first_name"], "last_name": fields["last_name"]},
+        profile_fields={"legal_form": legal_form.value, **fields},
+    )
+    user = consumer.user
+    user.must_set_password = False
+    audit.record("account.registered", user, actor=user,
+                 summary=f"Регистрация: {legal_form.label}", after={"email": user.email, "phone": user.phone})
+    send_phone_code(user, ip=ip)
+    codes.issue_code(purpose="confirm_email", channel=codes.EMAIL, destination=user.email, user=user,
+                     with_link=True, link_ttl_seconds=EMAIL_LINK_TTL_SECONDS, ip=ip)
+    notify_organization("account_registered", consumer=consumer, user=user)
+    return user
+
+
+def send_phone_code(user, *, ip: str | None = None):
+    """«Отправить код»: an SMS code confirming the user's phone."""
+    return codes.issue_code(purpose="confirm_phone", channel=codes.SMS, destination=user.phone, user=user, ip=ip)
+
+
+def confirm_phone(user, code: str) -> None:
+    """The SMS code proves the phone: registration is complete (raises CodeError)."""
+    codes.verify_code(purpose="confirm_phone", destination=user.phone, code=code)
+    user.phone_confirmed_at = utcnow()
+    audit.record("account.phone_confirmed", user, actor=user, summary="Номер телефона подтвержден")
+    db.session.flush()
+
+
+def send_email_code(user, *, ip: str | None = None):
+    return codes.issue_code(purpose="confirm_email", channel=codes.EMAIL, destination=user.email, user=user,
+                            with_link=True, link_ttl_seconds=EMAIL_LINK_TTL_SECONDS, ip=ip)
+
+
+def mark_email_confirmed(user) -> None:
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        audit.record("account.email_confirmed", user, actor=user, summary="Адрес электронной почты подтвержден")
+        db.session.flush()
+
+
+def confirm_email(user, code: str) -> None:
+    """The emailed code proves the address (raises CodeError)."""
+    codes.verify_code(purpose="confirm_email", destination=user.email, code=code)
+    mark_email_confirmed(user)
+
+
+def confirm_email_by_link(token: str) -> KabinetUser:
+    """The emailed link proves the address; returns its user (raises CodeError)."""
+    row = codes.verify_link(purpose="confirm_email", token=token)
+    user = db.session.get(KabinetUser, row.user_id) if row.user_id else None
+    if user is None or (user.email or "").lower() != row.destination:
+        raise codes.CodeError(codes.MSG_LINK_INVALID)
+    mark_email_confirmed(user)
+    return user
