@@ -7,7 +7,7 @@ import csv
 import io
 from datetime import date
 
-from flask import Response, abort, flash, jsonify, redirect, request, stream_with_context, url_for
+from flask import Response, abort, flash, jsonify, redirect, request, url_for
 from flask_appbuilder import BaseView, ModelView, expose, has_access
 from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -773,24 +773,16 @@ class AuditLogView(AreaAccess, BaseView):
         from workflows.admin.auditlog import stream
 
         _form, filters = self._filters()
-
-        def rows():
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, delimiter=";")
-            writer.writerow(["id", "Дата и время", "Кто", "IP", "Действие", "Объект", "Идентификатор", "Описание",
-                             "До", "После"])
-            for entry in stream(**filters):
-                writer.writerow([entry.id, format_datetime(entry.at), entry.actor_name or "", entry.ip or "",
-                                 entry.action, entry.object_type or "", entry.object_id or "", entry.summary or "",
-                                 json.dumps(entry.before, ensure_ascii=False) if entry.before is not None else "",
-                                 json.dumps(entry.after, ensure_ascii=False) if entry.after is not None else ""])
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-            yield buffer.getvalue()
-
-        return Response(stream_with_context(_with_bom(rows())), mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": "attachment; filename=audit.csv"})
+        out = _spooled_text()
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow(["id", "Дата и время", "Кто", "IP", "Действие", "Объект", "Идентификатор", "Описание",
+                         "До", "После"])
+        for entry in stream(**filters):
+            writer.writerow([entry.id, format_datetime(entry.at), entry.actor_name or "", entry.ip or "",
+                             entry.action, entry.object_type or "", entry.object_id or "", entry.summary or "",
+                             json.dumps(entry.before, ensure_ascii=False) if entry.before is not None else "",
+                             json.dumps(entry.after, ensure_ascii=False) if entry.after is not None else ""])
+        return _send_spooled(out, "audit.csv", "text/csv; charset=utf-8")
 
     @expose("/export.jsonl")
     @has_access
@@ -799,15 +791,30 @@ class AuditLogView(AreaAccess, BaseView):
         from workflows.admin.auditlog import stream
 
         _form, filters = self._filters()
-        return Response(stream_with_context(export_chain(stream(**filters))),
-                        mimetype="application/x-ndjson; charset=utf-8",
-                        headers={"Content-Disposition": "attachment; filename=audit.jsonl"})
+        out = _spooled_text(bom=False)
+        for line in export_chain(stream(**filters)):
+            out.write(line)
+        return _send_spooled(out, "audit.jsonl", "application/x-ndjson; charset=utf-8")
 
 
-def _with_bom(chunks):
-    """Excel opens a UTF-8 CSV correctly only with a byte-order mark."""
-    yield "\ufeff"
-    yield from chunks
+def _spooled_text(bom: bool = True):
+    """A text writer over a buffer that moves to a temporary file when an export grows large."""
+    import tempfile
+
+    raw = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024, mode="w+b")
+    out = io.TextIOWrapper(raw, encoding="utf-8", newline="", write_through=True)
+    if bom:
+        out.write("\ufeff")  # Excel opens a UTF-8 CSV correctly only with a byte-order mark
+    return out
+
+
+def _send_spooled(out, name: str, mimetype: str) -> Response:
+    from flask import send_file
+
+    out.flush()
+    raw = out.detach()
+    raw.seek(0)
+    return send_file(raw, mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
 
 
 # ---- F7 reports ---------------------------------------------------------------------

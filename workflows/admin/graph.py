@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Status, Transition
 
 NODE_W, NODE_H = 190, 46
-COL_GAP, ROW_GAP = 90, 36
+COL_GAP, ROW_GAP = 150, 50
 PAD = 20
 
 
@@ -87,6 +87,7 @@ def render_svg(application_type_id: int) -> Markup:
         'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
     ]
     pair_count: dict[tuple[int, int], int] = defaultdict(int)
+    labels: list[str] = []
     for t in transitions:
         if t.from_status_id not in positions or t.to_status_id not in positions:
             continue
@@ -110,8 +111,11 @@ def render_svg(application_type_id: int) -> Markup:
             f'stroke-width="1.4" marker-end="url(#kb-arrow)"><title>{escape(t.name)}: '
             f'{escape(t.from_status.name)} → {escape(t.to_status.name)}</title></path>'
         )
-        parts.append(f'<text x="{mx:.0f}" y="{(sy + ey) / 2 - bend / 2 - 3:.0f}" text-anchor="middle" '
-                     f'fill="#31708f" font-size="11">{escape(t.name[:32])}</text>')
+        # the label sits on the curve's midpoint, with a white halo to stay readable
+        lx, ly = 0.25 * sx + 0.5 * mx + 0.25 * ex, 0.25 * sy + 0.5 * my + 0.25 * ey
+        label = t.name if len(t.name) <= 26 else t.name[:25] + "…"
+        labels.append(f'<text x="{lx:.0f}" y="{ly - 3:.0f}" text-anchor="middle" fill="#31708f" font-size="10" '
+                      f'stroke="#fff" stroke-width="3" paint-order="stroke">{escape(label)}</text>')
     for status in statuses:
         x, y = box(status.id)
         fill = "#f5f5f5" if status.is_draft else "#dff0d8" if status.is_initial else "#f2dede" if status.is_final else "#d9edf7"
@@ -123,5 +127,6 @@ def render_svg(application_type_id: int) -> Markup:
             ty = y + NODE_H / 2 + 4 + (i - (len(lines) - 1) / 2) * 14
             parts.append(f'<text x="{x + NODE_W / 2}" y="{ty:.0f}" text-anchor="middle">{escape(line)}</text>')
         parts.append("</g>")
+    parts.extend(labels)
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -1,0 +1,125 @@
+"""Route × role: only organization admins reach admin views; staff also reach «Потребители»."""
+import pytest
+
+from app.extensions import db
+from app.models import ApplicationType, InfoPage
+
+ADMIN_ONLY_GET = [
+    "/admin/pages/",
+    "/admin/pages/{page}/edit",
+    "/admin/pages/{page}/versions",
+    "/admin/pages/{page}/versions/1",
+    "/admin/settings/",
+    "/admin/audit/",
+    "/admin/audit/export.csv",
+    "/admin/audit/export.jsonl",
+    "/admin/reports/",
+    "/admin/reports/by-status.csv",
+    "/admin/graph/{type}",
+    "/admin/application-types/list/",
+    "/admin/form-fields/list/",
+    "/admin/statuses/list/",
+    "/admin/transitions/list/",
+    "/admin/transitions/add",
+    "/admin/document-types/list/",
+    "/admin/document-requirements/list/",
+    "/admin/calendar/list/",
+    "/admin/branches/list/",
+    "/admin/suppliers/list/",
+    "/admin/offices/list/",
+    "/admin/topics/list/",
+]
+ADMIN_ONLY_POST = [
+    "/admin/pages/create",
+    "/admin/pages/{page}/edit",
+    "/admin/pages/{page}/versions/1/publish",
+    "/admin/pages/{page}/versions/1/restore",
+    "/admin/pages/upload-image",
+    "/admin/settings/",
+    "/admin/settings/test",
+    "/admin/consumers/{consumer}/block",
+    "/admin/consumers/{consumer}/unblock",
+    "/admin/statuses/delete/1",
+]
+STAFF_GET = ["/admin/consumers/", "/admin/consumers/open"]
+
+ALLOWED = {"OrgAdmin": True, "Staff": False, "Consumer": False, None: False}
+
+
+@pytest.fixture
+def ids(pages, users):
+    page = db.session.execute(db.select(InfoPage).where(InfoPage.slug == "help")).scalar_one()
+    app_type = ApplicationType(code="tp", name="Заявка на технологическое присоединение")
+    db.session.add(app_type)
+    db.session.commit()
+    return {"page": page.id, "type": app_type.id, "consumer": users["Consumer"].id}
+
+
+def _as(client, login, users, role):
+    with client.session_transaction() as session:
+        session.clear()
+    if role is not None:
+        login(users[role])
+
+
+def _denied(response):
+    return response.status_code in (302, 403, 404) and (
+        response.status_code != 302 or "/login" in response.headers.get("Location", ""))
+
+
+@pytest.mark.parametrize("role", list(ALLOWED))
+def test_admin_get_routes_by_role(client, login, users, ids, role):
+    _as(client, login, users, role)
+    for template in ADMIN_ONLY_GET:
+        url = template.format(**ids)
+        response = client.get(url)
+        if ALLOWED[role]:
+            assert response.status_code == 200, (role, url, response.status_code)
+        else:
+            assert _denied(response), (role, url, response.status_code)
+
+
+@pytest.mark.parametrize("role", list(ALLOWED))
+def test_admin_post_routes_by_role_change_nothing_when_denied(client, login, users, ids, role):
+    if ALLOWED[role]:
+        pytest.skip("allowed POSTs are exercised by the feature tests")
+    _as(client, login, users, role)
+    for template in ADMIN_ONLY_POST:
+        url = template.format(**ids)
+        response = client.post(url, data={"slug": "x", "title": "x", "org_name": "Взлом"})
+        assert _denied(response), (role, url, response.status_code)
+    db.session.expire_all()
+    assert db.session.execute(db.select(InfoPage).where(InfoPage.slug == "x")).scalar_one_or_none() is None
+    from app.settings import get_setting
+
+    assert get_setting("org_name") != "Взлом"
+    assert db.session.get(type(users["Consumer"]), users["Consumer"].id).active
+
+
+@pytest.mark.parametrize("role,allowed", [("OrgAdmin", True), ("Staff", True),
+                                          ("Consumer", False), (None, False)])
+def test_consumer_directory_is_for_staff_and_admins(client, login, users, ids, role, allowed):
+    _as(client, login, users, role)
+    for url in STAFF_GET:
+        response = client.get(url)
+        assert (response.status_code == 200) if allowed else _denied(response), (role, url)
+
+
+def test_staff_may_search_but_not_block(client, login, users, ids):
+    _as(client, login, users, "Staff")
+    listing = client.get("/admin/consumers/?q=Иванов").get_data(as_text=True)
+    assert "Заблокировать" not in listing
+    response = client.post(f"/admin/consumers/{ids['consumer']}/block")
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(type(users["Consumer"]), ids["consumer"]).active
+
+
+def test_admin_menu_shows_for_org_admin_only(client, login, users, ids):
+    _as(client, login, users, "OrgAdmin")
+    body = client.get("/page/help").get_data(as_text=True)
+    assert "Администрирование" in body and "Справочники" in body
+    _as(client, login, users, "Consumer")
+    body = client.get("/page/help").get_data(as_text=True)
+    assert "Администрирование" not in body and "Справочники" not in body
+    assert 'href="/page/info"' in body
