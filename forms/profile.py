@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
 from app.identifiers import validate_inn, validate_kpp
 from app.models import LegalForm
@@ -112,7 +112,10 @@ def profile_form_class(legal_form: LegalForm) -> type:
                 validators = list(kwargs.get("validators") or [])
                 if name in required:
                     validators = [v for v in validators if not isinstance(v, Optional)]
-                    validators.insert(0, DataRequired(MSG_REQUIRED))
+                    # a date that does not parse keeps its own message: InputRequired looks at the raw text
+                    required_check = InputRequired if isinstance(field.field_class, type) and issubclass(
+                        field.field_class, DateField) else DataRequired
+                    validators.insert(0, required_check(MSG_REQUIRED))
                 kwargs["validators"] = validators
                 attrs[name] = field.field_class(**kwargs)
         attrs["submit"] = SubmitField(_l("Сохранить"))
