@@ -16,3 +16,7 @@ SEEDERS.append(seed_applications)
 from workflows.pages.service import seed_system_pages  # noqa: E402
 
 SEEDERS.append(seed_system_pages)
+
+from workflows.documents.templates import seed_default_templates  # noqa: E402
+
+SEEDERS.append(seed_default_templates)  # after seed_applications: a template per shipped type

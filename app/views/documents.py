@@ -7,7 +7,7 @@ comes from the `documents_panel()` template global defined here.
 """
 from urllib.parse import urlparse
 
-from flask import Response, abort, current_app, flash, redirect, request, session, stream_with_context, url_for
+from flask import Response, abort, current_app, flash, redirect, request, session, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
@@ -207,7 +207,7 @@ class DocumentsView(BaseView):
         statement = templates.statement_for(application, actor=current_user)
         db.session.commit()
         entries = bundles.entries_for(application, statement.data, statement.filename)
-        return Response(stream_with_context(bundles.stream_zip(entries)), mimetype="application/zip",
+        return Response(bundles.stream_zip(entries), mimetype="application/zip",
                         headers=_attachment_headers(bundles.bundle_filename(application)))
 
     @expose("/attachment/<int:attachment_id>/file")
@@ -233,6 +233,14 @@ class DocumentsView(BaseView):
         if signature.cms_file is None:
             abort(404)
         return send_stored(signature.cms_file)
+
+    @expose("/copy-file/<int:file_id>")
+    @has_access
+    def copy_file(self, file_id):
+        """A copy attached to a copy request (C4): the consumer who asked, and staff."""
+        row = db.session.get(CopyRequestFile, file_id) or abort(404)
+        ensure_can_see_copy_request(current_user, row.request)
+        return send_stored(row.file)
 
     @expose("/attachment/<int:attachment_id>/sign/organization", methods=["POST"])
     @has_access
@@ -277,7 +285,7 @@ class DocumentsView(BaseView):
         back = _back(url_for("DocumentsView.application", application_id=attachment.application_id))
         form = PepConfirmForm()
         if not form.validate_on_submit():
-            _remember_error(attachment.id, "; ".join(form.code.errors) or _("Введите код из SMS"))
+            _remember_error(attachment.id, "; ".join(str(e) for e in form.code.errors) or _("Введите код из SMS"))
             return redirect(back)
         try:
             signing.confirm_pep(attachment, current_user, form.code.data)
@@ -297,11 +305,11 @@ class DocumentsView(BaseView):
         back = _back(url_for("DocumentsView.application", application_id=attachment.application_id))
         form = CmsUploadForm()
         if not form.validate_on_submit():
-            _remember_error(attachment.id, "; ".join(form.signature.errors) or _("Выберите файл подписи"))
+            _remember_error(attachment.id, "; ".join(str(e) for e in form.signature.errors) or _("Выберите файл подписи"))
             return redirect(back)
         upload = form.signature.data
         try:
-            _, signers = signing.sign_with_cms(attachment, current_user, upload.read(1024 * 1024 + 1),
+            signature, signers = signing.sign_with_cms(attachment, current_user, upload.read(1024 * 1024 + 1),
                                                upload.filename)
         except signing.SigningError as exc:
             db.session.rollback()
@@ -443,12 +451,6 @@ class CopyRequestsView(BaseView):
         return self.render_template("documents/copies_consumer.html", form=form, rows=rows, page=_page(),
                                     per_page=PER_PAGE)
 
-    @expose("/file/<int:file_id>")
-    @has_access
-    def file(self, file_id):
-        row = db.session.get(CopyRequestFile, file_id) or abort(404)
-        ensure_can_see_copy_request(current_user, row.request)
-        return send_stored(row.file)
 
 
 CopyRequestsView.method_permission_name = all_access(CopyRequestsView)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.files import open_stored
+from app.files import stored_path
 from app.formatting import format_datetime
 from app.models import Application, Attachment, Signature
 from workflows.documents import evidence
@@ -70,8 +70,8 @@ def _bytes_opener(data: bytes):
 
 
 def _stored_opener(stored):
-    path_holder = stored
-    return lambda: open_stored(path_holder)
+    path = stored_path(stored)  # resolved now: the stream runs without an app context
+    return lambda: open(path, "rb")
 
 
 def entries_for(application: Application, statement: bytes | None, statement_name: str) -> list[Entry]:

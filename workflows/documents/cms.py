@@ -64,12 +64,12 @@ class SignerDetails:
 
 
 def _load(data: bytes) -> cms.ContentInfo:
-    raw = data.strip()
-    if raw.startswith(b"-----BEGIN"):
-        raw = b"".join(line for line in raw.splitlines() if not line.startswith(b"-----"))
-        raw = base64.b64decode(raw)
-    elif raw[:1] != b"\x30" and re.fullmatch(rb"[A-Za-z0-9+/=\s]+", raw or b"x"):
-        raw = base64.b64decode(b"".join(raw.split()))
+    raw = data  # DER may end in bytes that look like whitespace: never strip it
+    text = data.strip()
+    if text.startswith(b"-----BEGIN"):
+        raw = base64.b64decode(b"".join(line for line in text.splitlines() if not line.startswith(b"-----")))
+    elif text[:1] != b"\x30" and re.fullmatch(rb"[A-Za-z0-9+/=\s]+", text or b"x"):
+        raw = base64.b64decode(b"".join(text.split()))
     info = cms.ContentInfo.load(raw, strict=True)
     if info["content_type"].native != "signed_data":
         raise ValueError("not signed data")
