@@ -167,6 +167,10 @@ def store_upload(file_storage, *, uploader=None, used_bytes: int = 0,
         os.replace(temp, target)
     except BaseException:
         temp.unlink(missing_ok=True)
+        try:
+            target.parent.rmdir()  # only when empty
+        except OSError:
+            pass
         raise
     os.chmod(target, 0o640)
     stored = StoredFile(

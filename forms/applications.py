@@ -1,4 +1,7 @@
 """WTForms of the applications area: data-driven application forms, documents, messages, staff tools."""
+import datetime
+import decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -12,7 +15,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 MSG_REQUIRED = _l("Поле обязательно для заполнения")
 MSG_NUMBER = _l("Введите число")
@@ -32,13 +43,13 @@ def _field(spec, require: bool):
     if kind == "text" or kind == "richtext":
         return TextAreaField(validators=validators + [Length(max=20000)], **kwargs)
     if kind == "integer":
-        return IntegerField(validators=validators + [NumberRange(min=0, message=MSG_NEGATIVE)],
-                            **kwargs)
+        return LocalizedIntegerField(validators=validators + [NumberRange(min=0, message=MSG_NEGATIVE)],
+                                     **kwargs)
     if kind == "decimal":
         return LocalizedDecimalField(validators=validators + [NumberRange(min=0, message=MSG_NEGATIVE)],
                                      places=None, **kwargs)
     if kind == "date":
-        return DateField(validators=validators, format=["%Y-%m-%d", "%d.%m.%Y"], **kwargs)
+        return LocalizedDateField(validators=validators, **kwargs)
     if kind == "select":
         choices = [("", _l("— выберите —"))] + [(c, c) for c in (spec.choices or [])]
         return ChoiceField(choices=choices, validators=validators, **kwargs)
@@ -48,15 +59,66 @@ def _field(spec, require: bool):
     return StringField(validators=validators + [Length(max=500)], **kwargs)
 
 
-class LocalizedDecimalField(DecimalField):
+class _StopOnBadInput:
+    """A value that could not be read shows one message (ours), not a chain of them."""
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            self.process_errors = self.process_errors[-1:]
+            raise StopValidation()
+        super().pre_validate(form)
+
+
+class LocalizedDecimalField(_StopOnBadInput, DecimalField):
     """Accepts «15,5» as well as «15.5»: Russian users type a comma."""
 
     def process_formdata(self, valuelist):
-        if valuelist:
-            valuelist = [str(valuelist[0]).replace(",", ".").replace(" ", "").replace("\u00a0", "")]
-        super().process_formdata(valuelist)
-        if self.data is None and valuelist and valuelist[0]:
-            self.process_errors.append(MSG_NUMBER)
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        raw = str(valuelist[0]).replace(",", ".").replace(" ", "").replace("\u00a0", "")
+        try:
+            self.data = decimal.Decimal(raw)
+        except (decimal.InvalidOperation, ValueError):
+            self.data = None
+            raise ValueError(MSG_NUMBER) from None
+        if not self.data.is_finite():
+            self.data = None
+            raise ValueError(MSG_NUMBER)
+
+
+class LocalizedIntegerField(_StopOnBadInput, IntegerField):
+    def process_formdata(self, valuelist):
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        try:
+            self.data = int(str(valuelist[0]).strip())
+        except ValueError:
+            self.data = None
+            raise ValueError(MSG_INTEGER) from None
+
+
+class LocalizedDateField(_StopOnBadInput, DateField):
+    """ДД.ММ.ГГГГ typed by hand, or the ISO value of a date picker."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("format", ["%Y-%m-%d", "%d.%m.%Y"])
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        raw = str(valuelist[0]).strip()
+        for fmt in self.format:
+            try:
+                self.data = datetime.datetime.strptime(raw, fmt).date()
+                return
+            except ValueError:
+                continue
+        self.data = None
+        raise ValueError(MSG_DATE)
 
 
 class ChoiceField(SelectField):
@@ -66,7 +128,7 @@ class ChoiceField(SelectField):
         if self.data in (None, ""):
             return
         if self.data not in {str(value) for value, _label in self.choices}:
-            raise ValueError(MSG_CHOICE)
+            raise ValidationError(MSG_CHOICE)
 
 
 class _ApplicationFormBase(FlaskForm):
@@ -208,8 +270,7 @@ def build_tracker_form(stages, tracker: dict, formdata=None):
     data = {}
     for stage in stages:
         key = stage.code.replace(".", "_")
-        setattr(TrackerForm, f"date_{key}", DateField(stage.label, format=["%Y-%m-%d", "%d.%m.%Y"],
-                                                      validators=[Optional()]))
+        setattr(TrackerForm, f"date_{key}", LocalizedDateField(stage.label, validators=[Optional()]))
         if stage.states:
             setattr(TrackerForm, f"state_{key}", SelectField(
                 stage.label, choices=[("", "—")] + [(s, s) for s in stage.states], validators=[Optional()]))
