@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, StringField, SubmitField
+from wtforms.widgets import TextInput
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
 from app.identifiers import validate_inn, validate_kpp
@@ -18,7 +19,10 @@ def _text(label, max_length, *validators):
 
 
 class RuDateField(DateField):
-    """DD.MM.YYYY with a Russian message for a wrong date."""
+    """DD.MM.YYYY typed as text (a browser's type=date would send YYYY-MM-DD), with a Russian
+    message for a wrong date."""
+
+    widget = TextInput()
 
     def process_formdata(self, valuelist):
         try:
