@@ -140,9 +140,9 @@ class OpenAccountForm(FlaskForm):
     """A6: staff open an account for a consumer who came to the office."""
 
     legal_form = SelectField(_l("Правовая форма"), choices=LEGAL_FORM_CHOICES, default="individual")
-    last_name = StringField(_l("Фамилия"), validators=[DataRequired(REQUIRED), Length(max=50), Regexp(NAME_RE, message=NAME_MESSAGE)])
-    first_name = StringField(_l("Имя"), validators=[DataRequired(REQUIRED), Length(max=50), Regexp(NAME_RE, message=NAME_MESSAGE)])
-    middle_name = StringField(_l("Отчество"), validators=[Optional(), Length(max=50), Regexp(NAME_RE, message=NAME_MESSAGE)])
+    last_name = StringField(_l("Фамилия"), validators=[DataRequired(REQUIRED), Length(max=50, message=_l("Не более 50 символов")), Regexp(NAME_RE, message=NAME_MESSAGE)])
+    first_name = StringField(_l("Имя"), validators=[DataRequired(REQUIRED), Length(max=50, message=_l("Не более 50 символов")), Regexp(NAME_RE, message=NAME_MESSAGE)])
+    middle_name = StringField(_l("Отчество"), validators=[Optional(), Length(max=50, message=_l("Не более 50 символов")), Regexp(NAME_RE, message=NAME_MESSAGE)])
     email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED), Email(message=_l("Некорректный адрес электронной почты")), Length(max=320)])
     phone = StringField(_l("Сотовый телефон"), validators=[DataRequired(REQUIRED)])
     snils = StringField(_l("СНИЛС"))

@@ -395,6 +395,17 @@ class DictionaryView(AreaAccess, ModelView):
     class_permission_name = ADMIN_PERMISSION
     page_size = 50
 
+    def __init__(self):
+        # FAB makes every non-nullable column InputRequired, so an unchecked box could
+        # never be saved; flags get plain checkboxes instead
+        from wtforms import BooleanField
+
+        flags = {col: BooleanField(self.label_columns.get(col, col))
+                 for col in (self.add_columns or []) if self.datamodel.is_boolean(col)}
+        self.add_form_extra_fields = {**flags, **(self.add_form_extra_fields or {})}
+        self.edit_form_extra_fields = {**flags, **(self.edit_form_extra_fields or {})}
+        super().__init__()
+
     def pre_delete(self, item):
         from workflows.admin.dictionaries import ensure_deletable
 

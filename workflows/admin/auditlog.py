@@ -12,10 +12,9 @@ PAGE_SIZE = 50
 def filtered(q=None, action=None, object_type=None, date_from=None, date_to=None):
     query = select(AuditRecord)
     if q:
-        pattern = f"%{q.strip().lower()}%"
         query = query.where(or_(
-            func.lower(AuditRecord.summary).like(pattern), func.lower(AuditRecord.actor_name).like(pattern),
-            func.lower(AuditRecord.action).like(pattern), AuditRecord.object_id == q.strip(),
+            text_match(AuditRecord.summary, q), text_match(AuditRecord.actor_name, q),
+            text_match(AuditRecord.action, q), AuditRecord.object_id == q.strip(),
         ))
     if action:
         query = query.where(AuditRecord.action.like(f"{action.strip()}%"))
@@ -43,3 +42,11 @@ def stream(**filters):
     """Every matching record, oldest first, fetched in batches (for CSV and JSON lines)."""
     query = filtered(**filters).order_by(AuditRecord.id)
     yield from db.session.execute(query.execution_options(yield_per=500)).scalars()
+
+
+def text_match(column, text: str):
+    """Case-insensitive substring match that also works for Cyrillic on SQLite, whose lower()
+    only folds ASCII: the text as typed, lower-cased and capitalised."""
+    text = text.strip()
+    variants = {text, text.lower(), text.capitalize()}
+    return or_(func.lower(column).like(f"%{text.lower()}%"), *(column.like(f"%{v}%") for v in variants))

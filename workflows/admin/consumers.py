@@ -40,13 +40,12 @@ def search_consumers(q: str, *, page: int = 1):
         words = [w for w in q.replace(",", " ").split() if not any(ch.isdigit() for ch in w) and "@" not in w]
         if words:
             name_conditions = []
+            from workflows.admin.auditlog import text_match
+
             for word in words:
-                pattern = f"%{word.lower()}%"
                 name_conditions.append(or_(
-                    func.lower(ConsumerProfile.last_name).like(pattern),
-                    func.lower(ConsumerProfile.first_name).like(pattern),
-                    func.lower(ConsumerProfile.middle_name).like(pattern),
-                    func.lower(ConsumerProfile.org_name).like(pattern),
+                    text_match(ConsumerProfile.last_name, word), text_match(ConsumerProfile.first_name, word),
+                    text_match(ConsumerProfile.middle_name, word), text_match(ConsumerProfile.org_name, word),
                 ))
             from sqlalchemy import and_
 
