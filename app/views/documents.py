@@ -515,7 +515,7 @@ class VerifySignatureView(BaseView):
         if form.validate_on_submit():
             document = form.document.data.read(current_app.config.get("MAX_CONTENT_LENGTH") or 110 * 1024 * 1024)
             result = evidence.verify(document, form.evidence.data.read(1024 * 1024))
-        return self.render_template("documents/verify.html", form=form, result=result,
+        return self.render_template("documents/verify.html", form=form, result=result, when=_when(result),
                                     fingerprint=evidence.key_fingerprint(), method_labels=signing.METHOD_LABELS)
 
     @expose("/public-key.pem")
@@ -527,6 +527,24 @@ class VerifySignatureView(BaseView):
     def pep_agreement(self):
         """The agreement on using a simple electronic signature (63-ФЗ, ст. 6 и 9)."""
         return self.render_template("documents/pep_agreement.html", org_name=signing.organization_name())
+
+
+def _when(result) -> dict:
+    """The evidence times (ISO, UTC) as «DD.MM.YYYY HH:MM» in the portal's time zone."""
+    from datetime import datetime
+
+    from app.formatting import format_datetime
+
+    payload = (result.evidence if result else None) or {}
+    found = {"signed_at": payload.get("signed_at"), **{k: v for k, v in (payload.get("pep") or {}).items()
+                                                        if k.endswith("_at")}}
+    out = {}
+    for key, value in found.items():
+        try:
+            out[key] = format_datetime(datetime.fromisoformat(str(value).rstrip("Z")))
+        except ValueError:
+            out[key] = ""
+    return out
 
 
 ROLE_PERMISSIONS = {

@@ -1,5 +1,6 @@
 """HTTP round-trips of the documents area: access per role, downloads, signing, copies, verification."""
 import csv
+import re
 import hashlib
 import io
 import zipfile
@@ -214,6 +215,7 @@ def test_verification_page(client, people, world):
                            content_type="multipart/form-data")
     page = response.get_data(as_text=True)
     assert 'data-ok="yes"' in page and people.staff.display_name in page
+    assert re.search(r'data-test="verify-date">\d\d\.\d\d\.\d{4} \d\d:\d\d<', page)
     changed = bytearray(document)
     changed[-1] ^= 0x01
     page = client.post("/verify-signature/", data={"document": (io.BytesIO(bytes(changed)), "d.pdf"),
@@ -311,3 +313,21 @@ def test_organization_is_told_about_copy_request(client, login, people, sent):
     login(people.owner)
     client.post("/documents/copies/", data={"documents": "Акт", "application_id": "0"})
     assert db.session.query(OutboxMessage).filter_by(recipient="office@example.ru").count() == 1
+
+
+def test_pdf_is_offered_only_where_libreoffice_is_found(client, login, people, world, tmp_path, monkeypatch):
+    login(people.owner)
+    url = f"/documents/application/{world.application.id}/"
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert "Скачать заявку (PDF)" not in client.get(url).get_data(as_text=True)
+    assert client.get(f"/documents/application/{world.application.id}/statement.pdf").status_code == 404
+    # a stand-in for LibreOffice: writes a PDF next to the .docx, as `soffice --convert-to pdf` does
+    fake = tmp_path / "soffice"
+    fake.write_text('#!/bin/sh\nfor last; do :; done\nout="${last%/*}/statement.pdf"\n'
+                    'printf "%%PDF-1.4 converted" > "$out"\n')
+    fake.chmod(0o755)
+    assert "Скачать заявку (PDF)" in client.get(url).get_data(as_text=True)
+    response = client.get(f"/documents/application/{world.application.id}/statement.pdf")
+    assert response.status_code == 200 and response.data == b"%PDF-1.4 converted"
+    login(people.other)
+    assert client.get(f"/documents/application/{world.application.id}/statement.pdf").status_code == 404
