@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditRecord, KabinetUser, LegalForm
-from tests.accounts.conftest import good_ogrn
+from tests.accounts.conftest import good_ogrn, good_ogrnip
 from tests.accounts.test_registration import error_under
 from tests.factories import make_consumer, make_staff
 from workflows.accounts.profile import missing_profile_fields, profile_is_complete
@@ -43,8 +43,8 @@ def test_profile_shows_the_fields_of_the_legal_form_with_required_marks(client, 
      ["Серия паспорта"]),
 ])
 def test_profile_form_differs_by_legal_form(client, ctx, login, legal_form, present, absent):
-    login(make_consumer(legal_form, ogrn=good_ogrn()) if legal_form is LegalForm.LEGAL_ENTITY
-          else make_consumer(legal_form))
+    valid = {LegalForm.LEGAL_ENTITY: {"ogrn": good_ogrn()}, LegalForm.ENTREPRENEUR: {"ogrnip": good_ogrnip()}}
+    login(make_consumer(legal_form, **valid[legal_form]))
     page = client.get("/my/profile/")
     for label in present:
         assert label in page.text
