@@ -64,7 +64,11 @@ class StaffApplicationsView(BaseView):
             page_number = max(int(request.args.get("page", 1)), 1)
         except ValueError:
             page_number = 1
-        page = queries.staff_queue(current_user, filters, today=service.today(), page=page_number)
+        try:
+            per_page = min(max(int(request.args.get("per_page", queries.PAGE_SIZE)), 5), 100)
+        except ValueError:
+            per_page = queries.PAGE_SIZE
+        page = queries.staff_queue(current_user, filters, today=service.today(), page=page_number, per_page=per_page)
         types, statuses = queries.queue_dictionaries()
         args = {k: v for k, v in request.args.items() if k != "page" and v}
         return self.render_template("staff/queue.html", page=page, filters=filters, types=types,
@@ -102,6 +106,10 @@ class StaffApplicationsView(BaseView):
         application = self._load(application_id)
         transitions = service.transitions_from(application, current_user.role_names)
         form = StaffSaveForm().setup(transitions, service.document_types())
+        if form.version.data != str(application.version):
+            # the form was rendered from an older state: refuse before anything else is looked at
+            flash(_("Заявка уже изменена другим сотрудником. Обновите страницу и повторите действие."), "danger")
+            return self._render_item(application, status=409)
         if not form.validate_on_submit():
             return self._render_item(application, save_form=form, status=400)
         try:
@@ -141,7 +149,7 @@ class StaffApplicationsView(BaseView):
                     form[code].errors = list(form[code].errors) + [message]
             flash(exc.message, "danger")
             form.setup(service.transitions_from(application, current_user.role_names), service.document_types())
-            return self._render_item(application, save_form=form, status=409 if "изменена" in exc.message else 400)
+            return self._render_item(application, save_form=form, status=400)
         db.session.commit()
         flash(_("Изменения сохранены") if changed else _("Изменений нет"), "success" if changed else "info")
         return redirect(url_for(".item", application_id=application.id))

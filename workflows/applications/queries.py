@@ -101,11 +101,13 @@ def staff_queue(user, filters: QueueFilters, *, today: date, page: int = 1, per_
 
 
 def queue_dictionaries():
-    """Status and type choices of the queue filters (two small queries)."""
-    types = db.session.scalars(select(ApplicationType).order_by(ApplicationType.sort_order)).all()
+    """Type and status choices of the queue filters, in one query."""
     statuses = db.session.scalars(
-        select(Status).where(Status.is_draft.is_(False)).order_by(Status.application_type_id, Status.sort_order)
+        select(Status).join(Status.application_type).options(joinedload(Status.application_type))
+        .where(Status.is_draft.is_(False))
+        .order_by(ApplicationType.sort_order, Status.application_type_id, Status.sort_order)
     ).all()
+    types = list(dict.fromkeys(s.application_type for s in statuses))
     return types, statuses
 
 
