@@ -513,8 +513,8 @@ class VerifySignatureView(BaseView):
         form = VerifyForm()
         result = None
         if form.validate_on_submit():
-            document = form.document.data.read(current_app.config.get("MAX_CONTENT_LENGTH") or 110 * 1024 * 1024)
-            result = evidence.verify(document, form.evidence.data.read(1024 * 1024))
+            result = evidence.verify_digest(evidence.sha256_of_stream(form.document.data.stream),
+                                            form.evidence.data.read(1024 * 1024))
         return self.render_template("documents/verify.html", form=form, result=result, when=_when(result),
                                     fingerprint=evidence.key_fingerprint(), method_labels=signing.METHOD_LABELS)
 

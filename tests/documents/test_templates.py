@@ -93,3 +93,27 @@ def test_seed_gives_every_type_a_template(application):
     rows = db.session.query(StatementTemplate).all()
     assert len(rows) == 1
     assert read_stored(rows[0].file)[:2] == b"PK"
+
+
+def test_resubmission_keeps_a_new_statement_and_the_first_one_stays(people, application):
+    from datetime import timedelta
+
+    from app.models import ApplicationEvent, Status
+
+    first = templates.statement_for(application)
+    db.session.commit()
+    # returned for editing, changed and sent again: the organization receives the new text
+    editable = Status(application_type_id=application.application_type_id, code="missing", name="Ожидание",
+                      consumer_editable=True)
+    db.session.add(editable)
+    db.session.flush()
+    application.data = {**application.data, "purpose": "Баня"}
+    db.session.add(ApplicationEvent(application_id=application.id, kind="status", from_status_id=editable.id,
+                                    to_status_id=application.status_id,
+                                    at=application.submitted_at + timedelta(minutes=1)))
+    db.session.commit()
+    second = templates.statement_for(application)
+    db.session.commit()
+    assert "Баня" in docx_text(second.data) and "Баня" not in docx_text(first.data)
+    assert db.session.query(RenderedDocument).count() == 2
+    assert read_stored(db.session.get(RenderedDocument, first.kept.id).file) == first.data

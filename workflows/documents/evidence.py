@@ -102,6 +102,18 @@ class Verification:
 
 def verify(document: bytes, evidence_bytes: bytes) -> Verification:
     """Does this evidence file belong to this document, sealed by this organization?"""
+    return verify_digest(hashlib.sha256(document).hexdigest(), evidence_bytes)
+
+
+def sha256_of_stream(stream, chunk: int = 1024 * 1024) -> str:
+    digest = hashlib.sha256()
+    for block in iter(lambda: stream.read(chunk), b""):
+        digest.update(block)
+    return digest.hexdigest()
+
+
+def verify_digest(document_sha256: str, evidence_bytes: bytes) -> Verification:
+    """verify() for a document whose SHA-256 was computed while it streamed in."""
     try:
         body = json.loads(evidence_bytes.decode("utf-8"))
         if body.get("format") != FORMAT or body.get("algorithm") != "Ed25519":
@@ -119,7 +131,7 @@ def verify(document: bytes, evidence_bytes: bytes) -> Verification:
         Ed25519PublicKey.from_public_bytes(public_raw).verify(signature, text.encode("utf-8"))
     except InvalidSignature:
         return Verification(False, _("Файл подписи изменён: печать организации не сходится"), payload)
-    if hashlib.sha256(document).hexdigest() != expected_sha:
+    if document_sha256 != expected_sha:
         return Verification(False, _("Документ не совпадает с подписанным: файл изменён или это другой документ"),
                             payload)
     return Verification(True, _("Подпись действительна: документ не изменялся после подписания"), payload)

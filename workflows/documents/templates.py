@@ -21,14 +21,23 @@ from docxtpl import DocxTemplate
 from flask_babel import gettext as _
 from jinja2 import ChainableUndefined, TemplateError, nodes
 from jinja2.sandbox import SandboxedEnvironment
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased, joinedload
 
 from app import audit
 from app.extensions import db
 from app.files import read_stored, store_bytes
 from app.formatting import format_date, format_datetime
-from app.models import Application, ApplicationType, FormField, RenderedDocument, StatementTemplate
+from app.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationType,
+    FormField,
+    RenderedDocument,
+    StatementTemplate,
+    Status,
+)
 from app.settings import get_setting
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -378,36 +387,52 @@ def statement_filename(application: Application, ext: str = "docx") -> str:
     return f"Заявка {label}.{ext}".replace("/", "-")
 
 
-def statement_for(application: Application, *, actor=None) -> Statement:
-    """The filled statement: frozen for a submitted application, fresh for a draft."""
+def submission_moment(application: Application) -> datetime | None:
+    """When the organization last received the application: the latest move out of a draft
+    or out of a status where the consumer edits it (a resubmission), else submitted_at."""
     if application.submitted_at is None:
+        return None
+    source = aliased(Status)
+    moment = db.session.scalar(
+        select(func.max(ApplicationEvent.at))
+        .join(source, source.id == ApplicationEvent.from_status_id)
+        .where(ApplicationEvent.application_id == application.id, ApplicationEvent.kind == "status",
+               or_(source.is_draft.is_(True), source.consumer_editable.is_(True)))
+    )
+    return max(moment, application.submitted_at) if moment else application.submitted_at
+
+
+def statement_for(application: Application, *, actor=None) -> Statement:
+    """The filled statement: frozen per submission, fresh while it is a draft."""
+    moment = submission_moment(application)
+    if moment is None:
         template = current_template(application.application_type)
         data = render_docx(read_stored(template.file), application_context(application))
         return Statement(data, statement_filename(application), template, None)
 
-    kept = db.session.scalars(select(RenderedDocument).where(
-        RenderedDocument.application_id == application.id,
-        RenderedDocument.submitted_at == application.submitted_at,
-    )).first()
+    kept = _kept(application, moment)
     if kept is None:
-        kept = _keep_statement(application, actor)
+        kept = _keep_statement(application, moment, actor)
     return Statement(read_stored(kept.file), statement_filename(application), kept.template, kept)
 
 
-def _keep_statement(application: Application, actor) -> RenderedDocument:
-    template = current_template(application.application_type, at=application.submitted_at)
+def _kept(application: Application, moment: datetime) -> RenderedDocument | None:
+    return db.session.scalars(select(RenderedDocument).where(
+        RenderedDocument.application_id == application.id, RenderedDocument.submitted_at == moment,
+    ).options(joinedload(RenderedDocument.file), joinedload(RenderedDocument.template))).first()
+
+
+def _keep_statement(application: Application, moment: datetime, actor) -> RenderedDocument:
+    template = current_template(application.application_type, at=moment)
     data = render_docx(read_stored(template.file), application_context(application))
     stored = store_bytes(data, statement_filename(application), uploader=actor, content_type=DOCX_MIME)
-    kept = RenderedDocument(application_id=application.id, submitted_at=application.submitted_at,
+    kept = RenderedDocument(application_id=application.id, submitted_at=moment,
                             template_id=template.id, file_id=stored.id)
     try:
         with db.session.begin_nested():
             db.session.add(kept)
     except IntegrityError:  # another request kept it first: use theirs
-        return db.session.scalars(select(RenderedDocument).where(
-            RenderedDocument.application_id == application.id,
-            RenderedDocument.submitted_at == application.submitted_at,
-        )).one()
+        return _kept(application, moment)
     audit.record("statement.kept", application, actor=actor,
                  after={"template_version": template.version, "sha256": stored.sha256})
     return kept
