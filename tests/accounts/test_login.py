@@ -335,3 +335,11 @@ def test_verify_totp_for_the_documents_area(ctx):
     secret = start_enrolment(staff)
     assert verify_totp(staff, pyotp.TOTP(secret).now()) is True
     assert verify_totp(staff, "12345") is False
+
+
+def test_password_change_is_told_to_the_user(client, individual, sent):
+    sign_in(client, individual.email)
+    client.post("/my/password/", data={"current": PASSWORD, "password": "Newpass-1!", "confirm": "Newpass-1!"})
+    assert any(m["To"] == individual.email and "Пароль от личного кабинета изменен" in m["Subject"]
+               for m in sent.emails)
+    assert any(phone == individual.phone and "Пароль" in text for phone, text in sent.sms)

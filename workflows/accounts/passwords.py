@@ -46,6 +46,7 @@ def change_password(user, current: str, new: str) -> None:
         raise ValueError(MSG_WRONG_CURRENT)
     set_password(user, new)
     audit.record("account.password_changed", user, summary="Пароль изменен", actor=user)
+    _tell_user(user, "«Изменить пароль»")
     db.session.flush()
 
 
@@ -53,7 +54,20 @@ def reset_password(user, new: str, *, how: str) -> None:
     """Set a new password after a code or link proved the user's phone or email."""
     set_password(user, new)
     audit.record("account.password_reset", user, summary=f"Пароль восстановлен ({how})", actor=user)
+    _tell_user(user, HOW_LABELS.get(how))
     db.session.flush()
+
+
+#: how the password was set, as the notice says it
+HOW_LABELS = {"sms": "по коду из SMS", "email": "по коду из письма", "link": "по ссылке из письма",
+              "first": "первая установка пароля"}
+
+
+def _tell_user(user, how: str | None) -> None:
+    """A security notice: the password changed (portal, email, SMS per the user's settings)."""
+    from app.notify import notify_user
+
+    notify_user(user, "account_password_changed", how=how, important=True)
 
 
 def send_password_setup(user) -> None:
