@@ -37,11 +37,14 @@ def _filter(tag: str, attr: str, value: str) -> str | None:
     return value
 
 
+_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+
+
 def sanitize_html(html: str | None) -> str:
     """Safe HTML for an information page: only the editor's formatting survives."""
     if not html:
         return ""
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=TAGS,
         attributes=ATTRIBUTES,
@@ -51,7 +54,9 @@ def sanitize_html(html: str | None) -> str:
         link_rel="noopener noreferrer nofollow",
         attribute_filter=_filter,
         strip_comments=True,
-    ).strip()
+    )
+    # a picture whose address was refused is dropped rather than shown broken
+    return _IMG_WITHOUT_SRC.sub("", clean).strip()
 
 
 def is_blank(html: str | None) -> bool:
