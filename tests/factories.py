@@ -6,7 +6,7 @@ from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
 from app.extensions import db
-from app.identifiers import make_snils
+from app.identifiers import make_snils, ogrnip_check_digit
 from app.models import LegalForm
 from app.users import create_consumer, create_user
 
@@ -34,12 +34,12 @@ def valid_inn_company() -> str:
 
 def valid_ogrn() -> str:
     base = "1027" + "".join(random.choice("0123456789") for _ in range(8))
-    return base + stdnum_ogrn.calc_check_digit(base)
+    return base + stdnum_ogrn.calc_check_digit(base + "0")
 
 
 def valid_ogrnip() -> str:
     base = "3045" + "".join(random.choice("0123456789") for _ in range(10))
-    return base + stdnum_ogrn.calc_check_digit(base)
+    return base + ogrnip_check_digit(base)
 
 
 def unique_phone() -> str:

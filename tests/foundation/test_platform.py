@@ -165,3 +165,11 @@ def test_russian_by_default_english_selectable(client):
     assert "Sign in to your account" in page
     client.get("/lang/ru")
     assert "Войдите в личный кабинет" in client.get("/").get_data(as_text=True)
+
+
+def test_ogrnip_with_remainder_over_nine_is_valid():
+    # 30471000000009 mod 13 = 10 → control digit 0. python-stdnum 2.2 refuses it; a real
+    # entrepreneur with such a number must still be able to register.
+    assert validate_ogrnip("304710000000090") == "304710000000090"
+    with pytest.raises(InvalidIdentifier):
+        validate_ogrnip("304710000000091")
