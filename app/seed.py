@@ -20,3 +20,7 @@ SEEDERS.append(seed_system_pages)
 from workflows.documents.templates import seed_default_templates  # noqa: E402
 
 SEEDERS.append(seed_default_templates)  # after seed_applications: a template per shipped type
+
+from workflows.admin.defaults import seed_topics  # noqa: E402
+
+SEEDERS.append(seed_topics)

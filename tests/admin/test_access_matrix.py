@@ -121,3 +121,32 @@ def test_admin_menu_shows_for_org_admin_only(client, login, users, ids):
     body = client.get("/page/help").get_data(as_text=True)
     assert "Администрирование" not in body and "Справочники" not in body
     assert 'href="/page/info"' in body
+
+
+def test_admin_forms_need_the_csrf_token(app, client, login, org_admin, pages):
+    """Tests run with CSRF off; this one turns it on and posts without the token."""
+    from app.settings import get_setting
+
+    login(org_admin)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        for url, data in (("/admin/settings/", {"org_name": "Без токена"}),
+                          ("/admin/pages/create", {"slug": "no-token", "title": "Без токена"}),
+                          ("/admin/settings/test", {"channel": "email", "recipient": "a@example.ru"})):
+            response = client.post(url, data=data)
+            assert response.status_code == 400, url
+        form = client.get("/admin/settings/").get_data(as_text=True)
+        assert 'name="csrf_token"' in form
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    db.session.expire_all()
+    assert get_setting("org_name") != "Без токена"
+    assert db.session.execute(db.select(InfoPage).where(InfoPage.slug == "no-token")).first() is None
+
+
+def test_org_admin_reaches_fab_user_list_for_roles_and_blocking(client, login, users, ids):
+    _as(client, login, users, "OrgAdmin")
+    assert client.get("/users/list/").status_code == 200
+    assert client.get("/roles/list/").status_code == 200
+    _as(client, login, users, "Staff")
+    assert _denied(client.get("/users/list/"))

@@ -182,3 +182,17 @@ def test_role_change_through_fab_is_audited(client, login, org_admin, staff):
                                 .where(AuditRecord.object_id == str(staff.id))).scalar_one()
     assert record.before == {"roles": ["Staff"]}
     assert record.after == {"roles": ["OrgAdmin", "Staff"]}
+
+
+def test_default_topics_are_seeded_once(ctx):
+    from app.models import TopicKind
+    from workflows.admin.defaults import STATEMENT_TOPICS, seed_topics
+
+    seed_topics()
+    seed_topics()
+    db.session.commit()
+    statements = db.session.execute(db.select(Topic).where(Topic.kind == TopicKind.STATEMENT)).scalars().all()
+    assert len(statements) == 18 == len(STATEMENT_TOPICS)
+    assert "Заявление на смену тарифа (зоны суток)" in {t.name for t in statements}
+    appeals = {t.name for t in db.session.execute(db.select(Topic).where(Topic.kind == TopicKind.APPEAL)).scalars()}
+    assert appeals == {"Консультация", "Жалоба", "Сообщение"}
