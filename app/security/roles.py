@@ -37,6 +37,9 @@ def role_configs() -> dict[str, list[tuple[str, str]]]:
 def sync_roles(appbuilder) -> dict[str, int]:
     """Create every view permission and make each role hold exactly its configured set."""
     sm = appbuilder.sm
+    # Admin first: FAB grants it every permission as the permissions are created.
+    sm.add_role(sm.auth_role_admin)
+    sm.add_role(sm.auth_role_public)
     appbuilder.add_permissions(update_perms=True)
     counts = {}
     for role_name, pairs in role_configs().items():
@@ -44,7 +47,5 @@ def sync_roles(appbuilder) -> dict[str, int]:
         wanted = [sm.add_permission_view_menu(perm, view) for perm, view in pairs]
         role.permissions = [pv for pv in wanted if pv is not None]
         counts[role_name] = len(role.permissions)
-    sm.add_role(sm.auth_role_admin)
-    sm.add_role(sm.auth_role_public)
     sm.session.commit()
     return counts
