@@ -236,13 +236,13 @@ class StaffSaveForm(FlaskForm):
     transition_id = SelectField(_l("Текущий статус"), coerce=int, validators=[Optional()])
     free_status = StringField(_l("Или введите свой статус"), validators=[Optional(), Length(max=200)])
     comment = TextAreaField(_l("Комментарий"), validators=[Optional(), Length(max=5000)])
-    document_type_id = SelectField(_l("Документ к статусу"), coerce=int, validators=[Optional()])
-    document_title = StringField(_l("Название документа"), validators=[Optional(), Length(max=300)])
-    file = FileField(_l("Файл"), validators=[Optional()])
+    status_document_type_id = SelectField(_l("Документ к статусу"), coerce=int, validators=[Optional()])
+    status_document_title = StringField(_l("Название документа"), validators=[Optional(), Length(max=300)])
+    status_file = FileField(_l("Файл"), validators=[Optional()])
 
     def setup(self, transitions, document_types):
         self.transition_id.choices = [(0, _l("— не менять —"))] + [(t.id, t.name) for t in transitions]
-        self.document_type_id.choices = _document_choices(document_types)
+        self.status_document_type_id.choices = _document_choices(document_types)
         return self
 
 

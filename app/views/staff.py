@@ -79,7 +79,8 @@ class StaffApplicationsView(BaseView):
                      tracker_form=None, message_form=None, status=200):
         transitions = service.transitions_from(application, current_user.role_names)
         documents = service.document_types()
-        save_form = save_form or StaffSaveForm(version=str(application.version)).setup(transitions, documents)
+        save_form = save_form or StaffSaveForm(version=str(application.version),
+                                               number=application.number).setup(transitions, documents)
         save_form.version.data = str(application.version)
         return self.render_template(
             "staff/item.html",
@@ -124,12 +125,12 @@ class StaffApplicationsView(BaseView):
                 transition = db.session.get(Transition, form.transition_id.data)
                 if transition is None or transition not in transitions:
                     raise InvalidTransition(_("Этот переход недоступен для текущего статуса заявки."))
-                if form.file.data:
-                    document_type = (db.session.get(DocumentType, form.document_type_id.data)
-                                     if form.document_type_id.data else None)
+                if form.status_file.data:
+                    document_type = (db.session.get(DocumentType, form.status_document_type_id.data)
+                                     if form.status_document_type_id.data else None)
                     context.attachments.append(service.add_attachment(
-                        application, form.file.data, current_user, side=service.ORGANIZATION_SIDE,
-                        title=form.document_title.data or (document_type.name if document_type else transition.name),
+                        application, form.status_file.data, current_user, side=service.ORGANIZATION_SIDE,
+                        title=form.status_document_title.data or (document_type.name if document_type else transition.name),
                         document_type=document_type, purpose=transition.to_status.document_role, notify=False))
                 service.apply_transition(application, transition, context)
                 changed = True

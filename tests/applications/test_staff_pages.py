@@ -126,8 +126,8 @@ def test_transition_that_needs_a_document_shows_the_message(client, login, consu
     assert fresh(application).status.code == "review"
     response = client.post(f"/staff/applications/{application.id}/save", content_type="multipart/form-data", data={
         "version": application.version, "transition_id": transition("review", "missing_data").id,
-        "document_type_id": doc_type("missing_data").id, "comment": "Нет плана участка",
-        "file": (io.BytesIO(PDF), "Перечень.pdf")})
+        "status_document_type_id": doc_type("missing_data").id, "comment": "Нет плана участка",
+        "status_file": (io.BytesIO(PDF), "Перечень.pdf")})
     assert response.status_code == 302
     application = fresh(application)
     assert application.status.code == "missing_data"
