@@ -123,6 +123,13 @@ def info_page(slug: str):
     return published_html(slug)
 
 
+def _org_logo_url():
+    """Jinja global: the address of the organization's logo, or None."""
+    from workflows.admin.settings import logo_url
+
+    return logo_url()
+
+
 def _send_staff_to_queue():
     """Staff land in their queue, not on the consumer front page."""
     if request.url_rule is not None and request.url_rule.rule == "/" and is_organization(current_user):
@@ -302,11 +309,10 @@ class SettingsView(AreaAccess, BaseView):
     class_permission_name = ADMIN_PERMISSION
 
     def _render(self, form, test_form, status=200):
-        from app.settings import get_setting
+        from workflows.admin.settings import logo_url, sections
 
-        logo = get_setting("org_logo")
-        return self.render_template("admin/settings.html", form=form, test_form=test_form,
-                                    logo_url=url_for("InfoPageView.asset", key=logo) if logo else None), status
+        return self.render_template("admin/settings.html", form=form, test_form=test_form, sections=sections(),
+                                    logo_url=logo_url()), status
 
     @expose("/", methods=["GET", "POST"])
     @has_access
@@ -899,6 +905,7 @@ def register(appbuilder) -> None:
 
     app = current_app._get_current_object()
     app.add_template_global(info_page, "info_page")
+    app.add_template_global(_org_logo_url, "org_logo_url")
     app.before_request(_send_staff_to_queue)
 
     appbuilder.add_view_no_menu(InfoPageView())

@@ -3,6 +3,7 @@ formatting and an image, publishes it, a consumer sees it; pasted XSS never exec
 import io
 
 import pytest
+from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import InfoPage
@@ -90,7 +91,7 @@ def test_admin_publishes_information_page_and_consumer_sees_it(live_server, page
     for bad in ("<script", "onerror", "onload", "onclick", "javascript:", "style="):
         assert bad not in html
     page.goto(live_server + "/")
-    assert page.locator("[data-test=page-body] strong", has_text="Важное объявление").is_visible()
+    expect(page.locator("[data-test=page-body] strong", has_text="Важное объявление")).to_be_visible()
 
     assert seen["dialogs"] == []
     assert seen["errors"] == []

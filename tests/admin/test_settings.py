@@ -36,7 +36,9 @@ def test_settings_form_shows_and_saves_every_setting(client, login, org_admin):
     login(org_admin)
     page = client.get("/admin/settings/").get_data(as_text=True)
     for spec in SPECS:
-        assert f'name="{spec.key}"' in page, spec.key
+        assert page.count(f'name="{spec.key}"') == 1, spec.key
+    for legend in ("Реквизиты", "Почта и SMS", "Безопасность"):
+        assert f"<legend>{legend}</legend>" in page
     response = _save(client, org_name="ООО «Сетевая организация»", org_inn="7707083893", org_bank_bik="044525225",
                      org_bank_account="40702810900000000001", captcha_enabled="y", drafts_per_type="2")
     assert response.status_code == 302
@@ -134,6 +136,11 @@ def test_logo_upload(client, login, org_admin):
     key = get_setting("org_logo")
     assert len(key) == 40
     assert client.get(f"/page/asset/{key}").status_code == 200
+    assert 'data-test="logo"' in client.get("/admin/settings/").get_data(as_text=True)
+    with client.session_transaction() as session:
+        session.clear()
+    assert f'src="/page/asset/{key}"' in client.get("/").get_data(as_text=True)
+    login(org_admin)
     bad = _form_data()
     bad["org_logo"] = (io.BytesIO(b"MZ-executable"), "logo.exe")
     response = client.post("/admin/settings/", data=bad, content_type="multipart/form-data")

@@ -79,3 +79,36 @@ def send_test_message(channel: str, recipient: str, *, actor=None):
         message = queue_email(recipient.strip(), _("Тестовое сообщение"), text, template="admin_test")
     audit.record("settings.test_message", message, actor=actor, summary=f"{channel}: {recipient}")
     return message
+
+
+#: how the one settings form is divided into sections; keys not listed go to «Прочее»
+SECTIONS: list[tuple[str, list[str]]] = [
+    ("Организация", ["org_name", "org_short_name", "org_logo", "org_site", "org_work_hours"]),
+    ("Реквизиты", ["org_inn", "org_kpp", "org_ogrn", "org_address", "org_bank_name", "org_bank_bik",
+                   "org_bank_account", "org_bank_corr_account"]),
+    ("Контакты", ["org_phone", "org_email"]),
+    ("Заявки и файлы", ["application_forms_url", "drafts_per_type", "upload_max_file_mb", "upload_max_total_mb",
+                        "upload_allowed_extensions"]),
+    ("Безопасность", ["captcha_enabled", "password_min_length", "totp_required_for_staff"]),
+    ("Почта и SMS", ["mail_server", "mail_port", "mail_username", "mail_password", "mail_default_sender",
+                     "sms_http_url", "sms_sender"]),
+]
+
+
+def sections() -> list[tuple[str, list[str]]]:
+    """(title, setting keys) in form order; every key of SPECS appears exactly once."""
+    known = {spec.key for spec in SPECS}
+    listed = [(title, [key for key in keys if key in known]) for title, keys in SECTIONS]
+    used = {key for _title, keys in listed for key in keys}
+    rest = [spec.key for spec in SPECS if spec.key not in used]
+    if rest:
+        listed.append(("Прочее", rest))
+    return [(title, keys) for title, keys in listed if keys]
+
+
+def logo_url() -> str | None:
+    """Address of the organization's logo, or None (Jinja global org_logo_url)."""
+    from flask import url_for
+
+    key = get_setting("org_logo")
+    return url_for("InfoPageView.asset", key=key) if key else None
