@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.files import UploadRejected, max_file_bytes, send_stored
-from app.models import Application, ApplicationKind, ApplicationType, Attachment, DocumentType, Notification
+from app.models import Application, ApplicationKind, Attachment, DocumentType, Notification
 from app.models.base import utcnow
 from app.security.access import current_consumer, ensure_attachment_of, ensure_owns_application
 from app.settings import get_setting

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Application, Attachment, LegalForm, Notification, StoredFile
 from app.settings import set_setting
-from tests.applications.conftest import PDF, TP_DATA, app_type, doc_type, make_draft, make_submitted, move, pdf
+from tests.applications.conftest import PDF, TP_DATA, doc_type, make_draft, make_submitted, move
 from tests.factories import make_consumer
 
 

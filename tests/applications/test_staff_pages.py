@@ -3,7 +3,6 @@ import io
 import re
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import event, select
 
 from app.extensions import db
@@ -19,7 +18,7 @@ from tests.applications.conftest import (
     transition,
 )
 from tests.factories import make_consumer, make_staff
-from workflows.applications import queries, service
+from workflows.applications import service
 
 
 def rows(html):

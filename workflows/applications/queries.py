@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import Application, ApplicationType, ConsumerProfile, KabinetUser, Status
+from app.models import Application, ApplicationType, ConsumerProfile, Status
 from app.security.access import scope_applications
 
 PAGE_SIZE = 20
@@ -137,6 +137,3 @@ def messages_of(application_id: int):
         .order_by(Message.created_at, Message.id)
     ).all()
 
-
-__all__ = ["Page", "QueueFilters", "my_applications", "staff_queue", "queue_dictionaries",
-           "application_detail", "messages_of", "KabinetUser"]
