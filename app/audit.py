@@ -97,11 +97,15 @@ def to_json(value: Any) -> Any:
     return str(value)
 
 
+#: bookkeeping columns that say nothing an admin needs in the log
+SKIPPED = frozenset({"created_at", "updated_at", "changed_on", "created_on"})
+
+
 def _keys(obj, spec: Watch) -> list[str]:
     mapper = inspect(obj).mapper
     if spec.fields is not None:
         return [key for key in mapper.attrs.keys() if key in spec.fields]
-    return [attr.key for attr in mapper.column_attrs]
+    return [attr.key for attr in mapper.column_attrs if attr.key not in SKIPPED]
 
 
 def _value(spec: Watch, key: str, value: Any) -> Any:
@@ -151,7 +155,7 @@ def _record_watched(session: Session, obj, kind: str) -> None:
         if not after and not before:
             return
     elif kind == "create":
-        before, after = None, _row(obj, spec)
+        before, after = None, {k: v for k, v in _row(obj, spec).items() if v not in (None, "", [])}
     else:
         before, after = _row(obj, spec), None
     state = inspect(obj)

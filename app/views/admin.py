@@ -410,12 +410,31 @@ class DictionaryView(AreaAccess, ModelView):
                  for col in (self.add_columns or []) if self.datamodel.is_boolean(col)}
         self.add_form_extra_fields = {**flags, **(self.add_form_extra_fields or {})}
         self.edit_form_extra_fields = {**flags, **(self.edit_form_extra_fields or {})}
+        # lists speak Russian: «да»/«нет» for flags, nothing for empty values
+        formatters = {}
+        for col in self.list_columns or []:
+            if self.datamodel.is_boolean(col):
+                formatters[col] = lambda value: _("да") if value else _("нет")
+            elif col not in (self.formatters_columns or {}):
+                formatters[col] = lambda value: "" if value is None else value
+        self.formatters_columns = {**formatters, **(self.formatters_columns or {})}
+        name = str(self.list_title)
+        self.add_title = self.add_title or f"{name}: добавить"
+        self.edit_title = self.edit_title or f"{name}: изменить"
+        self.show_title = self.show_title or f"{name}: просмотр"
         super().__init__()
 
     def pre_delete(self, item):
         from workflows.admin.dictionaries import ensure_deletable
 
         ensure_deletable(item)
+
+
+KIND_LABELS = {
+    ApplicationKind.CONNECTION: "Заявка на технологическое присоединение",
+    ApplicationKind.MESSAGE: "Сообщение сетевой организации",
+    ApplicationKind.STATEMENT: "Заявление",
+}
 
 
 class ApplicationTypeView(DictionaryView):
@@ -435,11 +454,10 @@ class ApplicationTypeView(DictionaryView):
                      "drafts_limit": _l("Черновиков этого типа (пусто — из настроек)"),
                      "sort_order": _l("Порядок"), "active": _l("Действует")}
     add_form_extra_fields = edit_form_extra_fields = {
-        "kind": SelectField(_l("Вид"), choices=[(ApplicationKind.CONNECTION, "Заявка на технологическое присоединение"),
-                                                (ApplicationKind.MESSAGE, "Сообщение сетевой организации"),
-                                                (ApplicationKind.STATEMENT, "Заявление")]),
+        "kind": SelectField(_l("Вид"), choices=list(KIND_LABELS.items())),
         "legal_forms": _legal_forms_field(),
     }
+    formatters_columns = {"kind": lambda value: KIND_LABELS.get(value, value)}
 
 
 class FormFieldView(DictionaryView):
@@ -625,6 +643,7 @@ class TopicView(DictionaryView):
     add_form_extra_fields = edit_form_extra_fields = {
         "kind": SelectField(_l("Вид"), choices=list(TOPIC_KIND_LABELS.items())),
     }
+    formatters_columns = {"kind": lambda value: TOPIC_KIND_LABELS.get(value, value)}
 
 
 DICTIONARY_VIEWS = [
@@ -698,7 +717,10 @@ class ConsumersView(AreaAccess, BaseView):
         form = ConsumerSearchForm(request.args)
         page = request.args.get("page", 1, type=int)
         rows, total = search_consumers(form.q.data or "", page=page)
+        from app.identifiers import format_phone
+
         return self.render_template("admin/consumers/list.html", form=form, rows=rows, total=total, page=page,
+                                    format_phone=format_phone,
                                     pages=max(1, -(-total // PAGE_SIZE)), can_block=self._can_block(),
                                     confirm=ConfirmForm())
 
