@@ -523,11 +523,6 @@ class VerifySignatureView(BaseView):
         return Response(evidence.public_key_pem(), mimetype="application/x-pem-file",
                         headers=_attachment_headers("kabinet-signature-key.pem"))
 
-    @expose("/pep-agreement")
-    def pep_agreement(self):
-        """The agreement on using a simple electronic signature (63-ФЗ, ст. 6 и 9)."""
-        return self.render_template("documents/pep_agreement.html", org_name=signing.organization_name())
-
 
 def _when(result) -> dict:
     """The evidence times (ISO, UTC) as «DD.MM.YYYY HH:MM» in the portal's time zone."""

@@ -225,7 +225,6 @@ def test_verification_page(client, people, world):
     page = client.post("/verify-signature/", data={}, content_type="multipart/form-data").get_data(as_text=True)
     assert "Выберите файл документа" in page and "Выберите файл подписи" in page
     assert client.get("/verify-signature/public-key.pem").data.startswith(b"-----BEGIN PUBLIC KEY-----")
-    assert "63-ФЗ" in client.get("/verify-signature/pep-agreement").get_data(as_text=True)
 
 
 def test_copy_request_round_trip(client, login, people, sent):
