@@ -9,6 +9,7 @@ from datetime import date
 
 from flask import Response, abort, flash, jsonify, redirect, request, url_for
 from flask_appbuilder import BaseView, ModelView, expose, has_access
+from flask_appbuilder.actions import action
 from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _
@@ -72,7 +73,7 @@ class AreaAccess:
         cls = type(self)
         self.method_permission_name = {
             name: "access" for name in dir(cls)
-            if hasattr(getattr(cls, name, None), "_permission_name")
+            if hasattr(getattr(cls, name, None), "_permission_name") or hasattr(getattr(cls, name, None), "_action")
         }
         super().__init__()
 
@@ -430,6 +431,21 @@ class DictionaryView(AreaAccess, ModelView):
         ensure_deletable(item)
 
 
+class RetireMixin:
+    """«Вывести из употребления»: the way to take a row in use out of the choices."""
+
+    @action("retire", _l("Вывести из употребления"), _l("Вывести выбранные записи из употребления?"), "fa-ban")
+    def retire(self, items):
+        items = items if isinstance(items, list) else [items]
+        for item in items:
+            if item is not None:
+                item.active = False
+        db.session.commit()
+        flash(_("Записи выведены из употребления: %(n)s", n=len([i for i in items if i is not None])), "success")
+        self.update_redirect()
+        return redirect(self.get_redirect())
+
+
 KIND_LABELS = {
     ApplicationKind.CONNECTION: "Заявка на технологическое присоединение",
     ApplicationKind.MESSAGE: "Сообщение сетевой организации",
@@ -437,7 +453,7 @@ KIND_LABELS = {
 }
 
 
-class ApplicationTypeView(DictionaryView):
+class ApplicationTypeView(RetireMixin, DictionaryView):
     datamodel = SQLAInterface(ApplicationType)
     route_base = "/admin/application-types"
     list_title = _l("Типы заявок")
@@ -460,7 +476,7 @@ class ApplicationTypeView(DictionaryView):
     formatters_columns = {"kind": lambda value: KIND_LABELS.get(value, value)}
 
 
-class FormFieldView(DictionaryView):
+class FormFieldView(RetireMixin, DictionaryView):
     datamodel = SQLAInterface(FormField)
     route_base = "/admin/form-fields"
     list_title = _l("Поля форм")
@@ -484,7 +500,7 @@ class FormFieldView(DictionaryView):
     }
 
 
-class StatusView(DictionaryView):
+class StatusView(RetireMixin, DictionaryView):
     datamodel = SQLAInterface(Status)
     route_base = "/admin/statuses"
     list_title = _l("Статусы")
@@ -513,7 +529,7 @@ class StatusView(DictionaryView):
     pre_update = pre_add
 
 
-class TransitionView(DictionaryView):
+class TransitionView(RetireMixin, DictionaryView):
     datamodel = SQLAInterface(Transition)
     route_base = "/admin/transitions"
     list_title = _l("Переходы")
@@ -548,7 +564,7 @@ class TransitionView(DictionaryView):
     pre_update = pre_add
 
 
-class DocumentTypeView(DictionaryView):
+class DocumentTypeView(RetireMixin, DictionaryView):
     datamodel = SQLAInterface(DocumentType)
     route_base = "/admin/document-types"
     list_title = _l("Типы документов")
@@ -583,7 +599,7 @@ class CalendarDayView(DictionaryView):
     description_columns = {"is_working": _l("Отметьте для перенесённого рабочего дня; снимите для праздника")}
 
 
-class BranchView(DictionaryView):
+class BranchView(RetireMixin, DictionaryView):
     datamodel = SQLAInterface(Branch)
     route_base = "/admin/branches"
     list_title = _l("Филиалы")
@@ -604,7 +620,7 @@ class BranchView(DictionaryView):
     pre_update = pre_add
 
 
-class SupplierView(DictionaryView):
+class SupplierView(RetireMixin, DictionaryView):
     datamodel = SQLAInterface(Supplier)
     route_base = "/admin/suppliers"
     list_title = _l("Поставщики")
@@ -618,7 +634,7 @@ class SupplierView(DictionaryView):
                      "sort_order": _l("Порядок"), "active": _l("Действует")}
 
 
-class OfficeView(DictionaryView):
+class OfficeView(RetireMixin, DictionaryView):
     datamodel = SQLAInterface(Office)
     route_base = "/admin/offices"
     list_title = _l("Офисы")
@@ -631,7 +647,7 @@ class OfficeView(DictionaryView):
                      "active": _l("Действует")}
 
 
-class TopicView(DictionaryView):
+class TopicView(RetireMixin, DictionaryView):
     datamodel = SQLAInterface(Topic)
     route_base = "/admin/topics"
     list_title = _l("Темы обращений и заявлений")

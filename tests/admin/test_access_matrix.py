@@ -150,3 +150,17 @@ def test_org_admin_reaches_fab_user_list_for_roles_and_blocking(client, login, u
     assert client.get("/roles/list/").status_code == 200
     _as(client, login, users, "Staff")
     assert _denied(client.get("/users/list/"))
+
+
+@pytest.mark.parametrize("role", ["Staff", "Consumer", None])
+def test_dictionary_actions_are_refused_to_others(client, login, users, ids, role):
+    from app.models import DocumentType
+
+    doc = DocumentType(code="passport", name="Паспорт")
+    db.session.add(doc)
+    db.session.commit()
+    _as(client, login, users, role)
+    client.post("/admin/document-types/action_post", data={"action": "retire", "rowid": [str(doc.id)]})
+    client.post(f"/admin/document-types/delete/{doc.id}")
+    db.session.expire_all()
+    assert db.session.get(DocumentType, doc.id).active is True

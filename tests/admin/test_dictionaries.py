@@ -196,3 +196,21 @@ def test_default_topics_are_seeded_once(ctx):
     assert "Заявление на смену тарифа (зоны суток)" in {t.name for t in statements}
     appeals = {t.name for t in db.session.execute(db.select(Topic).where(Topic.kind == TopicKind.APPEAL)).scalars()}
     assert appeals == {"Консультация", "Жалоба", "Сообщение"}
+
+
+def test_retire_action_takes_rows_out_of_use(client, login, org_admin):
+    from app.models import DocumentType
+
+    docs = [DocumentType(code=f"d{n}", name=f"Документ {n}") for n in range(3)]
+    db.session.add_all(docs)
+    db.session.commit()
+    ids = [d.id for d in docs]
+    login(org_admin)
+    response = client.post("/admin/document-types/action_post",
+                           data={"action": "retire", "rowid": [str(ids[0]), str(ids[1])]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [db.session.get(DocumentType, i).active for i in ids] == [False, False, True]
+    records = db.session.execute(db.select(AuditRecord).where(
+        AuditRecord.action == "dictionary.document_type.update")).scalars().all()
+    assert len(records) == 2 and all(r.after == {"active": False} for r in records)
