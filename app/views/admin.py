@@ -280,6 +280,23 @@ class AdminPagesView(AreaAccess, BaseView):
                   "success")
         return redirect(url_for(".versions", page_id=page.id))
 
+    @expose("/<int:page_id>/unpublish", methods=["POST"])
+    @has_access
+    def unpublish(self, page_id):
+        from forms.admin import ConfirmForm
+        from workflows.pages import service
+
+        page = self._page(page_id)
+        if ConfirmForm().validate_on_submit():
+            try:
+                service.unpublish(page, actor=_admin_user())
+            except service.PageError as exc:
+                flash(str(exc), "danger")
+            else:
+                db.session.commit()
+                flash(_("Страница снята с публикации"), "success")
+        return redirect(url_for(".versions", page_id=page.id))
+
     @expose("/upload-image", methods=["POST"])
     @has_access
     def upload_image(self):

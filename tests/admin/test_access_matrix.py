@@ -34,6 +34,7 @@ ADMIN_ONLY_POST = [
     "/admin/pages/{page}/edit",
     "/admin/pages/{page}/versions/1/publish",
     "/admin/pages/{page}/versions/1/restore",
+    "/admin/pages/{page}/unpublish",
     "/admin/pages/upload-image",
     "/admin/settings/",
     "/admin/settings/test",

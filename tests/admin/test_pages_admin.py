@@ -198,3 +198,20 @@ def test_every_page_change_is_audited_with_before_and_after(client, login, pages
     assert publish.actor_id == org_admin.id
     assert "Руководство пользователя" in publish.before["body_html"]
     assert publish.after["body_html"] == "<p>новая помощь</p>"
+
+
+def test_extra_page_can_be_taken_offline_but_built_in_pages_cannot(client, login, pages, org_admin):
+    login(org_admin)
+    client.post("/admin/pages/create", data={"slug": "promo", "title": "Акции", "sort_order": "5",
+                                             "show_in_menu": "y"})
+    promo = _page("promo")
+    _edit(client, promo, "Акции", "<p>Скидка</p>", publish=True)
+    assert client.get("/page/promo").status_code == 200
+    assert client.post(f"/admin/pages/{promo.id}/unpublish").status_code == 302
+    assert client.get("/page/promo").status_code == 404
+    assert 'href="/page/promo"' not in client.get("/page/info").get_data(as_text=True)
+    assert _page("promo").versions  # the text is kept
+    privacy = _page("privacy")
+    body = client.post(f"/admin/pages/{privacy.id}/unpublish", follow_redirects=True).get_data(as_text=True)
+    assert "нельзя снять с публикации" in body
+    assert client.get("/page/privacy").status_code == 200

@@ -139,6 +139,19 @@ def publish(page: InfoPage, version: InfoPageVersion, *, actor=None) -> None:
                  before=_snapshot(before), after=_snapshot(version))
 
 
+def unpublish(page: InfoPage, *, actor=None) -> None:
+    """Take an extra page offline (its versions stay); built-in pages are always published."""
+    if page.is_system:
+        raise PageError(_("Эту страницу нельзя снять с публикации: на неё ссылаются другие разделы"))
+    before = page.published_version
+    if before is None:
+        return
+    page.published_version_id = None
+    page.published_version = None
+    db.session.flush()
+    audit.record("page.unpublish", page, actor=actor, summary=page.title, before=_snapshot(before), after=None)
+
+
 def restore(page: InfoPage, number: int, *, actor=None) -> InfoPageVersion:
     """Bring back an earlier text: it becomes a new version and is published."""
     old = get_version(page, number)
