@@ -98,3 +98,24 @@ def test_redis_outage_delays_and_the_sweep_catches_up_once(app, consumer, staff,
     assert sweep_outbox() == 2  # Redis is back (here: in-process delivery)
     assert sweep_outbox() == 0
     assert len(sent.emails) == 1 and len(sent.sms) == 1
+
+
+def test_every_notification_template_renders_in_russian(app, consumer, staff):
+    from flask import render_template
+
+    from workflows.applications.tracker import STAGES
+
+    application = make_submitted(consumer)
+    service.assign_number(application, "1563", staff)
+    context = dict(user=consumer, application=application, link=service.consumer_link(application),
+                   status_name="Подготовка оферты договора", comment="Комментарий", title="Договор ТП",
+                   note="Ведется проектирование", text="Здравствуйте", stages=STAGES[:2],
+                   tracker={"1": {"date": "2026-03-13"}})
+    folder = Path(app.template_folder if Path(app.template_folder).is_absolute()
+                  else Path(app.root_path) / app.template_folder) / "notifications"
+    names = sorted(p.name for p in folder.glob("*.j2") if p.name.startswith(("application_", "message_")))
+    assert len(names) >= 20
+    for name in names:
+        rendered = render_template(f"notifications/{name}", **context).strip()
+        assert rendered and "{{" not in rendered, name
+        assert any("а" <= ch <= "я" for ch in rendered.lower()), name
