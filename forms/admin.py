@@ -152,3 +152,17 @@ class OpenAccountForm(FlaskForm):
     kpp = StringField(_l("КПП"))
     org_name = StringField(_l("Наименование"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Открыть личный кабинет"))
+
+
+class StaffForm(FlaskForm):
+    """F5: a staff member added by an organization admin."""
+
+    last_name = StringField(_l("Фамилия"), validators=[DataRequired(REQUIRED), Length(max=64, message=_l("Не более 64 символов"))])
+    first_name = StringField(_l("Имя"), validators=[DataRequired(REQUIRED), Length(max=64, message=_l("Не более 64 символов"))])
+    email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED), Email(message=_l("Некорректный адрес электронной почты")), Length(max=320)])
+    role = SelectField(_l("Роль"), choices=[("Staff", "Сотрудник"), ("OrgAdmin", "Администратор организации")])
+    submit = SubmitField(_l("Добавить сотрудника"))
+
+
+class StaffRoleForm(FlaskForm):
+    role = SelectField(_l("Роль"), choices=[("Staff", "Сотрудник"), ("OrgAdmin", "Администратор организации")])

@@ -44,11 +44,11 @@ CONSUMERS_PERMISSION = "ConsumerAccounts"
 ADMIN_CATEGORY = "Администрирование"
 DICT_CATEGORY = "Справочники"
 PUBLIC_MENU = ["Информация", "Помощь"]
-ADMIN_MENU = ["Информационные страницы", "Данные и настройки", "Журнал изменений", "Отчеты", "Граф переходов"]
+ADMIN_MENU = ["Информационные страницы", "Данные и настройки", "Сотрудники", "Журнал изменений", "Отчеты",
+              "Граф переходов"]
 DICT_MENU = ["Типы заявок", "Поля форм", "Статусы", "Переходы", "Типы документов", "Обязательные документы",
              "Производственный календарь", "Филиалы", "Поставщики", "Офисы", "Темы обращений и заявлений"]
 CONSUMERS_MENU = "Потребители"
-ROLE_NAMES = ["Consumer", "Staff", "OrgAdmin"]
 
 ROLE_PERMISSIONS = {
     "Public": [("menu_access", name) for name in PUBLIC_MENU],
@@ -58,8 +58,9 @@ ROLE_PERMISSIONS = {
         [("can_access", CONSUMERS_PERMISSION), ("menu_access", CONSUMERS_MENU),
          ("menu_access", ADMIN_CATEGORY), ("menu_access", DICT_CATEGORY)]
         + [("menu_access", name) for name in ADMIN_MENU + DICT_MENU]
-        # F5: FAB's own user list (roles, active) for staff and admins
-        + [(perm, "UserDBModelView") for perm in ("can_list", "can_show", "can_edit", "can_add")]
+        # F5: FAB's own user and role lists, read-only (changes go through «Сотрудники» and
+        # «Потребители», which never give FAB's Admin role)
+        + [(perm, "UserDBModelView") for perm in ("can_list", "can_show")]
         + [(perm, "RoleModelView") for perm in ("can_list", "can_show")]
         + [("menu_access", "Security"), ("menu_access", "List Users"), ("menu_access", "List Roles")]
     ),
@@ -805,6 +806,95 @@ class ConsumersView(AreaAccess, BaseView):
         return self.render_template("admin/consumers/open.html", form=form), status
 
 
+class StaffView(AreaAccess, BaseView):
+    """«Сотрудники»: organization admins add staff, change their role, block them."""
+
+    route_base = "/admin/staff"
+    default_view = "index"
+    class_permission_name = ADMIN_PERMISSION
+
+    def _render(self, form, status=200):
+        from forms.admin import ConfirmForm, StaffRoleForm
+        from workflows.admin.staff import MANAGED_ROLES, is_managed, staff_users
+
+        return self.render_template("admin/staff.html", form=form, users=staff_users(), roles=MANAGED_ROLES,
+                                    is_managed=is_managed, confirm=ConfirmForm(), role_form=StaffRoleForm()), status
+
+    def _managed(self, user_id) -> KabinetUser:
+        from workflows.admin.staff import is_managed
+
+        user = db.session.get(KabinetUser, user_id)
+        if not is_managed(user):
+            abort(404)
+        return user
+
+    @expose("/")
+    @has_access
+    def index(self):
+        from forms.admin import StaffForm
+
+        return self._render(StaffForm(formdata=None))
+
+    @expose("/add", methods=["POST"])
+    @has_access
+    def add(self):
+        from forms.admin import StaffForm
+        from workflows.admin.staff import StaffError, add_staff
+
+        form = StaffForm()
+        if form.validate_on_submit():
+            try:
+                user = add_staff(last_name=form.last_name.data, first_name=form.first_name.data,
+                                 email=form.email.data, role=form.role.data, actor=_admin_user())
+            except StaffError as exc:
+                db.session.rollback()
+                for field, message in exc.errors.items():
+                    form[field].errors = list(form[field].errors) + [message]
+            else:
+                db.session.commit()
+                flash(_("Сотрудник добавлен. На %(email)s отправлена ссылка для установки пароля.",
+                        email=user.email), "success")
+                return redirect(url_for(".index"))
+        return self._render(form, 400)
+
+    @expose("/<int:user_id>/role", methods=["POST"])
+    @has_access
+    def role(self, user_id):
+        from forms.admin import StaffRoleForm
+        from workflows.admin.staff import set_role
+
+        user = self._managed(user_id)
+        form = StaffRoleForm()
+        if form.validate_on_submit():
+            set_role(user, form.role.data, actor=_admin_user())
+            db.session.commit()
+            flash(_("Роль изменена"), "success")
+        return redirect(url_for(".index"))
+
+    @expose("/<int:user_id>/block", methods=["POST"])
+    @has_access
+    def block(self, user_id):
+        return self._block(user_id, True)
+
+    @expose("/<int:user_id>/unblock", methods=["POST"])
+    @has_access
+    def unblock(self, user_id):
+        return self._block(user_id, False)
+
+    def _block(self, user_id, blocked):
+        from forms.admin import ConfirmForm
+        from workflows.admin.consumers import set_blocked
+
+        user = self._managed(user_id)
+        if user.id == current_user.id:
+            flash(_("Нельзя заблокировать самого себя"), "danger")
+        elif ConfirmForm().validate_on_submit():
+            set_blocked(user, blocked, actor=_admin_user())
+            db.session.commit()
+            flash(_("Сотрудник заблокирован") if blocked else _("Сотрудник разблокирован"), "success")
+        return redirect(url_for(".index"))
+
+
 # ---- F6 audit log -------------------------------------------------------------------
 
 class AuditLogView(AreaAccess, BaseView):
@@ -970,6 +1060,7 @@ def register(appbuilder) -> None:
     appbuilder.add_view(AdminPagesView(), "Информационные страницы", icon="fa-file-text",
                         category=ADMIN_CATEGORY, category_icon="fa-wrench")
     appbuilder.add_view(SettingsView(), "Данные и настройки", icon="fa-sliders", category=ADMIN_CATEGORY)
+    appbuilder.add_view(StaffView(), "Сотрудники", icon="fa-id-badge", category=ADMIN_CATEGORY)
     appbuilder.add_view(AuditLogView(), "Журнал изменений", icon="fa-history", category=ADMIN_CATEGORY)
     appbuilder.add_view(ReportsView(), "Отчеты", icon="fa-bar-chart", category=ADMIN_CATEGORY)
     appbuilder.add_view(TransitionGraphView(), "Граф переходов", icon="fa-sitemap", category=ADMIN_CATEGORY)

@@ -10,6 +10,7 @@ ADMIN_ONLY_GET = [
     "/admin/pages/{page}/versions",
     "/admin/pages/{page}/versions/1",
     "/admin/settings/",
+    "/admin/staff/",
     "/admin/audit/",
     "/admin/audit/export.csv",
     "/admin/audit/export.jsonl",

@@ -48,9 +48,6 @@ def test_find_consumer_by_name_email_phone_and_identifiers(client, login, staff,
 
 def test_admin_blocks_and_unblocks_a_consumer(client, login, org_admin, people):
     victim = people["ivanov"]
-    # the consumer is signed in somewhere
-    from flask.testing import FlaskClient  # noqa: F401
-
     login(org_admin)
     assert client.post(f"/admin/consumers/{victim.id}/block").status_code == 302
     db.session.expire_all()

@@ -1,0 +1,70 @@
+"""Staff accounts for organization admins (F5): list, add, change role, block.
+
+Organization admins manage only the organization's roles (Staff, OrgAdmin); FAB's own
+Admin role stays with the installation's administrators, so an organization admin can
+never raise anyone — themselves included — above their own level.
+"""
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app import audit
+from app.extensions import db
+from app.models import KabinetUser
+from app.security.roles import ORG_ADMIN, STAFF
+from app.users import create_user, find_role
+
+#: the roles an organization admin may give
+MANAGED_ROLES = {STAFF: "Сотрудник", ORG_ADMIN: "Администратор организации"}
+
+
+class StaffError(ValueError):
+    """field → message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def staff_users() -> list[KabinetUser]:
+    """Everyone holding an organization role, by name."""
+    from flask_appbuilder.security.sqla.models import Role
+
+    return list(db.session.execute(
+        select(KabinetUser).join(KabinetUser.roles).where(Role.name.in_(list(MANAGED_ROLES)))
+        .options(selectinload(KabinetUser.roles)).distinct()
+        .order_by(KabinetUser.last_name, KabinetUser.first_name, KabinetUser.id)
+    ).scalars())
+
+
+def is_managed(user: KabinetUser | None) -> bool:
+    """An organization admin manages staff and org admins, not FAB admins or consumers."""
+    return bool(user is not None and user.consumer is None and user.role_names & set(MANAGED_ROLES)
+                and "Admin" not in user.role_names)
+
+
+def add_staff(*, last_name: str, first_name: str, email: str, role: str, actor=None) -> KabinetUser:
+    """Create a staff login without a password and email a link to set one."""
+    from workflows.accounts.passwords import send_password_setup
+
+    email = email.strip().lower()
+    if role not in MANAGED_ROLES:
+        raise StaffError({"role": _("Выберите роль")})
+    if db.session.scalar(select(KabinetUser.id).where(func.lower(KabinetUser.email) == email).limit(1)):
+        raise StaffError({"email": _("Указанная электронная почта уже зарегистрирована в личном кабинете. "
+                                     "Укажите другой адрес.")})
+    user = create_user(email=email, first_name=first_name.strip(), last_name=last_name.strip(),
+                       role_names=[role], password=None, confirmed=True)
+    audit.record("staff.create", user, actor=actor, summary=user.display_name,
+                 after={"email": email, "roles": [role]})
+    send_password_setup(user)
+    return user
+
+
+def set_role(user: KabinetUser, role: str, *, actor=None) -> None:
+    """Make a staff member an ordinary employee or an organization admin."""
+    if role not in MANAGED_ROLES or not is_managed(user):
+        raise StaffError({"role": _("Выберите роль")})
+    others = [r for r in user.roles if r.name not in MANAGED_ROLES]
+    user.roles = others + [find_role(role)]
+    db.session.flush()  # the role change itself is audited by the user watcher (app.audit.watch)
