@@ -45,7 +45,7 @@ def make_application(user, *, submitted: bool = True, data: dict | None = None, 
     application = Application(
         application_type_id=kind.id, consumer_id=user.consumer.id, status_id=status.id,
         data=data or {"object_address": "г. Казань, ул. Салимжанова, д. 1", "purpose": "Жилой дом", "power": "15"},
-        object_address=(data or {}).get("object_address", "г. Казань, ул. Салимжанова, д. 1"),
+        object_address=(data or {}).get("object_address", "г. Казань, ул. Салимжанова, д. 1")[:500],
         submitted_at=(utcnow() - timedelta(minutes=5)) if submitted else None,
         number="ТП-1563" if submitted else None,
     )

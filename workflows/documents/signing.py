@@ -85,11 +85,16 @@ def awaiting_side(attachment: Attachment) -> str | None:
     return None
 
 
+#: how a consumer of each legal form signs (seed 003): ФЛ — ПЭП by SMS, ИП и ЮЛ — own certificate
+CONSUMER_METHODS = {
+    LegalForm.INDIVIDUAL: SignatureMethod.PEP_SMS,
+    LegalForm.ENTREPRENEUR: SignatureMethod.CMS,
+    LegalForm.LEGAL_ENTITY: SignatureMethod.CMS,
+}
+
+
 def consumer_method(application: Application) -> str:
-    """ФЛ sign with ПЭП by SMS; ИП and ЮЛ with their own certificate (CMS)."""
-    if application.consumer.form is LegalForm.INDIVIDUAL:
-        return SignatureMethod.PEP_SMS
-    return SignatureMethod.CMS
+    return CONSUMER_METHODS[application.consumer.form]
 
 
 def has_fully_signed_document(application: Application) -> bool:
