@@ -106,7 +106,7 @@ class KabinetAuthView(AuthDBView):
                 db.session.commit()
                 session[LOGIN_CODE_KEY] = {"dest": destination, "remember": bool(form.remember.data),
                                            "next": self._next()}
-                flash(_(login_flow.MSG_CODE_SENT), "info")
+                flash(str(login_flow.MSG_CODE_SENT), "info")
                 return redirect(url_for("KabinetAuthView.login_code_enter"))
         return self._form_page(form, _("Вход по коду"),
                                intro=_("Укажите email или номер телефона, указанные при регистрации. "

@@ -274,7 +274,7 @@ class ProfileView(BaseView):
             else:
                 db.session.commit()
                 session.pop(CONTACT_KEY, None)
-                flash(_(message), "success")
+                flash(str(message), "success")
                 return redirect(url_for("ProfileView.profile"))
         return self.render_template("accounts/form.html", form=form, title=_("Код подтверждения"),
                                     intro=_("Введите код, отправленный на %(dest)s.", dest=state["value"]),

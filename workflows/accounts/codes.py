@@ -17,6 +17,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, has_request_context, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -26,14 +27,14 @@ from app.models.base import utcnow
 SMS = "sms"
 EMAIL = "email"
 
-MSG_EXPIRED = "Срок действия кода истек. Повторите попытку!"
-MSG_WRONG = "Неверный код подтверждения"
-MSG_NOT_FOUND = "Код подтверждения не найден или уже использован. Запросите новый код."
-MSG_ATTEMPTS = "Превышено количество попыток ввода кода. Запросите новый код."
-MSG_COOLDOWN = "Повторная отправка кода возможна через %(seconds)s сек."
-MSG_HOURLY = "Превышено количество отправок кода. Повторите попытку через час."
-MSG_LINK_INVALID = "Ссылка недействительна или уже использована."
-MSG_LINK_EXPIRED = "Срок действия ссылки истек. Повторите попытку!"
+MSG_EXPIRED = _l("Срок действия кода истек. Повторите попытку!")
+MSG_WRONG = _l("Неверный код подтверждения")
+MSG_NOT_FOUND = _l("Код подтверждения не найден или уже использован. Запросите новый код.")
+MSG_ATTEMPTS = _l("Превышено количество попыток ввода кода. Запросите новый код.")
+MSG_COOLDOWN = _l("Повторная отправка кода возможна через %(seconds)s сек.")
+MSG_HOURLY = _l("Превышено количество отправок кода. Повторите попытку через час.")
+MSG_LINK_INVALID = _l("Ссылка недействительна или уже использована.")
+MSG_LINK_EXPIRED = _l("Срок действия ссылки истек. Повторите попытку!")
 
 #: what the message says the code is for, per purpose (data, not branches)
 PURPOSE_TEXTS = {
@@ -58,7 +59,8 @@ LINK_PATHS = {
 class CodeError(Exception):
     """The code (or link) cannot be accepted; str() is the message for the user."""
 
-    def __init__(self, message: str):
+    def __init__(self, message):
+        message = str(message)  # lazy msgids are translated when raised
         super().__init__(message)
         self.message = message
 
@@ -102,7 +104,7 @@ def _check_throttle(purpose: str, destination: str, ip: str | None) -> None:
     cooldown = config["CODE_RESEND_COOLDOWN_SECONDS"]
     if last is not None and (now - last).total_seconds() < cooldown:
         wait = int(cooldown - (now - last).total_seconds()) + 1
-        raise CodeThrottled(MSG_COOLDOWN % {"seconds": wait})
+        raise CodeThrottled(str(MSG_COOLDOWN) % {"seconds": wait})
     hour_ago = now - timedelta(hours=1)
     cap = config["CODE_HOURLY_CAP"]
     per_destination = db.session.scalar(

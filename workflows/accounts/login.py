@@ -4,6 +4,7 @@ Every path costs about the same whether or not the account exists: an unknown lo
 still checks a password hash, and login codes are "sent" with the same answer.
 """
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -14,12 +15,12 @@ from app.models import ConsumerProfile, KabinetUser
 from workflows.accounts import codes
 from workflows.accounts.registration import mark_email_confirmed
 
-MSG_INVALID = "Неверный логин или пароль"
-MSG_EMAIL_UNCONFIRMED = (
+MSG_INVALID = _l("Неверный логин или пароль")
+MSG_EMAIL_UNCONFIRMED = _l(
     "Адрес электронной почты не подтвержден. Войдите по номеру телефона, СНИЛС, ОГРН или ОГРНИП "
     "либо по коду подтверждения."
 )
-MSG_CODE_SENT = "Если учетная запись существует, на указанный адрес отправлен код подтверждения."
+MSG_CODE_SENT = _l("Если учетная запись существует, на указанный адрес отправлен код подтверждения.")
 
 _dummy_hash = {}
 

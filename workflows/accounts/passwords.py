@@ -2,6 +2,7 @@
 import re
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash
 
 from app import audit
@@ -10,11 +11,11 @@ from app.settings import get_setting
 from app.users import set_password
 from workflows.accounts import codes
 
-PASSWORD_RULE = (
+PASSWORD_RULE = _l(
     "Пароль должен содержать не менее %(min)s знаков, латинские заглавные и строчные буквы, "
     "цифры, отличающиеся от букв и цифр знаки (например, !, $, #, %%)."
 )
-MSG_WRONG_CURRENT = "Текущий пароль указан неверно"
+MSG_WRONG_CURRENT = _l("Текущий пароль указан неверно")
 #: a link to set the password, emailed to an account opened at the office (A6), lives 3 days
 SETUP_LINK_TTL_SECONDS = 3 * 24 * 3600
 #: a password-reset link lives one hour
@@ -33,7 +34,7 @@ def password_problem(raw: str | None) -> str | None:
         and re.search(r"[^A-Za-z0-9\s]", raw)
         and not re.search(r"[А-Яа-яЁё]", raw)
     )
-    return None if good else PASSWORD_RULE % {"min": minimum}
+    return None if good else str(PASSWORD_RULE) % {"min": minimum}
 
 
 def check_password(user, raw: str) -> bool:
@@ -43,7 +44,7 @@ def check_password(user, raw: str) -> bool:
 def change_password(user, current: str, new: str) -> None:
     """«Изменить пароль»: needs the current one; ends the user's other sessions."""
     if not check_password(user, current):
-        raise ValueError(MSG_WRONG_CURRENT)
+        raise ValueError(str(MSG_WRONG_CURRENT))
     set_password(user, new)
     audit.record("account.password_changed", user, summary="Пароль изменен", actor=user)
     _tell_user(user, "«Изменить пароль»")

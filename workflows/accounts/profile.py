@@ -4,6 +4,8 @@ Submitting an application calls missing_profile_fields(); a non-empty answer sen
 consumer back to the profile with «Внимание! Для подачи заявки необходимо заполнить все
 обязательные поля».
 """
+from flask_babel import lazy_gettext as _l
+
 from app.models import ConsumerProfile, LegalForm
 
 #: profile attribute → label, per legal form; required fields are marked «*» in the form
@@ -80,8 +82,8 @@ def update_profile(consumer: ConsumerProfile, values: dict) -> list[str]:
 
 #: contact change (A5): purpose of the code, user column, confirmation column, message
 CONTACTS = {
-    "phone": ("change_phone", "sms", "phone_confirmed_at", "Номер телефона успешно изменен"),
-    "email": ("change_email", "email", "email_confirmed_at", "Адрес электронной почты подтвержден"),
+    "phone": ("change_phone", "sms", "phone_confirmed_at", _l("Номер телефона успешно изменен")),
+    "email": ("change_email", "email", "email_confirmed_at", _l("Адрес электронной почты подтвержден")),
 }
 
 
@@ -118,6 +120,6 @@ def confirm_contact(user, kind: str, new_value: str, code: str) -> str:
     old = getattr(user, kind)
     setattr(user, kind, new_value)
     setattr(user, confirmed_attr, utcnow())
-    audit.record(f"account.{kind}_changed", user, before={kind: old}, after={kind: new_value}, summary=message)
+    audit.record(f"account.{kind}_changed", user, before={kind: old}, after={kind: new_value}, summary=str(message))
     db.session.flush()
-    return message
+    return str(message)

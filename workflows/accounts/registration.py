@@ -1,4 +1,5 @@
 """Registration (A1, A7) and confirmation of the phone and email (A2)."""
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app import audit
@@ -11,11 +12,11 @@ from workflows.accounts import codes
 
 #: the seed messages for identifiers that already have a cabinet (field → message)
 DUPLICATE_MESSAGES = {
-    "phone": "На указанный номер уже зарегистрирован личный кабинет. Внесите другой номер телефона.",
-    "email": "Указанная электронная почта уже зарегистрирована в личном кабинете. Укажите другой адрес.",
-    "snils": "Указанный СНИЛС уже зарегистрирован в личном кабинете. Укажите другой СНИЛС.",
-    "ogrn": "Указанный ОГРН уже зарегистрирован в личном кабинете. Укажите другой ОГРН.",
-    "ogrnip": "Указанный ОГРНИП уже зарегистрирован в личном кабинете. Укажите другой ОГРНИП.",
+    "phone": _l("На указанный номер уже зарегистрирован личный кабинет. Внесите другой номер телефона."),
+    "email": _l("Указанная электронная почта уже зарегистрирована в личном кабинете. Укажите другой адрес."),
+    "snils": _l("Указанный СНИЛС уже зарегистрирован в личном кабинете. Укажите другой СНИЛС."),
+    "ogrn": _l("Указанный ОГРН уже зарегистрирован в личном кабинете. Укажите другой ОГРН."),
+    "ogrnip": _l("Указанный ОГРНИП уже зарегистрирован в личном кабинете. Укажите другой ОГРНИП."),
 }
 #: which identifier column lives where, for the duplicate check
 _USER_COLUMNS = {"phone": KabinetUser.phone, "email": KabinetUser.email}
@@ -58,7 +59,7 @@ def duplicate_errors(values: dict, *, exclude_user_id: int | None = None) -> dic
         else:
             continue
         if db.session.scalar(query.limit(1)) is not None:
-            errors[field] = DUPLICATE_MESSAGES[field]
+            errors[field] = str(DUPLICATE_MESSAGES[field])
     return errors
 
 
