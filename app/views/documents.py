@@ -250,8 +250,13 @@ class DocumentsView(BaseView):
         back = _back(url_for("DocumentsView.application", application_id=attachment.application_id))
         if not form.validate_on_submit():
             abort(400)
+        upload = request.files.get("signature")
         try:
-            signing.sign_as_organization(attachment, current_user, totp_code=form.totp_code.data)
+            if upload is not None and upload.filename:
+                signing.sign_as_organization_with_cms(attachment, current_user, upload.read(1024 * 1024 + 1),
+                                                      upload.filename, totp_code=form.totp_code.data)
+            else:
+                signing.sign_as_organization(attachment, current_user, totp_code=form.totp_code.data)
         except signing.SigningError as exc:
             db.session.rollback()
             _remember_error(attachment.id, exc.message)

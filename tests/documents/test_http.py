@@ -330,3 +330,21 @@ def test_pdf_is_offered_only_where_libreoffice_is_found(client, login, people, w
     assert response.status_code == 200 and response.data == b"%PDF-1.4 converted"
     login(people.other)
     assert client.get(f"/documents/application/{world.application.id}/statement.pdf").status_code == 404
+
+
+def test_staff_upload_organization_cms_over_http(client, login, people):
+    application = make_application(people.owner)
+    contract = attach(application, two_sided=True)
+    db.session.commit()
+    login(people.staff)
+    cert, key = make_certificate(surname="Сотрудникова", given="Анна")
+    url = f"/documents/application/{application.id}/"
+    client.post(f"/documents/attachment/{contract.id}/sign/organization",
+                data={"signature": (io.BytesIO(b"junk"), "o.sig"), "next": url}, content_type="multipart/form-data")
+    assert "Файл не является электронной подписью" in client.get(url).get_data(as_text=True)
+    client.post(f"/documents/attachment/{contract.id}/sign/organization",
+                data={"signature": (io.BytesIO(detached_signature(read_stored(contract.file), cert, key)), "o.sig"),
+                      "next": url}, content_type="multipart/form-data")
+    page = client.get(url).get_data(as_text=True)
+    assert "Сотрудникова Анна" in page and "1A2B3C4D" in page
+    assert db.session.query(Signature).filter_by(side="organization", method="cms").count() == 1

@@ -229,3 +229,17 @@ def test_transition_requiring_signed_document(people, contract):
     from workflows.applications.guards import GUARDS
 
     assert signing.signed_document_guard in GUARDS
+
+
+def test_organization_may_sign_with_its_own_certificate(people, contract):
+    cert, key = make_certificate(surname="Сотрудникова", given="Анна")
+    with pytest.raises(SigningError, match="другого документа"):
+        signing.sign_as_organization_with_cms(contract, people.staff, detached_signature(b"x", cert, key), "o.sig")
+    with pytest.raises(SigningError, match="нет права"):
+        signing.sign_as_organization_with_cms(contract, people.owner,
+                                              detached_signature(read_stored(contract.file), cert, key), "o.sig")
+    signature, signers = signing.sign_as_organization_with_cms(
+        contract, people.staff, detached_signature(read_stored(contract.file), cert, key), "o.sig")
+    assert signature.side == "organization" and signature.method == "cms"
+    assert signature.signer_name == "Сотрудникова Анна"
+    assert signing.awaiting_side(contract) == "consumer"

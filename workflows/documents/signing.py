@@ -203,17 +203,31 @@ def sign_as_organization(attachment: Attachment, user, *, totp_code: str | None 
     if not can_sign_for_organization(user):
         raise SigningError(_("У вас нет права подписывать документы от имени организации"))
     _ensure_awaiting(attachment, SignatureSide.ORGANIZATION)
-    extra = {"confirmation": "password"}
-    if user.totp_enabled:
-        from workflows.accounts.totp import verify_totp
-
-        if not verify_totp(user, totp_code or ""):
-            raise SigningError(_("Неверный код из приложения-аутентификатора"))
-        extra["confirmation"] = "totp"
+    extra = {"confirmation": _check_totp(user, totp_code)}
     signature = _record(attachment, side=SignatureSide.ORGANIZATION, method=SignatureMethod.ORGANIZATION_KEY,
                         signer=user, signer_name=user.display_name, document=_document(attachment), extra=extra)
     _after_signature(attachment, SignatureSide.ORGANIZATION)
     return signature
+
+
+def sign_as_organization_with_cms(attachment: Attachment, user, signature_bytes: bytes, filename: str,
+                                  *, totp_code: str | None = None) -> tuple[Signature, list]:
+    """The organization signs with a staff member's own certificate: a detached CMS upload (seed 003)."""
+    if not can_sign_for_organization(user):
+        raise SigningError(_("У вас нет права подписывать документы от имени организации"))
+    _ensure_awaiting(attachment, SignatureSide.ORGANIZATION)
+    _check_totp(user, totp_code)
+    return _sign_cms(attachment, user, SignatureSide.ORGANIZATION, signature_bytes, filename)
+
+
+def _check_totp(user, totp_code: str | None) -> str:
+    if not user.totp_enabled:
+        return "password"
+    from workflows.accounts.totp import verify_totp
+
+    if not verify_totp(user, totp_code or ""):
+        raise SigningError(_("Неверный код из приложения-аутентификатора"))
+    return "totp"
 
 
 # ---- ФЛ: ПЭП by SMS ------------------------------------------------------------------
@@ -270,6 +284,10 @@ def confirm_pep(attachment: Attachment, user, code: str) -> Signature:
 def sign_with_cms(attachment: Attachment, user, signature_bytes: bytes, filename: str) -> tuple[Signature, list]:
     """Upload of a detached .sig/.p7s (ИП/ЮЛ): checked against the document, then recorded."""
     _ensure_consumer(attachment, user, SignatureMethod.CMS)
+    return _sign_cms(attachment, user, SignatureSide.CONSUMER, signature_bytes, filename)
+
+
+def _sign_cms(attachment: Attachment, user, side: str, signature_bytes: bytes, filename: str):
     if not signature_bytes:
         raise SigningError(_("Выберите файл подписи"))
     if len(signature_bytes) > 1024 * 1024:
@@ -283,9 +301,9 @@ def sign_with_cms(attachment: Attachment, user, signature_bytes: bytes, filename
                          content_type="application/pkcs7-signature")
     first = signers[0]
     extra = {"cms": {"file_sha256": stored.sha256, "signers": [s.as_dict() for s in signers]}}
-    signature = _record(attachment, side=SignatureSide.CONSUMER, method=SignatureMethod.CMS, signer=user,
+    signature = _record(attachment, side=side, method=SignatureMethod.CMS, signer=user,
                         signer_name=first.name, document=document, extra=extra, cms_file=stored)
-    _after_signature(attachment, SignatureSide.CONSUMER)
+    _after_signature(attachment, side)
     return signature, signers
 
 
