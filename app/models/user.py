@@ -21,6 +21,8 @@ class KabinetUser(User):
     #: base32 TOTP secret (A10); totp_enabled once the user has proved a code
     totp_secret: Mapped[Optional[str]] = mapped_column(String(64))
     totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    #: 30-second window of the last accepted TOTP code: a code is never accepted twice
+    totp_last_counter: Mapped[Optional[int]] = mapped_column(Integer)
     notify_email: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     notify_sms: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     #: the user has to set a password before anything else (accounts opened at the office)

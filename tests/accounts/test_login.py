@@ -297,18 +297,24 @@ def enrol(client, user_id):
 
 def test_staff_enrols_in_totp_and_then_needs_a_code_on_every_login(client, ctx):
     staff = make_staff("Staff")
-    sign_in(client, staff.email)
-    page = client.post("/my/security/totp/", data={"code": "000000"})
-    assert "Неверный код" in page.text
-    secret = enrol(client, staff.id)
-    client.get("/logout/")
-    response = sign_in(client, staff.email)
-    assert response.location.endswith("/login/totp/")
-    assert signed_in_as(client) is None
-    page = client.post("/login/totp/", data={"code": "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"})
-    assert "Неверный код" in page.text and signed_in_as(client) is None
-    response = client.post("/login/totp/", data={"code": pyotp.TOTP(secret).now()})
-    assert response.status_code == 302 and signed_in_as(client) == staff.id
+    with time_machine.travel(datetime.now().replace(second=5, microsecond=0), tick=False) as clock:
+        sign_in(client, staff.email)
+        page = client.post("/my/security/totp/", data={"code": "000000"})
+        assert "Неверный код" in page.text
+        secret = enrol(client, staff.id)
+        used = pyotp.TOTP(secret).now()
+        client.get("/logout/")
+        clock.shift(15)
+        response = sign_in(client, staff.email)
+        assert response.location.endswith("/login/totp/")
+        assert signed_in_as(client) is None
+        page = client.post("/login/totp/", data={"code": "000000" if used != "000000" else "111111"})
+        assert "Неверный код" in page.text and signed_in_as(client) is None
+        page = client.post("/login/totp/", data={"code": used})  # the enrolment code cannot be replayed
+        assert "Неверный код" in page.text and signed_in_as(client) is None
+        clock.shift(20)
+        response = client.post("/login/totp/", data={"code": pyotp.TOTP(secret).now()})
+        assert response.status_code == 302 and signed_in_as(client) == staff.id
 
 
 def test_totp_is_mandatory_for_staff_when_the_setting_says_so(client, ctx):
@@ -343,3 +349,17 @@ def test_password_change_is_told_to_the_user(client, individual, sent):
     assert any(m["To"] == individual.email and "Пароль от личного кабинета изменен" in m["Subject"]
                for m in sent.emails)
     assert any(phone == individual.phone and "Пароль" in text for phone, text in sent.sms)
+
+
+def test_a_totp_code_is_accepted_only_once(ctx):
+    from workflows.accounts.totp import start_enrolment, verify_totp
+
+    staff = make_staff("Staff")
+    secret = start_enrolment(staff)
+    with time_machine.travel(datetime(2026, 5, 1, 10, 0, 5), tick=False):
+        code = pyotp.TOTP(secret).now()
+        assert verify_totp(staff, code) is True
+        assert verify_totp(staff, code) is False
+    with time_machine.travel(datetime(2026, 5, 1, 10, 0, 35), tick=False):
+        assert verify_totp(staff, code) is False  # still inside the drift window, but used
+        assert verify_totp(staff, pyotp.TOTP(secret).now()) is True

@@ -1,5 +1,7 @@
 """Two-factor login for staff and admins (A10): TOTP codes from an authenticator app."""
+import hmac
 import io
+from datetime import datetime, timezone
 
 import pyotp
 import segno
@@ -39,13 +41,27 @@ def qr_svg(user) -> str:
 
 
 def verify_totp(user, code: str) -> bool:
-    """True when `code` is the user's current TOTP code (documents use it to confirm signing)."""
+    """True when `code` is the user's current TOTP code (documents use it to confirm signing).
+
+    A code is accepted once: its 30-second window is remembered on the user (flushed; the
+    caller commits), so a code seen over someone's shoulder cannot be replayed.
+    """
     if user is None or not user.totp_secret:
         return False
     code = "".join(ch for ch in (code or "") if ch.isdigit())
     if len(code) != 6:
         return False
-    return pyotp.TOTP(user.totp_secret).verify(code, valid_window=VALID_WINDOW)
+    generator = pyotp.TOTP(user.totp_secret)
+    now = datetime.now(timezone.utc)
+    current = generator.timecode(now)
+    for counter in range(current - VALID_WINDOW, current + VALID_WINDOW + 1):
+        if hmac.compare_digest(generator.generate_otp(counter), code):
+            if user.totp_last_counter is not None and counter <= user.totp_last_counter:
+                return False
+            user.totp_last_counter = counter
+            db.session.flush()
+            return True
+    return False
 
 
 def enable_totp(user, code: str) -> bool:
