@@ -28,7 +28,7 @@ from app.models import (
     StatementTemplate,
 )
 from app.models.base import utcnow
-from app.models.documents import CopyRequestStatus, SignatureMethod, SignatureSide
+from app.models.documents import CopyRequestStatus, SignatureSide
 from app.security.access import (
     can_sign_for_organization,
     current_consumer,
@@ -368,7 +368,9 @@ class StatementTemplatesView(BaseView):
         if form.validate_on_submit():
             upload = form.file.data
             try:
-                template, check = templates.upload_template(application_type, upload.read(), upload.filename,
+                template, check = templates.upload_template(application_type,
+                                                            upload.read(templates.MAX_TEMPLATE_BYTES + 1),
+                                                            upload.filename,
                                                             actor=current_user, comment=form.comment.data)
             except templates.TemplateRejected as exc:
                 db.session.rollback()

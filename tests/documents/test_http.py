@@ -206,7 +206,6 @@ def test_cms_upload_over_http(client, login, people):
 
 def test_verification_page(client, people, world):
     document = read_stored(world.contract.file)
-    evidence_file = client.get  # noqa: F841  (anonymous may verify)
     from workflows.documents.evidence import evidence_file as make_file
 
     sealed = make_file(world.org_sig.evidence_json, world.org_sig.evidence_signature)

@@ -218,7 +218,6 @@ def test_transition_requiring_signed_document(people, contract):
     assert "подписанный обеими сторонами" in signing.signed_document_guard(transition, contract.application, None)
     signing.sign_as_organization(contract, people.staff)
     assert signing.signed_document_guard(transition, contract.application, None)
-    contract.signatures  # noqa: B018
     sig = Signature(attachment_id=contract.id, side="consumer", method="pep_sms", signer_id=people.owner.id,
                     signer_name="x", document_sha256=contract.file.sha256, evidence={}, evidence_json="{}",
                     evidence_signature="x")

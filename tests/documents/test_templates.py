@@ -47,6 +47,9 @@ def test_upload_reports_unknown_placeholders(people, application):
     data = docx_with("{{ applicant.full_name }} {{ applicant.salary }} {{ fields.power }} {{ fields.nope }} {{ secret }}")
     template, check = templates.upload_template(kind, data, "мой.docx", actor=people.staff)
     assert check.unknown == ["applicant.salary", "fields.nope", "secret"]
+    filled = docx_text(templates.statement_for(make_application(people.owner, submitted=False)).data)
+    assert filled.split() == [application.consumer.full_name.split()[0], *application.consumer.full_name.split()[1:],
+                              "15"]  # unknown placeholders render empty
     assert template.version == 1
     assert "applicant.full_name" in check.placeholders
     again, _ = templates.upload_template(kind, data, "мой.docx", actor=people.staff)
@@ -58,6 +61,7 @@ def test_upload_reports_unknown_placeholders(people, application):
     (b"not a zip", "t.docx", "не является документом Word"),
     (docx_with("{{ applicant.full_name "), "t.docx", "Ошибка в шаблоне"),
     (docx_with("{{ applicant.full_name }}"), "t.doc", ".docx"),
+    (b"PK" + b"0" * (10 * 1024 * 1024), "big.docx", "слишком большой"),
     (docx_with("{{ ''.__class__.__mro__[1].__subclasses__() }}"), "t.docx", "не заполняется"),
 ])
 def test_bad_templates_are_refused(people, application, data, name, message):

@@ -90,6 +90,7 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
     "today": {"": "Сегодняшняя дата (ДД.ММ.ГГГГ)"},
 }
 SCALARS = {"today", "field_rows"}
+MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
 
 
 class TemplateRejected(ValueError):
@@ -343,6 +344,8 @@ def upload_template(application_type: ApplicationType, data: bytes, filename: st
     """Add a new version of a type's template after checking it renders (F4)."""
     if not filename.lower().endswith(".docx"):
         raise TemplateRejected(_("Загрузите файл в формате .docx"))
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise TemplateRejected(_("Файл шаблона слишком большой: не более %(mb)s МБ", mb=MAX_TEMPLATE_BYTES // 2**20))
     check = check_template(data, application_type)
     last = db.session.scalar(
         select(func.max(StatementTemplate.version)).where(StatementTemplate.application_type_id == application_type.id)
