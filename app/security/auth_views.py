@@ -99,15 +99,16 @@ class KabinetAuthView(AuthDBView):
             channel, destination = login_flow.channel_of(form.destination.data)
             try:
                 login_flow.send_login_code(destination)
-            except codes.CodeThrottled as exc:
-                form.destination.errors.append(exc.message)
+            except codes.CodeThrottled:
+                # answered like a sent code, or the cooldown would tell which accounts exist;
+                # the code sent a moment ago still works
                 db.session.rollback()
             else:
                 db.session.commit()
-                session[LOGIN_CODE_KEY] = {"dest": destination, "remember": bool(form.remember.data),
-                                           "next": self._next()}
-                flash(str(login_flow.MSG_CODE_SENT), "info")
-                return redirect(url_for("KabinetAuthView.login_code_enter"))
+            session[LOGIN_CODE_KEY] = {"dest": destination, "remember": bool(form.remember.data),
+                                       "next": self._next()}
+            flash(str(login_flow.MSG_CODE_SENT), "info")
+            return redirect(url_for("KabinetAuthView.login_code_enter"))
         return self._form_page(form, _("Вход по коду"),
                                intro=_("Укажите email или номер телефона, указанные при регистрации. "
                                        "Код подтверждения действителен 5 минут."),
@@ -167,15 +168,14 @@ class KabinetAuthView(AuthDBView):
                     codes.issue_code(purpose="reset_password", channel=channel, destination=destination, user=user,
                                      with_link=channel == codes.EMAIL,
                                      link_ttl_seconds=passwords.RESET_LINK_TTL_SECONDS)
-            except codes.CodeThrottled as exc:
-                db.session.rollback()
-                form.destination.errors.append(exc.message)
+            except codes.CodeThrottled:
+                db.session.rollback()  # same answer as a sent code (see login_code)
             else:
                 db.session.commit()
-                session[RESET_KEY] = destination
-                flash(_("Если учетная запись с подтвержденным адресом существует, на него отправлен код "
-                        "подтверждения."), "info")
-                return redirect(url_for("KabinetAuthView.reset_by_code"))
+            session[RESET_KEY] = destination
+            flash(_("Если учетная запись с подтвержденным адресом существует, на него отправлен код "
+                    "подтверждения."), "info")
+            return redirect(url_for("KabinetAuthView.reset_by_code"))
         return self._form_page(form, _("Восстановление пароля"),
                                intro=_("Укажите email или номер телефона, указанные в личном кабинете. "
                                        "Восстановить пароль по почте можно, если адрес подтвержден."),

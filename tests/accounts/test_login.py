@@ -363,3 +363,15 @@ def test_a_totp_code_is_accepted_only_once(ctx):
     with time_machine.travel(datetime(2026, 5, 1, 10, 0, 35), tick=False):
         assert verify_totp(staff, code) is False  # still inside the drift window, but used
         assert verify_totp(staff, pyotp.TOTP(secret).now()) is True
+
+
+def test_asking_twice_for_a_login_code_does_not_reveal_the_account(client, individual, sent, code_for):
+    first = client.post("/login/code/", data={"destination": individual.phone})
+    code = code_for(individual.phone)
+    again = client.post("/login/code/", data={"destination": individual.phone})  # within the cooldown
+    unknown = client.post("/login/code/", data={"destination": "+79000000000"})
+    assert first.location == again.location == unknown.location
+    assert len(sent.sms) == 1
+    client.post("/login/code/", data={"destination": individual.phone})
+    assert client.post("/login/code/enter/", data={"code": code}).status_code == 302  # the first code still works
+    assert signed_in_as(client) == individual.id
