@@ -347,3 +347,29 @@ def test_staff_upload_organization_cms_over_http(client, login, people):
     page = client.get(url).get_data(as_text=True)
     assert "Сотрудникова Анна" in page and "1A2B3C4D" in page
     assert db.session.query(Signature).filter_by(side="organization", method="cms").count() == 1
+
+
+@pytest.mark.parametrize("who", ["orgadmin", "staff", "consumer", "anonymous"])
+def test_admin_and_staff_routes_per_role(client, login, people, application, who):
+    from workflows.documents import templates as tpl
+    from workflows.documents.copies import request_copies
+
+    template = tpl.current_template(application.application_type)
+    copy = request_copies(people.owner.consumer, documents="Акт")
+    db.session.commit()
+    admin_urls = ["/documents/templates/", f"/documents/templates/{application.application_type_id}/",
+                  f"/documents/templates/{application.application_type_id}/default.docx",
+                  f"/documents/templates/version/{template.id}/file",
+                  f"/documents/templates/version/{template.id}/preview"]
+    staff_urls = ["/documents/copies/staff/", f"/documents/copies/staff/{copy.id}"]
+    users = {"orgadmin": make_staff("OrgAdmin"), "staff": people.staff, "consumer": people.owner}
+    if who in users:
+        login(users[who])
+    for url in admin_urls:
+        status = client.get(url).status_code
+        assert (status == 200) == (who == "orgadmin"), (url, who, status)
+    for url in staff_urls:
+        status = client.get(url).status_code
+        assert (status == 200) == (who in ("orgadmin", "staff")), (url, who, status)
+    if who == "anonymous":
+        assert "/login" in client.get(admin_urls[0]).headers["Location"]
