@@ -194,6 +194,9 @@ class CodeForm(FlaskForm):
 
 
 class ResendForm(FlaskForm):
+    """«Отправить код» again, to the registered number or to a corrected one (seed 001)."""
+
+    phone = StringField(_l("Мобильный телефон"), filters=[strip], validators=[DataRequired(MSG_REQUIRED), phone_number])
     submit = SubmitField(_l("Отправить код"))
 
 

@@ -135,9 +135,9 @@ class RegistrationView(BaseView):
                     return redirect(url_for("ProfileView.profile"))
                 flash(_("Номер телефона подтвержден. Регистрация завершена, войдите в личный кабинет."), "success")
                 return redirect(url_for("KabinetAuthView.login"))
-        return self.render_template(
-            "accounts/confirm_phone.html", form=form, resend=ResendForm(), phone=mask_phone(user.phone)
-        )
+        resend = ResendForm(formdata=None, data={"phone": user.phone})
+        return self.render_template("accounts/confirm_phone.html", form=form, resend=resend,
+                                    phone=mask_phone(user.phone))
 
     @expose("/resend/", methods=["POST"])
     @limiter.limit(code_limit)
@@ -145,15 +145,22 @@ class RegistrationView(BaseView):
         user = self._pending_user()
         if user is None or user.phone_confirmed_at is not None:
             return redirect(url_for("RegistrationView.register"))
-        if ResendForm().validate_on_submit():
+        form = ResendForm()
+        if form.validate_on_submit():
             try:
-                registration.send_phone_code(user)
+                registration.resend_phone_code(user, form.phone.data)
+            except registration.DuplicateError as exc:
+                db.session.rollback()
+                flash(exc.errors["phone"], "danger")
             except codes.CodeThrottled as exc:
                 db.session.rollback()
                 flash(exc.message, "danger")
             else:
                 db.session.commit()
-                flash(_("Код подтверждения отправлен повторно."), "info")
+                flash(_("Код подтверждения отправлен на номер %(phone)s.", phone=mask_phone(user.phone)), "info")
+        else:
+            for message in form.phone.errors:
+                flash(message, "danger")
         return redirect(url_for("RegistrationView.confirm"))
 
     @expose("/email/<token>")

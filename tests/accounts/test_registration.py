@@ -106,14 +106,14 @@ def test_wrong_and_expired_confirmation_codes_are_shown_under_the_field(client, 
         page = client.post("/register/confirm/", data={"code": code})
         assert error_under(page.text, "code", "Срок действия кода истек. Повторите попытку!")
         # «Отправить код» sends a new one, which works
-        client.post("/register/resend/", data={"submit": "1"})
+        client.post("/register/resend/", data={"phone": "+79991234567"})
         new = code_for("+79991234567")
         assert client.post("/register/confirm/", data={"code": new}).location.endswith("/login/")
 
 
 def test_resend_is_refused_within_the_cooldown(client, ctx):
     client.post("/register/", data=form_data())
-    response = client.post("/register/resend/", data={"submit": "1"})
+    response = client.post("/register/resend/", data={"phone": "+79991234567"})
     response = client.get(response.location)
     assert "Повторная отправка кода возможна через" in response.text
     assert db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.channel == "sms")) == 1
@@ -280,3 +280,22 @@ def test_unconfirmed_user_who_signs_in_is_sent_to_confirm_the_phone(client, ctx,
     assert client.get("/my/profile/").location.endswith("/register/confirm/")
     client.post("/register/confirm/", data={"code": code_for("+79991234567")})
     assert client.get("/my/profile/").status_code == 200
+
+
+def test_a_mistyped_phone_is_corrected_before_confirmation(client, ctx, code_for, fresh):
+    import time_machine
+    from datetime import datetime
+
+    taken = make_consumer()
+    with time_machine.travel(datetime(2026, 5, 1, 10, 0), tick=False):
+        client.post("/register/", data=form_data())
+    with time_machine.travel(datetime(2026, 5, 1, 10, 2), tick=False):
+        page = client.get("/register/confirm/")
+        assert 'value="+79991234567"' in page.text and "Отправить код" in page.text
+        response = client.post("/register/resend/", data={"phone": taken.phone})
+        assert "На указанный номер уже зарегистрирован личный кабинет" in client.get(response.location).text
+        response = client.post("/register/resend/", data={"phone": "8 (999) 000-11-22"})
+        assert "+7 (999) ***-**-22" in client.get(response.location).text
+        assert client.post("/register/confirm/", data={"code": code_for("+79990001122")}).location.endswith("/login/")
+    user = db.session.scalar(select(KabinetUser).where(KabinetUser.email == "tuksin@example.ru"))
+    assert user.phone == "+79990001122" and user.phone_confirmed_at is not None

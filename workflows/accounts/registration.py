@@ -94,6 +94,22 @@ def send_phone_code(user, *, ip: str | None = None):
     return codes.issue_code(purpose="confirm_phone", channel=codes.SMS, destination=user.phone, user=user, ip=ip)
 
 
+def resend_phone_code(user, phone: str, *, ip: str | None = None):
+    """«Отправить код» before the phone is confirmed; a corrected number replaces the old one.
+
+    Raises DuplicateError when another cabinet has the number, CodeThrottled when asked too often.
+    """
+    if phone != user.phone:
+        errors = duplicate_errors({"phone": phone}, exclude_user_id=user.id)
+        if errors:
+            raise DuplicateError(errors)
+        audit.record("account.phone_corrected", user, actor=user, before={"phone": user.phone}, after={"phone": phone},
+                     summary="Номер телефона исправлен до подтверждения")
+        user.phone = phone
+        db.session.flush()
+    return send_phone_code(user, ip=ip)
+
+
 def confirm_phone(user, code: str) -> None:
     """The SMS code proves the phone: registration is complete (raises CodeError)."""
     codes.verify_code(purpose="confirm_phone", destination=user.phone, code=code)
