@@ -71,7 +71,7 @@ class RegistrationView(BaseView):
         return db.session.get(KabinetUser, uid) if uid else None
 
     @expose("/", methods=["GET", "POST"])
-    @limiter.limit(code_limit, methods=["POST"])
+    @limiter.limit(login_limit, methods=["POST"])  # the SMS it sends is capped by the code limits
     def register(self):
         if current_user.is_authenticated:
             return redirect(url_for("KabinetIndexView.index"))
