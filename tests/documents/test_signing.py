@@ -175,8 +175,55 @@ def test_tampered_cms_signature_fails_verification(people, ip_contract):
         signing.sign_with_cms(ip_contract, people.entrepreneur, bytes(sig), "x.sig")
 
 
-def test_gost_digest_is_computed():
-    assert len(cms.digest("streebog", "1.2.643.7.1.1.2.2", b"abc")) == 32
+def test_gost_digest_matches_the_standard_vector():
+    message = b"012345678901234567890123456789012345678901234567890123456789012"  # ГОСТ Р 34.11-2012, пример 1
+    assert cms.digest("x", "1.2.643.7.1.1.2.2", message).hex() == \
+        "9d151eefd8590b89daa6ba6cb74af9275dd051026bb149a452fd84e5e57b5500"
+
+
+def gost_style_signature(document: bytes) -> bytes:
+    """A CMS SignedData as CryptoPro writes it for ГОСТ Р 34.10-2012 (256): Стрибог digest,
+    GOST signature OID. The signature value itself is not verifiable here (see README)."""
+    from datetime import datetime, timezone
+
+    from asn1crypto import algos, cms as acms, x509 as ax509
+
+    cert, _ = make_certificate()
+    from cryptography.hazmat.primitives import serialization
+
+    certificate = ax509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+    gost_digest = algos.DigestAlgorithm({"algorithm": "1.2.643.7.1.1.2.2"})
+    attrs = acms.CMSAttributes([
+        acms.CMSAttribute({"type": "content_type", "values": ["data"]}),
+        acms.CMSAttribute({"type": "signing_time", "values": [acms.Time({"utc_time": datetime.now(timezone.utc)})]}),
+        acms.CMSAttribute({"type": "message_digest", "values": [cms.digest("x", "1.2.643.7.1.1.2.2", document)]}),
+    ])
+    signer = acms.SignerInfo({
+        "version": "v1",
+        "sid": acms.SignerIdentifier({"issuer_and_serial_number": acms.IssuerAndSerialNumber(
+            {"issuer": certificate.issuer, "serial_number": certificate.serial_number})}),
+        "digest_algorithm": gost_digest,
+        "signed_attrs": attrs,
+        "signature_algorithm": acms.SignedDigestAlgorithm({"algorithm": "1.2.643.7.1.1.1.1"}),
+        "signature": b"\x01" * 64,
+    })
+    signed = acms.SignedData({
+        "version": "v1", "digest_algorithms": [gost_digest],
+        "encap_content_info": {"content_type": "data"},
+        "certificates": [certificate], "signer_infos": [signer],
+    })
+    return acms.ContentInfo({"content_type": "signed_data", "content": signed}).dump()
+
+
+def test_gost_signature_digest_is_checked(people, ip_contract):
+    other = gost_style_signature(b"another document")
+    with pytest.raises(SigningError, match="другого документа"):
+        signing.sign_with_cms(ip_contract, people.entrepreneur, other, "x.sig")
+    good = gost_style_signature(read_stored(ip_contract.file))
+    signature, signers = signing.sign_with_cms(ip_contract, people.entrepreneur, good, "x.sig")
+    assert signers[0].digest_algorithm == "1.2.643.7.1.1.2.2"
+    assert signers[0].signature_valid is None  # ГОСТ Р 34.10 mathematics is not verified here
+    assert signature.evidence["cms"]["signers"][0]["signature_valid"] is None
 
 
 def test_evidence_file_verifies_and_one_changed_byte_fails(people, contract):
