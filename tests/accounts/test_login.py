@@ -375,3 +375,19 @@ def test_asking_twice_for_a_login_code_does_not_reveal_the_account(client, indiv
     client.post("/login/code/", data={"destination": individual.phone})
     assert client.post("/login/code/enter/", data={"code": code}).status_code == 302  # the first code still works
     assert signed_in_as(client) == individual.id
+
+
+def test_code_requests_are_rate_limited_per_ip(client, ctx, app):
+    limit = int(app.config["CODE_RATE_LIMIT"].split()[0])
+    for i in range(limit):
+        assert client.post("/login/code/", data={"destination": f"+7900000000{i}"}).status_code == 302
+    assert client.post("/login/code/", data={"destination": "+79000000099"}).status_code == 429
+
+
+def test_menu_shows_my_data_to_consumers_only(client, ctx, login):
+    consumer = make_consumer()
+    login(consumer)
+    assert "fa-id-card" in client.get("/my/security/").text  # the navbar entry «Мои данные»
+    client.get("/logout/")
+    login(make_staff("Staff"))
+    assert "fa-id-card" not in client.get("/my/security/").text
