@@ -549,6 +549,16 @@ def _when(result) -> dict:
     return out
 
 
+def _iso_date(value) -> str:
+    """An ISO date/time string kept in evidence → «DD.MM.YYYY»."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(str(value).rstrip("Z")).strftime("%d.%m.%Y")
+    except ValueError:
+        return str(value or "")
+
+
 ROLE_PERMISSIONS = {
     "Consumer": [("can_access", "Documents"), ("can_access", "CopyRequests"), ("menu_access", MENU_COPIES),
                  ("menu_access", MENU_VERIFY)],
@@ -563,6 +573,7 @@ ROLE_PERMISSIONS = {
 def register(appbuilder) -> None:
     """Add this area's views and menu entries."""
     current_app.add_template_global(documents_panel, "documents_panel")
+    current_app.add_template_filter(_iso_date, "iso_ru_date")
     signing.register()
     appbuilder.add_view_no_menu(DocumentsView())
     appbuilder.add_view_no_menu(CopyRequestsView())

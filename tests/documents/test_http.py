@@ -202,6 +202,7 @@ def test_cms_upload_over_http(client, login, people):
                 content_type="multipart/form-data")
     page = client.get(url).get_data(as_text=True)
     assert "Туксин Артем Александрович" in page and "1A2B3C4D" in page and "Тестовый УЦ" in page
+    assert re.search(r"действителен с \d\d\.\d\d\.\d{4} по \d\d\.\d\d\.\d{4}", page)
 
 
 def test_verification_page(client, people, world):
