@@ -2,7 +2,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 
@@ -43,8 +44,9 @@ class CopyRequestForm(FlaskForm):
     """C4: «Запрос электронных копий документов и актов»."""
 
     application_id = SelectField(_l("Заявка"), coerce=int, validators=[Optional()])
-    documents = TextAreaField(_l("Какие документы нужны"), validators=[
-        DataRequired(_l("Поле обязательно для заполнения")), Length(max=4000)])
+    kinds = SelectMultipleField(_l("Документы"), validators=[Optional()],
+                                widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    documents = TextAreaField(_l("Другие документы"), validators=[Optional(), Length(max=4000)])
     comment = TextAreaField(_l("Комментарий"), validators=[Optional(), Length(max=2000)])
 
 

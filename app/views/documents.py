@@ -434,13 +434,15 @@ class CopyRequestsView(BaseView):
     def index(self):
         consumer = current_consumer(current_user) or abort(404)
         form = CopyRequestForm()
+        form.kinds.choices = [(k, k) for k in copies.DOCUMENT_KINDS]
         applications = copies.consumer_applications(consumer)
         form.application_id.choices = [(0, _("— без привязки к заявке —"))] + [
             (a.id, f"{a.number or '№' + str(a.id)} — {a.application_type.name}") for a in applications]
         if form.validate_on_submit():
             chosen = next((a for a in applications if a.id == form.application_id.data), None)
             try:
-                copies.request_copies(consumer, documents=form.documents.data, comment=form.comment.data,
+                copies.request_copies(consumer, documents=form.documents.data, kinds=form.kinds.data,
+                                      comment=form.comment.data,
                                       application=chosen, actor=current_user)
             except copies.CopyRequestError as exc:
                 db.session.rollback()

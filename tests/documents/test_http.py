@@ -232,13 +232,19 @@ def test_copy_request_round_trip(client, login, people, sent):
     db.session.commit()
     login(people.owner)
     page = client.post("/documents/copies/", data={"documents": "  ", "application_id": "0"}).get_data(as_text=True)
-    assert "Поле обязательно для заполнения" in page
+    assert "Выберите документы или опишите, какие нужны" in page
+    page = client.post("/documents/copies/", data={"kinds": ["Не из списка"], "application_id": "0"}).get_data(as_text=True)
+    assert 'data-test="error-kinds"' in page
+    page = client.post("/documents/copies/", data={"documents": "x", "application_id": "999999"}).get_data(as_text=True)
+    assert 'data-test="error-application_id"' in page
     assert db.session.query(CopyRequest).count() == 0
-    response = client.post("/documents/copies/", data={"documents": "Акт об осуществлении ТП",
-                                                       "application_id": str(application.id)})
+    response = client.post("/documents/copies/", data={
+        "kinds": ["Акт разграничения границ балансовой принадлежности сторон"],
+        "documents": "Акт об осуществлении ТП", "application_id": str(application.id)})
     assert response.status_code == 302
     row = db.session.query(CopyRequest).one()
     assert row.application_id == application.id and row.status == "new"
+    assert row.documents == "Акт разграничения границ балансовой принадлежности сторон\nАкт об осуществлении ТП"
     login(people.other)
     assert "Акт об осуществлении ТП" not in client.get("/documents/copies/").get_data(as_text=True)
     assert client.get(f"/documents/copies/staff/{row.id}").status_code in (302, 403)
@@ -310,7 +316,7 @@ def test_organization_is_told_about_copy_request(client, login, people, sent):
     set_setting("org_email", "office@example.ru")
     db.session.commit()
     login(people.owner)
-    client.post("/documents/copies/", data={"documents": "Акт", "application_id": "0"})
+    client.post("/documents/copies/", data={"kinds": ["Технические условия"], "application_id": "0"})
     assert db.session.query(OutboxMessage).filter_by(recipient="office@example.ru").count() == 1
 
 

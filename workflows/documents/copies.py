@@ -15,6 +15,15 @@ from app.models.base import utcnow
 from app.models.documents import CopyRequestStatus
 from app.notify import notify_organization, notify_user
 
+#: what consumers usually ask copies of (seed 002: «документов и актов»)
+DOCUMENT_KINDS = [
+    "Договор об осуществлении технологического присоединения",
+    "Технические условия",
+    "Акт об осуществлении технологического присоединения",
+    "Акт разграничения границ балансовой принадлежности сторон",
+    "Акт разграничения эксплуатационной ответственности сторон",
+    "Акт допуска прибора учета в эксплуатацию",
+]
 CONSUMER_LINK = "/documents/copies/"
 STAFF_LINK = "/documents/copies/staff/{id}"
 
@@ -34,12 +43,14 @@ def consumer_applications(consumer) -> list[Application]:
     ).all()
 
 
-def request_copies(consumer, *, documents: str, comment: str | None = None,
+def request_copies(consumer, *, documents: str = "", kinds: list[str] | None = None, comment: str | None = None,
                    application: Application | None = None, actor=None) -> CopyRequest:
     """«Запросить копии»: record the request and tell the organization."""
-    documents = (documents or "").strip()
+    chosen = [k for k in DOCUMENT_KINDS if k in (kinds or [])]
+    other = (documents or "").strip()
+    documents = "\n".join(chosen + ([other] if other else []))
     if not documents:
-        raise CopyRequestError(_("Поле обязательно для заполнения"), "documents")
+        raise CopyRequestError(_("Выберите документы или опишите, какие нужны"), "documents")
     if application is not None and application.consumer_id != consumer.id:
         raise CopyRequestError(_("Заявка не найдена"), "application_id")
     row = CopyRequest(consumer_id=consumer.id, application_id=getattr(application, "id", None),
