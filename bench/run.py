@@ -1,0 +1,333 @@
+"""Kabinet applications benchmark (issue 3) — not part of the test suite.
+
+Seeds consumers and applications with bulk inserts, then measures the consumer pages
+(«Мои заявки», the application page) and the staff queue (first page, a filtered page)
+beside a hello-world route of the same Flask app, served the same way (in-process WSGI
+through werkzeug's client, one request at a time), and counts the SQL statements of one
+request of each page. It measures twice: at --small applications and after topping up
+to --applications, so the queue's p50 at both sizes can be compared.
+
+    .venv/bin/python bench/run.py --db postgresql --consumers 100000 --applications 1000000
+    .venv/bin/python bench/run.py --db sqlite --consumers 100000 --applications 1000000
+
+PostgreSQL uses its own database (kb_bench, dropped and re-created); SQLite a file under
+/tmp. Results are appended to bench/RESULTS.md.
+"""
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("KABINET_INSTANCE_DIR", "/tmp/kabinet-bench-instance")
+
+from sqlalchemy import event, insert, select, text  # noqa: E402
+
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/kb_bench"
+SQLITE_PATH = "/tmp/kabinet-bench.sqlite3"
+CHUNK = 20_000
+
+
+def database_url(kind: str) -> str:
+    if kind == "postgresql":
+        import sqlalchemy
+
+        admin = sqlalchemy.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text("DROP DATABASE IF EXISTS kb_bench"))
+            conn.execute(text("CREATE DATABASE kb_bench"))
+        admin.dispose()
+        return PG_URL
+    if os.path.exists(SQLITE_PATH):
+        os.remove(SQLITE_PATH)
+    return f"sqlite:///{SQLITE_PATH}"
+
+
+def build_app(url: str):
+    from app import create_app
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, UPLOAD_DIR="/tmp/kabinet-bench-uploads",
+                     RATELIMIT_ENABLED=False)
+
+    @app.route("/bench/hello")
+    def hello():
+        return "Hello, world!"
+
+    return app
+
+
+def create_schema(app):
+    from flask_appbuilder import Model
+
+    from app.extensions import db
+    from app.security.roles import sync_roles
+    from app.seed import seed_reference_data
+
+    with app.app_context():
+        Model.metadata.create_all(db.engine)
+        sync_roles(app.appbuilder)
+        seed_reference_data()
+        db.session.commit()
+        if db.engine.dialect.name == "sqlite":
+            with db.engine.begin() as conn:
+                conn.execute(text("PRAGMA journal_mode=WAL"))
+
+
+def seed_consumers(app, count: int) -> list[int]:
+    """Users, their Consumer role and a ФЛ profile each; returns consumer ids."""
+    from app.extensions import db
+    from app.models import ConsumerProfile, KabinetUser
+    from app.users import hash_password
+
+    with app.app_context():
+        role_id = app.appbuilder.sm.find_role("Consumer").id
+        user_table, profile_table = KabinetUser.__table__, ConsumerProfile.__table__
+        role_table = Model_table("ab_user_role")
+        password = hash_password("Bench-2026!")
+        now = datetime.utcnow()
+        start = (db.session.scalar(select(KabinetUser.id).order_by(KabinetUser.id.desc()).limit(1)) or 0) + 1
+        ids = range(start, start + count)
+        with db.engine.begin() as conn:
+            for chunk_start in range(0, count, CHUNK):
+                chunk = ids[chunk_start:chunk_start + CHUNK]
+                conn.execute(insert(user_table), [dict(
+                    id=i, first_name="Иван", last_name=f"Потребитель{i}", username=f"bench{i}", password=password,
+                    active=True, email=f"c{i}@bench.kabinet", phone=f"+7900{i:07d}", created_on=now, changed_on=now,
+                    login_count=0, fail_login_count=0, session_version=1, totp_enabled=False, notify_email=True,
+                    notify_sms=True, must_set_password=False, email_confirmed_at=now, phone_confirmed_at=now,
+                ) for i in chunk])
+                conn.execute(insert(role_table), [dict(user_id=i, role_id=role_id) for i in chunk])
+                conn.execute(insert(profile_table), [dict(
+                    id=i, user_id=i, legal_form="individual", last_name=f"Потребитель{i}", first_name="Иван",
+                    middle_name="Петрович", snils=f"{i:011d}", inn=f"{i:012d}", created_at=now, updated_at=now,
+                    birth_date=datetime(1980, 1, 1).date(), passport_series="4510", passport_number=f"{i % 999999:06d}",
+                    passport_issued_by="ОВД", passport_issued_on=datetime(2000, 1, 1).date(),
+                    registration_address="Казань", postal_address="Казань",
+                ) for i in chunk])
+            if conn.dialect.name == "postgresql":
+                for table in ("ab_user", "consumer", "ab_user_role"):
+                    reset_sequence(conn, table)
+        return list(ids)
+
+
+def reset_sequence(conn, table: str) -> None:
+    """After inserts with explicit ids: serial columns, or FAB's named sequences (ab_user_id_seq)."""
+    conn.execute(text(f"SELECT setval(COALESCE(pg_get_serial_sequence('{table}', 'id'), '{table}_id_seq'), "
+                      f"(SELECT MAX(id) FROM {table}))"))
+
+
+def Model_table(name):
+    from flask_appbuilder import Model
+
+    return Model.metadata.tables[name]
+
+
+def seed_applications(app, consumer_ids: list[int], count: int, rng: random.Random) -> None:
+    """`count` submitted connection applications spread over the consumers, one event each."""
+    from app.extensions import db
+    from app.models import Application, ApplicationEvent, ApplicationType, Status
+
+    with app.app_context():
+        tp = db.session.scalar(select(ApplicationType).where(ApplicationType.code == "tp"))
+        statuses = {s.code: s.id for s in db.session.scalars(select(Status).where(Status.application_type_id == tp.id))}
+        weights = [("review", 20), ("missing_data", 5), ("offer", 15), ("contract", 30), ("done", 25), ("refused", 5)]
+        codes, w = zip(*weights)
+        start = (db.session.scalar(select(Application.id).order_by(Application.id.desc()).limit(1)) or 0) + 1
+        event_start = (db.session.scalar(select(ApplicationEvent.id).order_by(ApplicationEvent.id.desc()).limit(1))
+                       or 0) + 1
+        now = datetime.utcnow()
+        app_table, event_table = Application.__table__, ApplicationEvent.__table__
+        with db.engine.begin() as conn:
+            for offset in range(0, count, CHUNK):
+                n = min(CHUNK, count - offset)
+                rows, events = [], []
+                for k in range(n):
+                    i = start + offset + k
+                    code = rng.choices(codes, w)[0]
+                    submitted = now - timedelta(minutes=rng.randint(0, 3 * 365 * 24 * 60))
+                    address = f"Казань, ул. Тестовая, {i % 500}"
+                    rows.append(dict(
+                        id=i, application_type_id=tp.id, consumer_id=rng.choice(consumer_ids),
+                        status_id=statuses[code], number=f"ТП-{submitted.year}-{i:07d}",
+                        data={"object_address": address, "city": "Казань", "max_power_kw": "15"},
+                        object_address=address, submitted_at=submitted, status_changed_at=submitted,
+                        due_on=(submitted + timedelta(days=14)).date() if code in ("review", "offer") else None,
+                        tracker={}, version=2, created_at=submitted, updated_at=submitted,
+                    ))
+                    events.append(dict(id=event_start + offset + k, application_id=i, at=submitted, kind="status",
+                                       to_status_id=statuses["review"], status_name="На рассмотрении",
+                                       visible_to_consumer=True))
+                conn.execute(insert(app_table), rows)
+                conn.execute(insert(event_table), events)
+            if conn.dialect.name == "postgresql":
+                for table in ("application", "application_event"):
+                    reset_sequence(conn, table)
+                conn.execute(text("ANALYZE"))
+            else:
+                conn.execute(text("ANALYZE"))
+
+
+def make_staff(app):
+    from app.extensions import db
+    from app.users import create_user
+
+    with app.app_context():
+        user = create_user(email="bench-staff@bench.kabinet", first_name="Анна", last_name="Сотрудникова",
+                           role_names=["Staff"], password="Bench-2026!", confirmed=True)
+        db.session.commit()
+        return user.get_id()
+
+
+def pick(app):
+    """A consumer with several applications, one of their applications, a status id for the filter."""
+    from sqlalchemy import func
+
+    from app.extensions import db
+    from app.models import Application, ConsumerProfile, Status
+
+    with app.app_context():
+        consumer_id, _ = db.session.execute(
+            select(Application.consumer_id, func.count()).group_by(Application.consumer_id)
+            .order_by(func.count().desc()).limit(1)).one()
+        application_id = db.session.scalar(select(Application.id).where(Application.consumer_id == consumer_id)
+                                           .limit(1))
+        user = db.session.get(ConsumerProfile, consumer_id).user
+        status_id = db.session.scalar(select(Status.id).where(Status.code == "offer").limit(1))
+        return user.get_id(), application_id, status_id
+
+
+def client_for(app, user_key):
+    client = app.test_client()
+    if user_key:
+        with client.session_transaction() as session:
+            session["_user_id"] = user_key
+            session["_fresh"] = True
+    return client
+
+
+def measure(app, client, url: str, requests: int) -> dict:
+    from app.extensions import db
+
+    for _ in range(5):  # warm-up
+        assert client.get(url).status_code == 200, url
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    client.get(url)
+    event.remove(engine, "before_cursor_execute", count)
+    timings = []
+    started = time.perf_counter()
+    for _ in range(requests):
+        t0 = time.perf_counter()
+        response = client.get(url)
+        timings.append(time.perf_counter() - t0)
+        assert response.status_code == 200
+    total = time.perf_counter() - started
+    timings.sort()
+    own = [s for s in statements if "ab_permission_view" not in s]
+    return {
+        "rps": round(requests / total, 1),
+        "p50_ms": round(statistics.median(timings) * 1000, 2),
+        "p99_ms": round(timings[min(len(timings) - 1, int(len(timings) * 0.99))] * 1000, 2),
+        "queries": len(statements),
+        "queries_own": len(own),
+    }
+
+
+def run_pages(app, staff_key, requests: int) -> dict:
+    consumer_key, application_id, status_id = pick(app)
+    consumer, staff, anonymous = client_for(app, consumer_key), client_for(app, staff_key), client_for(app, None)
+    pages = {
+        "hello-world": (anonymous, "/bench/hello"),
+        "Мои заявки": (consumer, "/my/applications/"),
+        "страница заявки": (consumer, f"/my/applications/{application_id}"),
+        "очередь, 1-я страница": (staff, "/staff/queue/"),
+        "очередь, фильтр": (staff, f"/staff/queue/?status={status_id}&page=2"),
+        "очередь, 100 на странице": (staff, "/staff/queue/?per_page=100"),
+    }
+    return {name: measure(app, client, url, requests) for name, (client, url) in pages.items()}
+
+
+def table(results: dict, hello_rps: float) -> str:
+    lines = ["| страница | запросов/с | p50, мс | p99, мс | SQL всего | SQL без проверок меню FAB | доля от hello-world |",
+             "|---|---|---|---|---|---|---|"]
+    for name, r in results.items():
+        lines.append(f"| {name} | {r['rps']} | {r['p50_ms']} | {r['p99_ms']} | {r['queries']} | {r['queries_own']} | "
+                     f"{r['rps'] / hello_rps:.2f} |")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", choices=["postgresql", "sqlite"], default="sqlite")
+    parser.add_argument("--consumers", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--applications", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+    rng = random.Random(2026)
+    url = database_url(args.db)
+    app = build_app(url)
+    create_schema(app)
+    t0 = time.perf_counter()
+    consumer_ids = seed_consumers(app, args.consumers)
+    seed_applications(app, consumer_ids, args.small, rng)
+    seeded_small = time.perf_counter() - t0
+    staff_key = make_staff(app)
+    small = run_pages(app, staff_key, args.requests)
+    t1 = time.perf_counter()
+    seed_applications(app, consumer_ids, args.applications - args.small, rng)
+    seeded_large = time.perf_counter() - t1
+    large = run_pages(app, staff_key, args.requests)
+
+    q_small, q_large = small["очередь, 1-я страница"]["p50_ms"], large["очередь, 1-я страница"]["p50_ms"]
+    f_small, f_large = small["очередь, фильтр"]["p50_ms"], large["очередь, фильтр"]["p50_ms"]
+    hello = large["hello-world"]["rps"]
+    report = [
+        f"## {args.db} — {datetime.utcnow():%Y-%m-%d %H:%M} UTC",
+        "",
+        f"{args.consumers:,} consumers; {args.small:,} then {args.applications:,} applications (+1 event each). "
+        f"Seeding: {seeded_small:.1f} s for consumers + {args.small:,} applications, {seeded_large:.1f} s for the "
+        f"rest. {args.requests} sequential requests per page after 5 warm-up requests, in-process WSGI "
+        f"(werkzeug test client, same app and middleware as the hello-world route).",
+        "",
+        f"### {args.small:,} applications",
+        "",
+        table(small, small["hello-world"]["rps"]),
+        "",
+        f"### {args.applications:,} applications",
+        "",
+        table(large, hello),
+        "",
+        f"- staff queue p50, first page: {q_small} ms at {args.small:,} → {q_large} ms at {args.applications:,} "
+        f"(×{q_large / q_small:.2f}; target ≤ ×1.3)",
+        f"- staff queue p50, filtered page: {f_small} ms → {f_large} ms (×{f_large / f_small:.2f})",
+        f"- consumer pages vs hello-world requests/s: «Мои заявки» {large['Мои заявки']['rps'] / hello:.2f}, "
+        f"application page {large['страница заявки']['rps'] / hello:.2f} (target ≥ 0.20)",
+        f"- staff queue SQL per request: {large['очередь, 1-я страница']['queries_own']} own queries at 20 and at "
+        f"100 rows ({large['очередь, 100 на странице']['queries_own']}); FAB's menu_access checks add "
+        f"{large['очередь, 1-я страница']['queries'] - large['очередь, 1-я страница']['queries_own']} "
+        f"(one per menu entry)",
+        "",
+    ]
+    text_report = "\n".join(report)
+    print(text_report)
+    print(json.dumps({"small": small, "large": large}, ensure_ascii=False))
+    with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as fh:
+        fh.write(text_report + "\n")
+
+
+if __name__ == "__main__":
+    main()
