@@ -10,6 +10,18 @@ class KabinetSecurityManager(SecurityManager):
     user_model = KabinetUser
     authdbview = KabinetAuthView
 
+    def auth_user_db(self, username, password):
+        """FAB's own password check (its JSON API login): our identifiers and rules, and never
+        for users with two-factor login, which that API cannot ask for."""
+        from workflows.accounts.login import authenticate
+        from workflows.accounts.totp import totp_required
+
+        user, _error = authenticate(username, password)
+        if user is None or user.totp_enabled or totp_required(user):
+            return None
+        self.update_user_auth_stat(user, True)
+        return user
+
     def load_user(self, pk):
         """Flask-Login loader: «<id>:<session_version>» — a stale version logs out."""
         user_id, _, version = str(pk).partition(":")

@@ -391,3 +391,18 @@ def test_menu_shows_my_data_to_consumers_only(client, ctx, login):
     client.get("/logout/")
     login(make_staff("Staff"))
     assert "fa-id-card" not in client.get("/my/security/").text
+
+
+def test_fab_api_login_uses_our_rules_and_refuses_two_factor_users(client, individual, ctx):
+    ok = client.post("/api/v1/security/login", json={"username": individual.email, "password": PASSWORD,
+                                                      "provider": "db"})
+    assert ok.status_code == 200 and "access_token" in ok.get_json()
+    bad = client.post("/api/v1/security/login", json={"username": individual.email, "password": "Wrong-1!",
+                                                       "provider": "db"})
+    assert bad.status_code == 401
+    staff = make_staff("Staff")
+    staff.totp_secret, staff.totp_enabled = pyotp.random_base32(), True
+    db.session.commit()
+    refused = client.post("/api/v1/security/login", json={"username": staff.email, "password": PASSWORD,
+                                                           "provider": "db"})
+    assert refused.status_code == 401
