@@ -65,3 +65,11 @@ def test_staff_are_sent_to_their_queue(client, login, staff):
     response = client.get("/")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/staff/queue/")
+
+
+def test_information_and_help_are_in_the_menu_for_visitors_and_consumers(client, login, pages, consumer):
+    for who in (None, consumer):
+        if who is not None:
+            login(who)
+        body = client.get("/page/privacy").get_data(as_text=True)
+        assert "fa-info-circle" in body and "fa-question-circle" in body
