@@ -97,6 +97,7 @@ def settings_form_class(specs):
                 validators.append(Regexp(pattern, message=message))
             field = StringField(label, validators=validators)
         setattr(SettingsForm, spec.key, field)
+    SettingsForm.loaded = HiddenField()
     SettingsForm.save = SubmitField(_l("Сохранить"))
     return SettingsForm
 

@@ -343,11 +343,15 @@ class SettingsView(AreaAccess, BaseView):
 
         form_class = settings_form_class(service.editable_specs())
         if request.method == "GET":
-            form = form_class(data=service.current_values())
+            form = form_class(data={**service.current_values(), "loaded": service.fingerprint()})
             return self._render(form, TestMessageForm())
         form = form_class()
         if not form.validate_on_submit():
             return self._render(form, TestMessageForm(formdata=None), 400)
+        if form.loaded.data != service.fingerprint():
+            flash(_("Настройки изменил другой администратор, пока вы их редактировали. Ваши изменения не "
+                    "сохранены: откройте форму заново."), "danger")
+            return self._render(form, TestMessageForm(formdata=None), 409)
         values = {spec.key: form[spec.key].data for spec in service.editable_specs() if spec.kind != "image"}
         logo = request.files.get("org_logo")
         asset = None
@@ -371,7 +375,8 @@ class SettingsView(AreaAccess, BaseView):
         from workflows.admin import settings as service
 
         test_form = TestMessageForm()
-        form = settings_form_class(service.editable_specs())(formdata=None, data=service.current_values())
+        form = settings_form_class(service.editable_specs())(
+            formdata=None, data={**service.current_values(), "loaded": service.fingerprint()})
         if not test_form.validate_on_submit():
             return self._render(form, test_form, 400)
         try:

@@ -20,6 +20,9 @@ def _form_data(**changes):
             continue
         else:
             data[spec.key] = "" if value is None else str(value)
+    from workflows.admin.settings import fingerprint
+
+    data["loaded"] = fingerprint()
     for key, value in changes.items():
         if value is None:
             data.pop(key, None)
@@ -158,3 +161,18 @@ def test_send_test_message_by_email_and_sms(client, login, org_admin, sent):
     bad = client.post("/admin/settings/test", data={"channel": "sms", "recipient": "12"})
     assert bad.status_code == 400 and "Введите номер телефона" in bad.get_data(as_text=True)
     assert len(sent.sms) == 1
+
+
+def test_save_over_another_admins_newer_change_is_refused(client, login, org_admin):
+    from app.settings import set_setting
+
+    login(org_admin)
+    stale = _form_data(org_name="Мой вариант")
+    set_setting("org_phone", "+7 (495) 222-22-22")  # another admin saved in between
+    db.session.commit()
+    response = client.post("/admin/settings/", data=stale, content_type="multipart/form-data")
+    assert response.status_code == 409
+    assert "Настройки изменил другой администратор" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert get_setting("org_name") != "Мой вариант"
+    assert get_setting("org_phone") == "+7 (495) 222-22-22"

@@ -28,6 +28,18 @@ def current_values() -> dict:
     return {spec.key: ("" if spec.kind in SECRET_KINDS else get_setting(spec.key)) for spec in SPECS}
 
 
+def fingerprint() -> str:
+    """A digest of every stored value: the form posts the one it was rendered with, so a save
+    over another admin's newer change is refused (STYLE 5)."""
+    import hashlib
+    import json
+
+    from app.settings import all_settings
+
+    data = json.dumps(all_settings(), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(data.encode()).hexdigest()[:32]
+
+
 def save_settings(values: dict, *, actor=None, logo_asset=None) -> dict:
     """Store the changed settings; returns {key: (before, after)} of what changed."""
     changes = {}
