@@ -35,6 +35,11 @@ def code_limit() -> str:
     return current_app.config["CODE_RATE_LIMIT"]
 
 
+def login_key() -> str:
+    """The login typed into the form: brute force on one account from many addresses is throttled too."""
+    return "login:" + "".join((request.form.get("username") or "").split()).lower()
+
+
 def landing_url(user, *, first_login: bool = False, next_url: str | None = None) -> str:
     """Where a user goes after signing in: what they must do first, else `next` or home."""
     from app.security.gate import pending_step
@@ -78,6 +83,7 @@ class KabinetAuthView(AuthDBView):
     # ---- login by password -----------------------------------------------------------
     @expose("/login/", methods=["GET", "POST"])
     @limiter.limit(login_limit, methods=["POST"])
+    @limiter.limit(login_limit, methods=["POST"], key_func=login_key)
     def login(self):
         if g.user is not None and g.user.is_authenticated:
             return redirect(landing_url(g.user, next_url=self._next()))

@@ -406,3 +406,16 @@ def test_fab_api_login_uses_our_rules_and_refuses_two_factor_users(client, indiv
     refused = client.post("/api/v1/security/login", json={"username": staff.email, "password": PASSWORD,
                                                            "provider": "db"})
     assert refused.status_code == 401
+
+
+def test_one_account_is_throttled_even_from_many_addresses(client, individual):
+    for i in range(10):
+        response = client.post("/login/", data={"username": individual.email, "password": "Wrong-123!"},
+                               environ_base={"REMOTE_ADDR": f"10.1.0.{i}"})
+        assert response.status_code == 200
+    blocked = client.post("/login/", data={"username": individual.email.upper(), "password": PASSWORD},
+                          environ_base={"REMOTE_ADDR": "10.1.1.1"})
+    assert blocked.status_code == 429 and signed_in_as(client) is None
+    other = make_consumer()
+    assert client.post("/login/", data={"username": other.email, "password": PASSWORD},
+                       environ_base={"REMOTE_ADDR": "10.1.1.2"}).status_code == 302
