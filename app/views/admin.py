@@ -1091,4 +1091,6 @@ def watch_admin_models() -> None:
     ):
         audit.watch(model, action)
     audit.watch(Role, "role", fields={"name", "permissions"})
-    audit.watch(KabinetUser, "user", fields={"roles", "active", "email", "phone", "first_name", "last_name"})
+    # roles and blocking only: contact data changes are audited by the accounts area, and an
+    # erased account (A8) must not leave its personal data behind in automatic records
+    audit.watch(KabinetUser, "user", fields={"roles", "active"})
