@@ -112,7 +112,10 @@ class InfoPageView(BaseView):
         asset = service.find_asset(key)
         if asset is None:
             abort(404)
-        response = send_stored(asset.file, as_attachment=False)
+        # pictures are shown inline; documents (and anything else) are only downloaded
+        inline = asset.purpose in ("page_image", "logo") and asset.file.content_type in (
+            "image/png", "image/jpeg", "image/gif")
+        response = send_stored(asset.file, as_attachment=not inline)
         response.headers["Content-Security-Policy"] = "default-src 'none'"
         response.headers["Cache-Control"] = "public, max-age=86400"
         return response
@@ -297,6 +300,25 @@ class AdminPagesView(AreaAccess, BaseView):
                 db.session.commit()
                 flash(_("Страница снята с публикации"), "success")
         return redirect(url_for(".versions", page_id=page.id))
+
+    @expose("/upload-file", methods=["POST"])
+    @has_access
+    def upload_file(self):
+        """The editor's paper-clip button: store a document, answer its download address."""
+        from app.files import UploadRejected
+        from forms.admin import ImageUploadForm
+        from workflows.pages import service
+
+        if not ImageUploadForm().validate_on_submit():
+            return jsonify(error=_("Сессия устарела, обновите страницу")), 400
+        try:
+            asset = service.store_document(request.files.get("file"), uploader=_admin_user())
+        except UploadRejected as exc:
+            db.session.rollback()
+            return jsonify(error=exc.message), 400
+        db.session.commit()
+        return jsonify(url=url_for("InfoPageView.asset", key=asset.file.storage_key),
+                       name=asset.file.original_name)
 
     @expose("/upload-image", methods=["POST"])
     @has_access

@@ -37,6 +37,7 @@ ADMIN_ONLY_POST = [
     "/admin/pages/{page}/versions/1/restore",
     "/admin/pages/{page}/unpublish",
     "/admin/pages/upload-image",
+    "/admin/pages/upload-file",
     "/admin/settings/",
     "/admin/settings/test",
     "/admin/consumers/{consumer}/block",

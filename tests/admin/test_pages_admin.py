@@ -215,3 +215,31 @@ def test_extra_page_can_be_taken_offline_but_built_in_pages_cannot(client, login
     body = client.post(f"/admin/pages/{privacy.id}/unpublish", follow_redirects=True).get_data(as_text=True)
     assert "нельзя снять с публикации" in body
     assert client.get("/page/privacy").status_code == 200
+
+
+def test_document_attached_to_help_page_is_offered_for_download(client, login, pages, org_admin):
+    login(org_admin)
+    pdf = b"%PDF-1.4\n" + b"0" * 500
+    response = client.post("/admin/pages/upload-file", data={"file": (io.BytesIO(pdf), "Руководство.pdf")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200
+    answer = response.get_json()
+    assert answer["name"] == "Руководство.pdf"
+    _edit(client, _page("help"), "Помощь", f'<p><a href="{answer["url"]}">Руководство пользователя</a></p>',
+          publish=True)
+    with client.session_transaction() as session:
+        session.clear()
+    assert f'href="{answer["url"]}"' in client.get("/page/help").get_data(as_text=True)
+    download = client.get(answer["url"])
+    assert download.status_code == 200 and download.data == pdf
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert download.headers["Content-Security-Policy"] == "default-src 'none'"
+
+    login(org_admin)
+    refused = client.post("/admin/pages/upload-file", data={"file": (io.BytesIO(b"<html><script>x</script>"),
+                                                                     "page.html")},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 400 and "Недопустимый тип файла" in refused.get_json()["error"]
+    fake = client.post("/admin/pages/upload-file", data={"file": (io.BytesIO(b"MZ\x90\x00binary"), "manual.pdf")},
+                       content_type="multipart/form-data")
+    assert fake.status_code == 400

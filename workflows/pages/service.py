@@ -224,6 +224,15 @@ def store_image(file_storage, *, purpose: str, uploader=None) -> PublicAsset:
     return register_asset(stored, purpose)
 
 
+def store_document(file_storage, *, uploader=None) -> PublicAsset:
+    """Keep a document for a page (e.g. the user manual in «Помощь», seed 003); it is offered
+    for download. Types and size follow the organization's upload settings."""
+    from app.files import store_upload
+
+    stored = store_upload(file_storage, uploader=uploader, max_total=10**12)
+    return register_asset(stored, "page_file")
+
+
 LOGIN_TEXT = (
     "<h2>Добро пожаловать в личный кабинет {{ org_short_name }} по технологическому присоединению</h2>"
     "<p>«Личный кабинет» дает возможность направить заявку на технологическое присоединение, отправлять, "
