@@ -65,6 +65,16 @@ def attach(application, *, title="Оферта договора о технол�
     return attachment
 
 
+@pytest.fixture(autouse=True)
+def _forget_undispatched_jobs():
+    """Service tests commit outside a request, so nothing dispatches their jobs; drop them
+    so they do not leak into the next test's dispatch_ready() (e.g. foundation/test_jobs)."""
+    yield
+    from app.jobs.queue import _ready_jobs
+
+    _ready_jobs().clear()
+
+
 @pytest.fixture
 def people(ctx):
     """owner (ФЛ), other consumer, staff, an ИП and a ЮЛ consumer."""
