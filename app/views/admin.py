@@ -967,10 +967,11 @@ class AuditLogView(AreaAccess, BaseView):
         writer.writerow(["id", "Дата и время", "Кто", "IP", "Действие", "Объект", "Идентификатор", "Описание",
                          "До", "После"])
         for entry in stream(**filters):
-            writer.writerow([entry.id, format_datetime(entry.at), entry.actor_name or "", entry.ip or "",
-                             entry.action, entry.object_type or "", entry.object_id or "", entry.summary or "",
-                             json.dumps(entry.before, ensure_ascii=False) if entry.before is not None else "",
-                             json.dumps(entry.after, ensure_ascii=False) if entry.after is not None else ""])
+            writer.writerow([_cell(v) for v in (
+                entry.id, format_datetime(entry.at), entry.actor_name, entry.ip, entry.action, entry.object_type,
+                entry.object_id, entry.summary,
+                json.dumps(entry.before, ensure_ascii=False) if entry.before is not None else "",
+                json.dumps(entry.after, ensure_ascii=False) if entry.after is not None else "")])
         return _send_spooled(out, "audit.csv", "text/csv; charset=utf-8")
 
     @expose("/export.jsonl")
@@ -984,6 +985,12 @@ class AuditLogView(AreaAccess, BaseView):
         for line in export_chain(stream(**filters)):
             out.write(line)
         return _send_spooled(out, "audit.jsonl", "application/x-ndjson; charset=utf-8")
+
+
+def _cell(value):
+    """A CSV cell that spreadsheet programs never run as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _spooled_text(bom: bool = True):
@@ -1066,7 +1073,7 @@ class ReportsView(AreaAccess, BaseView):
         buffer.write("\ufeff")
         writer = csv.writer(buffer, delimiter=";")
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows([_cell(v) if isinstance(v, str) else v for v in row] for row in rows)
         return Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f"attachment; filename={kind}.csv"})
 

@@ -135,3 +135,13 @@ def test_every_kind_of_change_appears_in_the_log(client, login, pages, org_admin
     assert actions["dictionary.document_type.update"].after == {"name": "Паспорт РФ"}
     assert actions["user.block"].before == {"active": True} and actions["user.block"].after == {"active": False}
     assert actions["user.update"].after == {"roles": ["OrgAdmin"]}
+
+
+def test_csv_cells_never_start_a_formula(client, login, org_admin, records):
+    audit.record("user.block", None, object_type="KabinetUser", object_id="8", actor=org_admin,
+                 summary='=HYPERLINK("https://evil.example","click")')
+    db.session.commit()
+    login(org_admin)
+    text = client.get("/admin/audit/export.csv?action=user.block").get_data().decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+    assert ";=HYPERLINK" not in text
