@@ -520,17 +520,31 @@ class VerifySignatureView(BaseView):
     @expose("/", methods=["GET", "POST"])
     def index(self):
         form = VerifyForm()
-        result = None
+        result = cms_signers = None
         if form.validate_on_submit():
-            result = evidence.verify_digest(evidence.sha256_of_stream(form.document.data.stream),
-                                            form.evidence.data.read(1024 * 1024))
+            signature_file = form.evidence.data.read(1024 * 1024)
+            if signature_file.lstrip()[:1] == b"{":
+                result = evidence.verify_digest(evidence.sha256_of_stream(form.document.data.stream), signature_file)
+            else:  # a detached CMS signature (.sig/.p7s) made with a certificate
+                result, cms_signers = _verify_cms(form.document.data.read(), signature_file)
         return self.render_template("documents/verify.html", form=form, result=result, when=_when(result),
-                                    fingerprint=evidence.key_fingerprint(), method_labels=signing.METHOD_LABELS)
+                                    cms_signers=cms_signers, fingerprint=evidence.key_fingerprint(),
+                                    method_labels=signing.METHOD_LABELS)
 
     @expose("/public-key.pem")
     def public_key(self):
         return Response(evidence.public_key_pem(), mimetype="application/x-pem-file",
                         headers=_attachment_headers("kabinet-signature-key.pem"))
+
+
+def _verify_cms(document: bytes, signature_file: bytes):
+    from workflows.documents import cms
+
+    try:
+        signers = cms.check_detached(signature_file, document)
+    except cms.SignatureRejected as exc:
+        return evidence.Verification(False, exc.message), None
+    return evidence.Verification(True, _("Электронная подпись CMS соответствует документу")), signers
 
 
 def _when(result) -> dict:

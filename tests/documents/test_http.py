@@ -380,3 +380,17 @@ def test_admin_and_staff_routes_per_role(client, login, people, application, who
         assert (status == 200) == (who in ("orgadmin", "staff")), (url, who, status)
     if who == "anonymous":
         assert "/login" in client.get(admin_urls[0]).headers["Location"]
+
+
+def test_verification_page_checks_a_detached_cms_signature_too(client):
+    cert, key = make_certificate()
+    document = b"%PDF-1.4 any document"
+    sig = detached_signature(document, cert, key)
+    page = client.post("/verify-signature/", data={"document": (io.BytesIO(document), "d.pdf"),
+                                                   "evidence": (io.BytesIO(sig), "d.pdf.sig")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert 'data-ok="yes"' in page and "Туксин Артем Александрович" in page and "1A2B3C4D" in page
+    page = client.post("/verify-signature/", data={"document": (io.BytesIO(document + b"!"), "d.pdf"),
+                                                   "evidence": (io.BytesIO(sig), "d.pdf.sig")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert 'data-ok="no"' in page and "Подпись сделана для другого документа" in page
