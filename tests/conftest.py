@@ -80,8 +80,12 @@ def _clean(app):
 
 @pytest.fixture(autouse=True)
 def _clean_database(request, app):
+    from app.jobs.queue import _ready_jobs
+
     memory_outbox.clear()
+    _ready_jobs().clear()  # committed-but-undispatched jobs of an earlier test
     yield
+    _ready_jobs().clear()
     _clean(app)
 
 
