@@ -22,13 +22,9 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
-echo "== SQLite =="
-rm -f "$KABINET_INSTANCE_DIR/sqlite.sqlite3"
-KABINET_TEST_DATABASE_URL="sqlite:///$KABINET_INSTANCE_DIR/sqlite.sqlite3" \
-  "$BIN/pytest" -q "$@"
-
 PG_URL="${KABINET_TEST_PG_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
-if "$BIN/python" - "$PG_URL" <<'PY'
+pg_reachable() {
+  "$BIN/python" - "$PG_URL" <<'PY'
 import sys
 from sqlalchemy import create_engine, text
 try:
@@ -38,9 +34,30 @@ except Exception as exc:
     print(exc, file=sys.stderr)
     sys.exit(1)
 PY
-then
-  echo "== PostgreSQL =="
-  KABINET_TEST_DATABASE_URL="$PG_URL" "$BIN/pytest" -q -m "not browser" "$@"
+}
+
+# The two databases run side by side (one core each); PostgreSQL's report follows SQLite's.
+pg_pid=""
+pg_log="$KABINET_INSTANCE_DIR/postgresql.log"
+if pg_reachable; then
+  KABINET_TEST_DATABASE_URL="$PG_URL" KABINET_TEST_REDIS_URL=redis://127.0.0.1:6379/14 \
+    "$BIN/pytest" -q -p no:cacheprovider -m "not browser" "$@" >"$pg_log" 2>&1 &
+  pg_pid=$!
 else
   loud "SKIPPING the PostgreSQL run: $PG_URL is not reachable"
 fi
+
+echo "== SQLite (with browser journeys) =="
+rm -f "$KABINET_INSTANCE_DIR/sqlite.sqlite3"
+sqlite_status=0
+KABINET_TEST_DATABASE_URL="sqlite:///$KABINET_INSTANCE_DIR/sqlite.sqlite3" \
+  "$BIN/pytest" -q -p no:cacheprovider "$@" || sqlite_status=$?
+
+pg_status=0
+if [ -n "$pg_pid" ]; then
+  wait "$pg_pid" || pg_status=$?
+  echo
+  echo "== PostgreSQL =="
+  cat "$pg_log"
+fi
+[ "$sqlite_status" = 0 ] && [ "$pg_status" = 0 ]

@@ -42,10 +42,16 @@ def _compile_translations():
     from babel.messages.pofile import read_po
 
     for po_path in (Path(__file__).resolve().parent.parent / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file)
-        with po_path.with_suffix(".mo").open("wb") as mo_file:
+        # written aside and renamed: the SQLite and PostgreSQL runs start side by side
+        partial = mo_path.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as mo_file:
             write_mo(mo_file, catalog, use_fuzzy=True)
+        partial.replace(mo_path)
 
 
 @pytest.fixture(scope="session")
