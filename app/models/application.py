@@ -81,7 +81,7 @@ class FormField(Model):
     application_type_id: Mapped[int] = mapped_column(ForeignKey("application_type.id"), nullable=False)
     code: Mapped[str] = mapped_column(String(64), nullable=False)
     label: Mapped[str] = mapped_column(String(300), nullable=False)
-    #: string | text | integer | decimal | date | select | checkbox | address
+    #: string | text | richtext (sanitized HTML) | integer | decimal | date | select | checkbox | address
     field_type: Mapped[str] = mapped_column(String(16), default="string", nullable=False)
     required: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     help_text: Mapped[Optional[str]] = mapped_column(Text)
