@@ -43,7 +43,7 @@ def test_new_creates_a_draft_then_reopens_it_with_the_notice(client, login, cons
     second = client.post("/my/applications/new", data={"type_code": "tp"})
     assert "reopened=1" in second.headers["Location"]
     html = client.get(second.headers["Location"]).get_data(as_text=True)
-    assert "Внимание! Автоматически открыт последний сохранённый черновик (сохранен" in html
+    assert "Внимание! Автоматически открыт последний сохранённый черновик заявки (сохранен" in html
     assert "Создать новую заявку." in html
     assert "В черновике хранится одна заявка. Чтобы создать новую необходимо отправить заявку или удалить ее" in html
     refused = client.post("/my/applications/new", data={"type_code": "tp", "new": "1"}, follow_redirects=True)
