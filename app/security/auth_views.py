@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 
+from app import audit
 from app.extensions import db, limiter
 from app.models import KabinetUser
 from forms.auth import CodeForm, CodeRequestForm, LoginForm, NewPasswordForm, ResetByCodeForm, TotpForm
@@ -62,6 +63,7 @@ def finish_login(user: KabinetUser, *, remember: bool, next_url: str | None = No
     current_app.appbuilder.sm.update_user_auth_stat(user, True)
     first_login = (user.login_count or 0) <= 1
     login_user(user, remember=bool(remember))
+    audit.record("account.login", user, actor=user, summary="Вход в личный кабинет")
     db.session.commit()
     return redirect(landing_url(user, first_login=first_login, next_url=next_url))
 

@@ -419,3 +419,11 @@ def test_one_account_is_throttled_even_from_many_addresses(client, individual):
     other = make_consumer()
     assert client.post("/login/", data={"username": other.email, "password": PASSWORD},
                        environ_base={"REMOTE_ADDR": "10.1.1.2"}).status_code == 302
+
+
+def test_sign_ins_and_wrong_passwords_are_in_the_audit_log(client, individual):
+    sign_in(client, individual.email, "Wrong-123!")
+    sign_in(client, individual.email)
+    db.session.expire_all()
+    actions = db.session.scalars(select(AuditRecord.action).where(AuditRecord.object_id == str(individual.id))).all()
+    assert "account.login_failed" in actions and "account.login" in actions

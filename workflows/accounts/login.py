@@ -67,6 +67,7 @@ def authenticate(login: str, password: str) -> tuple[KabinetUser | None, str | N
     if matched is None:
         for user in found:
             appbuilder.sm.update_user_auth_stat(user, False)
+            audit.record("account.login_failed", user, actor=user, summary="Неверный пароль")
         return None, MSG_INVALID
     if "@" in login and matched.email_confirmed_at is None:
         return None, MSG_EMAIL_UNCONFIRMED
