@@ -131,3 +131,22 @@ def ensure_can_see_copy_request(user, copy_request):
     ):
         abort(404)
     return copy_request
+
+
+# ---- admin area (F5): whose login an organization admin or staff member may manage ----
+
+def can_manage_staff_account(actor, user) -> bool:
+    """Organization admins manage Staff/OrgAdmin logins — never FAB admins, consumers or themselves."""
+    from app.security.roles import ADMIN, ORG_ADMIN, STAFF
+
+    return bool(
+        actor is not None and actor.is_authenticated and user is not None and user.consumer is None
+        and user.id != actor.id and user.role_names & {STAFF, ORG_ADMIN} and ADMIN not in user.role_names
+    )
+
+
+def ensure_consumer_account(user):
+    """Consumer search, blocking and accounts opened at the office act on consumer logins only."""
+    if user is None or user.consumer is None:
+        abort(404)
+    return user

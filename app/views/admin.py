@@ -801,9 +801,9 @@ class ConsumersView(AreaAccess, BaseView):
 
         if not self._can_block():
             abort(403)
-        user = db.session.get(KabinetUser, user_id)
-        if user is None or user.consumer is None:
-            abort(404)
+        from app.security.access import ensure_consumer_account
+
+        user = ensure_consumer_account(db.session.get(KabinetUser, user_id))
         if ConfirmForm().validate_on_submit():
             set_blocked(user, blocked, actor=_admin_user())
             db.session.commit()
@@ -842,16 +842,21 @@ class StaffView(AreaAccess, BaseView):
 
     def _render(self, form, status=200):
         from forms.admin import ConfirmForm, StaffRoleForm
-        from workflows.admin.staff import MANAGED_ROLES, is_managed, staff_users
+        from workflows.admin.staff import MANAGED_ROLES, staff_users
+
+        from app.security.access import can_manage_staff_account
 
         return self.render_template("admin/staff.html", form=form, users=staff_users(), roles=MANAGED_ROLES,
-                                    is_managed=is_managed, confirm=ConfirmForm(), role_form=StaffRoleForm()), status
+                                    is_managed=lambda user: can_manage_staff_account(current_user, user),
+                                    confirm=ConfirmForm(), role_form=StaffRoleForm()), status
 
     def _managed(self, user_id) -> KabinetUser:
-        from workflows.admin.staff import is_managed
+        from app.security.access import can_manage_staff_account
 
         user = db.session.get(KabinetUser, user_id)
-        if not is_managed(user):
+        if user is not None and user.id == current_user.id:
+            return user  # shown, but refused below with a message
+        if not can_manage_staff_account(current_user, user):
             abort(404)
         return user
 
@@ -892,7 +897,9 @@ class StaffView(AreaAccess, BaseView):
 
         user = self._managed(user_id)
         form = StaffRoleForm()
-        if form.validate_on_submit():
+        if user.id == current_user.id:
+            flash(_("Свою роль изменить нельзя"), "danger")
+        elif form.validate_on_submit():
             set_role(user, form.role.data, actor=_admin_user())
             db.session.commit()
             flash(_("Роль изменена"), "success")

@@ -103,3 +103,12 @@ def test_staff_management_is_for_org_admins_only(client, login, request, org_adm
     db.session.expire_all()
     assert db.session.get(KabinetUser, victim.id).role_names == {"Staff"}
     assert db.session.execute(db.select(KabinetUser).where(KabinetUser.email == "x@example.ru")).first() is None
+
+
+def test_an_admin_cannot_change_their_own_role(client, login, org_admin):
+    login(org_admin)
+    body = client.post(f"/admin/staff/{org_admin.id}/role", data={"role": "Staff"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Свою роль изменить нельзя" in body
+    db.session.expire_all()
+    assert db.session.get(KabinetUser, org_admin.id).role_names == {"OrgAdmin"}

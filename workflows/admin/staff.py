@@ -37,12 +37,6 @@ def staff_users() -> list[KabinetUser]:
     ).scalars())
 
 
-def is_managed(user: KabinetUser | None) -> bool:
-    """An organization admin manages staff and org admins, not FAB admins or consumers."""
-    return bool(user is not None and user.consumer is None and user.role_names & set(MANAGED_ROLES)
-                and "Admin" not in user.role_names)
-
-
 def add_staff(*, last_name: str, first_name: str, email: str, role: str, actor=None) -> KabinetUser:
     """Create a staff login without a password and email a link to set one."""
     from workflows.accounts.passwords import send_password_setup
@@ -63,7 +57,9 @@ def add_staff(*, last_name: str, first_name: str, email: str, role: str, actor=N
 
 def set_role(user: KabinetUser, role: str, *, actor=None) -> None:
     """Make a staff member an ordinary employee or an organization admin."""
-    if role not in MANAGED_ROLES or not is_managed(user):
+    from app.security.access import can_manage_staff_account
+
+    if role not in MANAGED_ROLES or not can_manage_staff_account(actor, user):
         raise StaffError({"role": _("Выберите роль")})
     others = [r for r in user.roles if r.name not in MANAGED_ROLES]
     user.roles = others + [find_role(role)]
