@@ -1,6 +1,6 @@
 """Platform: health, formats, identifiers, roles, sessions, CSRF, migrations."""
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.extensions import db
 from app.formatting import format_date, format_money
@@ -140,7 +140,28 @@ def test_secret_key_generated_once_and_kept(tmp_path, monkeypatch):
     importlib.reload(config)
 
 
-def test_migrations_build_exactly_the_models(tmp_path):
+@pytest.fixture
+def scratch_database_url(app, tmp_path):
+    """An empty database of the same kind as the suite's (SQLite file or PostgreSQL)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "postgresql":
+        yield f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
+        return
+    name = f"{url.database}_migrations"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_migrations_build_exactly_the_models(scratch_database_url):
     """`flask db upgrade` on an empty database yields the schema the models declare."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
@@ -149,12 +170,12 @@ def test_migrations_build_exactly_the_models(tmp_path):
 
     from app import create_app
 
-    url = f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
-    migrated = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    migrated = create_app("testing", SQLALCHEMY_DATABASE_URI=scratch_database_url)
     with migrated.app_context():
         upgrade()
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), Model.metadata)
+        db.engine.dispose()
     assert diff == [], f"models and migrations differ; run `make migration`: {diff}"
 
 

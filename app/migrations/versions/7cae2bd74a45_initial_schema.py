@@ -1,8 +1,8 @@
-"""initial schema
+"""Initial schema: every Kabinet table, FAB's ab_* tables included
 
-Revision ID: 3081fb47d907
+Revision ID: 7cae2bd74a45
 Revises: 
-Create Date: 2026-11-23 00:54:33.663348
+Create Date: 2026-11-23 02:18:40.261267
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '3081fb47d907'
+revision = '7cae2bd74a45'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -72,6 +72,7 @@ def upgrade():
     sa.Column('session_version', sa.Integer(), nullable=False),
     sa.Column('totp_secret', sa.String(length=64), nullable=True),
     sa.Column('totp_enabled', sa.Boolean(), nullable=False),
+    sa.Column('totp_last_counter', sa.Integer(), nullable=True),
     sa.Column('notify_email', sa.Boolean(), nullable=False),
     sa.Column('notify_sms', sa.Boolean(), nullable=False),
     sa.Column('must_set_password', sa.Boolean(), nullable=False),
@@ -108,6 +109,22 @@ def upgrade():
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')
     )
+    op.create_table('branch',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('name', sa.String(length=300), nullable=False),
+    sa.Column('address', sa.String(length=500), nullable=True),
+    sa.Column('phone', sa.String(length=64), nullable=True),
+    sa.Column('email', sa.String(length=320), nullable=True),
+    sa.Column('reading_day_from', sa.Integer(), nullable=True),
+    sa.Column('reading_day_to', sa.Integer(), nullable=True),
+    sa.Column('sort_order', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('code')
+    )
     op.create_table('calendar_day',
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('is_working', sa.Boolean(), nullable=False),
@@ -123,6 +140,53 @@ def upgrade():
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')
     )
+    op.create_table('info_page',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('slug', sa.String(length=64), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('show_in_menu', sa.Boolean(), nullable=False),
+    sa.Column('sort_order', sa.Integer(), nullable=False),
+    sa.Column('is_system', sa.Boolean(), nullable=False),
+    sa.Column('published_version_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('slug')
+    )
+    op.create_table('supplier',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('name', sa.String(length=300), nullable=False),
+    sa.Column('inn', sa.String(length=12), nullable=True),
+    sa.Column('kpp', sa.String(length=9), nullable=True),
+    sa.Column('bank_name', sa.String(length=300), nullable=True),
+    sa.Column('bik', sa.String(length=9), nullable=True),
+    sa.Column('account', sa.String(length=20), nullable=True),
+    sa.Column('corr_account', sa.String(length=20), nullable=True),
+    sa.Column('phone', sa.String(length=64), nullable=True),
+    sa.Column('sort_order', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('code')
+    )
+    op.create_table('topic',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('code', sa.String(length=64), nullable=False),
+    sa.Column('name', sa.String(length=300), nullable=False),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('sort_order', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('kind', 'code')
+    )
+    with op.batch_alter_table('topic', schema=None) as batch_op:
+        batch_op.create_index('ix_topic_kind', ['kind', 'sort_order'], unique=False)
+
     op.create_table('ab_api_key',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('uuid', sa.String(length=36), nullable=False),
@@ -271,6 +335,25 @@ def upgrade():
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('application_type_id', 'code')
     )
+    op.create_table('info_page_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('page_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('body_html', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('author_name', sa.String(length=300), nullable=True),
+    sa.Column('published_at', sa.DateTime(), nullable=True),
+    sa.Column('note', sa.String(length=300), nullable=True),
+    sa.ForeignKeyConstraint(['author_id'], ['ab_user.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['page_id'], ['info_page.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('page_id', 'number')
+    )
+    with op.batch_alter_table('info_page_version', schema=None) as batch_op:
+        batch_op.create_index('ix_info_page_version_page', ['page_id', 'number'], unique=False)
+
     op.create_table('notification',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -285,6 +368,23 @@ def upgrade():
     )
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.create_index('ix_notification_user', ['user_id', 'created_at'], unique=False)
+
+    op.create_table('office',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('branch_id', sa.Integer(), nullable=True),
+    sa.Column('name', sa.String(length=300), nullable=False),
+    sa.Column('address', sa.String(length=500), nullable=False),
+    sa.Column('phone', sa.String(length=64), nullable=True),
+    sa.Column('work_hours', sa.String(length=300), nullable=True),
+    sa.Column('sort_order', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['branch_id'], ['branch.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('office', schema=None) as batch_op:
+        batch_op.create_index('ix_office_branch', ['branch_id'], unique=False)
 
     op.create_table('one_time_code',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -423,6 +523,31 @@ def upgrade():
         batch_op.create_index('ix_application_submitted', ['submitted_at'], unique=False)
         batch_op.create_index('ix_application_type', ['application_type_id', 'submitted_at'], unique=False)
 
+    op.create_table('public_asset',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('file_id', sa.Integer(), nullable=False),
+    sa.Column('purpose', sa.String(length=16), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['file_id'], ['stored_file.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('file_id')
+    )
+    op.create_table('statement_template',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('application_type_id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('file_id', sa.Integer(), nullable=False),
+    sa.Column('placeholders', sa.JSON(), nullable=False),
+    sa.Column('unknown_placeholders', sa.JSON(), nullable=False),
+    sa.Column('comment', sa.String(length=300), nullable=True),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['application_type_id'], ['application_type.id'], ),
+    sa.ForeignKeyConstraint(['file_id'], ['stored_file.id'], ),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['ab_user.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('application_type_id', 'version')
+    )
     op.create_table('transition',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('application_type_id', sa.Integer(), nullable=False),
@@ -465,6 +590,26 @@ def upgrade():
     with op.batch_alter_table('application_event', schema=None) as batch_op:
         batch_op.create_index('ix_event_application', ['application_id', 'at'], unique=False)
 
+    op.create_table('copy_request',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('consumer_id', sa.Integer(), nullable=False),
+    sa.Column('application_id', sa.Integer(), nullable=True),
+    sa.Column('documents', sa.Text(), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('answered_at', sa.DateTime(), nullable=True),
+    sa.Column('answered_by_id', sa.Integer(), nullable=True),
+    sa.Column('answer', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['answered_by_id'], ['ab_user.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['application_id'], ['application.id'], ),
+    sa.ForeignKeyConstraint(['consumer_id'], ['consumer.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('copy_request', schema=None) as batch_op:
+        batch_op.create_index('ix_copy_request_consumer', ['consumer_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_copy_request_status', ['status', 'created_at'], unique=False)
+
     op.create_table('message',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('application_id', sa.Integer(), nullable=False),
@@ -480,6 +625,19 @@ def upgrade():
     with op.batch_alter_table('message', schema=None) as batch_op:
         batch_op.create_index('ix_message_application', ['application_id', 'created_at'], unique=False)
 
+    op.create_table('rendered_document',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('application_id', sa.Integer(), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(), nullable=False),
+    sa.Column('template_id', sa.Integer(), nullable=False),
+    sa.Column('file_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['application.id'], ),
+    sa.ForeignKeyConstraint(['file_id'], ['stored_file.id'], ),
+    sa.ForeignKeyConstraint(['template_id'], ['statement_template.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('application_id', 'submitted_at')
+    )
     op.create_table('attachment',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('application_id', sa.Integer(), nullable=False),
@@ -506,19 +664,74 @@ def upgrade():
     with op.batch_alter_table('attachment', schema=None) as batch_op:
         batch_op.create_index('ix_attachment_application', ['application_id'], unique=False)
 
+    op.create_table('copy_request_file',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('file_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['file_id'], ['stored_file.id'], ),
+    sa.ForeignKeyConstraint(['request_id'], ['copy_request.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('copy_request_file', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_copy_request_file_request_id'), ['request_id'], unique=False)
+
+    op.create_table('document_signature',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('attachment_id', sa.Integer(), nullable=False),
+    sa.Column('side', sa.String(length=16), nullable=False),
+    sa.Column('method', sa.String(length=24), nullable=False),
+    sa.Column('signer_id', sa.Integer(), nullable=True),
+    sa.Column('signer_name', sa.String(length=500), nullable=False),
+    sa.Column('document_sha256', sa.String(length=64), nullable=False),
+    sa.Column('signed_at', sa.DateTime(), nullable=False),
+    sa.Column('cms_file_id', sa.Integer(), nullable=True),
+    sa.Column('evidence', sa.JSON(), nullable=False),
+    sa.Column('evidence_json', sa.Text(), nullable=False),
+    sa.Column('evidence_signature', sa.String(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['attachment_id'], ['attachment.id'], ),
+    sa.ForeignKeyConstraint(['cms_file_id'], ['stored_file.id'], ),
+    sa.ForeignKeyConstraint(['signer_id'], ['ab_user.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('attachment_id', 'side')
+    )
+    with op.batch_alter_table('document_signature', schema=None) as batch_op:
+        batch_op.create_index('ix_signature_attachment', ['attachment_id'], unique=False)
+    # info_page ↔ info_page_version reference each other: the page's link to its
+    # published version can only be added once both tables exist.
+    with op.batch_alter_table('info_page', schema=None) as batch_op:
+        batch_op.create_foreign_key('fk_info_page_published', 'info_page_version',
+                                    ['published_version_id'], ['id'])
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('info_page', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_info_page_published', type_='foreignkey')
+    with op.batch_alter_table('document_signature', schema=None) as batch_op:
+        batch_op.drop_index('ix_signature_attachment')
+
+    op.drop_table('document_signature')
+    with op.batch_alter_table('copy_request_file', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_copy_request_file_request_id'))
+
+    op.drop_table('copy_request_file')
     with op.batch_alter_table('attachment', schema=None) as batch_op:
         batch_op.drop_index('ix_attachment_application')
 
     op.drop_table('attachment')
+    op.drop_table('rendered_document')
     with op.batch_alter_table('message', schema=None) as batch_op:
         batch_op.drop_index('ix_message_application')
 
     op.drop_table('message')
+    with op.batch_alter_table('copy_request', schema=None) as batch_op:
+        batch_op.drop_index('ix_copy_request_status')
+        batch_op.drop_index('ix_copy_request_consumer')
+
+    op.drop_table('copy_request')
     with op.batch_alter_table('application_event', schema=None) as batch_op:
         batch_op.drop_index('ix_event_application')
 
@@ -527,6 +740,8 @@ def downgrade():
         batch_op.drop_index('ix_transition_from')
 
     op.drop_table('transition')
+    op.drop_table('statement_template')
+    op.drop_table('public_asset')
     with op.batch_alter_table('application', schema=None) as batch_op:
         batch_op.drop_index('ix_application_type')
         batch_op.drop_index('ix_application_submitted')
@@ -557,10 +772,18 @@ def downgrade():
         batch_op.drop_index('ix_code_ip')
 
     op.drop_table('one_time_code')
+    with op.batch_alter_table('office', schema=None) as batch_op:
+        batch_op.drop_index('ix_office_branch')
+
+    op.drop_table('office')
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.drop_index('ix_notification_user')
 
     op.drop_table('notification')
+    with op.batch_alter_table('info_page_version', schema=None) as batch_op:
+        batch_op.drop_index('ix_info_page_version_page')
+
+    op.drop_table('info_page_version')
     op.drop_table('form_field')
     with op.batch_alter_table('consumer', schema=None) as batch_op:
         batch_op.drop_index('ix_consumer_names')
@@ -596,8 +819,15 @@ def downgrade():
         batch_op.drop_index('idx_api_key_lookup_hash')
 
     op.drop_table('ab_api_key')
+    with op.batch_alter_table('topic', schema=None) as batch_op:
+        batch_op.drop_index('ix_topic_kind')
+
+    op.drop_table('topic')
+    op.drop_table('supplier')
+    op.drop_table('info_page')
     op.drop_table('document_type')
     op.drop_table('calendar_day')
+    op.drop_table('branch')
     op.drop_table('application_type')
     op.drop_table('ab_view_menu')
     op.drop_table('ab_user')
