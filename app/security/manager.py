@@ -1,6 +1,9 @@
 """Kabinet's SecurityManager: FAB's, with our user model, versioned sessions and our
 sign-in pages (app/security/auth_views.py)."""
+from flask import has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.security.sqla.models import assoc_permissionview_role
+from sqlalchemy import select
 
 from app.models.user import KabinetUser
 from app.security.auth_views import KabinetAuthView
@@ -33,3 +36,36 @@ class KabinetSecurityManager(SecurityManager):
         if version != str(user.session_version):
             return None
         return user
+
+    # FAB asks the database once per menu entry and per permission check (17 queries
+    # on a staff page). Each request loads its roles' (permission, view) pairs once.
+    _PERMISSIONS_KEY = "kabinet.role_permissions"
+
+    def _role_permission_pairs(self, role_ids: list[int]) -> frozenset[tuple[str, str]]:
+        pv, perm, view = self.permissionview_model, self.permission_model, self.viewmenu_model
+        rows = self.session.execute(
+            select(perm.name, view.name)
+            .select_from(pv)
+            .join(assoc_permissionview_role, assoc_permissionview_role.c.permission_view_id == pv.id)
+            .join(perm, pv.permission_id == perm.id)
+            .join(view, pv.view_menu_id == view.id)
+            .where(assoc_permissionview_role.c.role_id.in_(role_ids))
+        ).all()
+        return frozenset((p, v) for p, v in rows)
+
+    def exist_permission_on_roles(self, view_name, permission_name, role_ids):
+        if not has_request_context():
+            return super().exist_permission_on_roles(view_name, permission_name, role_ids)
+        cache = request.environ.setdefault(self._PERMISSIONS_KEY, {})
+        key = tuple(sorted(role_ids))
+        if key not in cache:
+            cache[key] = self._role_permission_pairs(list(key))
+        return (permission_name, view_name) in cache[key]
+
+    def get_public_role(self):
+        if not has_request_context():
+            return super().get_public_role()
+        key = "kabinet.public_role"
+        if key not in request.environ:
+            request.environ[key] = super().get_public_role()
+        return request.environ[key]
