@@ -289,3 +289,12 @@ def test_organization_may_sign_with_its_own_certificate(people, contract):
     assert signature.side == "organization" and signature.method == "cms"
     assert signature.signer_name == "Сотрудникова Анна"
     assert signing.awaiting_side(contract) == "consumer"
+
+
+def test_signatures_show_in_the_application_history(people, contract, client, login):
+    signing.sign_as_organization(contract, people.staff)
+    db.session.commit()
+    login(people.owner)
+    page = client.get(f"/my/applications/{contract.application_id}").get_data(as_text=True)
+    assert "Документ подписан (со стороны организации)" in page
+    assert ">signature<" not in page
