@@ -35,6 +35,7 @@ def instance_secret(name: str) -> str:
 
 class Config:
     APP_NAME = os.environ.get("KABINET_APP_NAME", "Личный кабинет")
+    FAB_LOG_LEVEL = os.environ.get("FAB_LOG_LEVEL", "WARNING")
     SECRET_KEY = os.environ.get("SECRET_KEY") or instance_secret("secret_key")
 
     SQLALCHEMY_DATABASE_URI = os.environ.get(

@@ -25,6 +25,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 def init_logging(app: Flask) -> None:
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # FAB narrates every permission it creates at INFO; that buries what an operator needs.
+    logging.getLogger("flask_appbuilder").setLevel(app.config.get("FAB_LOG_LEVEL", "WARNING"))
 
 
 def init_extensions(app: Flask) -> None:

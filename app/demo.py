@@ -1,4 +1,6 @@
 """Demo data for a first look: an admin, staff and one consumer per legal form."""
+from datetime import date
+
 from sqlalchemy import select
 
 from app.extensions import db
@@ -16,19 +18,27 @@ DEMO_CONSUMERS = [
     (
         {"email": "fl@demo.kabinet", "first_name": "Иван", "last_name": "Петров", "phone": "+79120000001"},
         {"legal_form": LegalForm.INDIVIDUAL.value, "last_name": "Петров", "first_name": "Иван",
-         "middle_name": "Сергеевич", "snils": make_snils("049114804"), "inn": "500100732259"},
+         "middle_name": "Сергеевич", "snils": make_snils("049114804"), "inn": "500100732259",
+         "birth_date": date(1985, 4, 12), "passport_series": "4510", "passport_number": "123456",
+         "passport_issued_by": "ОВД района Хамовники г. Москвы", "passport_issued_on": date(2005, 5, 20),
+         "registration_address": "г. Казань, ул. Салимжанова, д. 1, кв. 5",
+         "postal_address": "420000, г. Казань, ул. Салимжанова, д. 1, кв. 5"},
     ),
     (
         {"email": "ip@demo.kabinet", "first_name": "Мария", "last_name": "Соколова", "phone": "+79120000002"},
         {"legal_form": LegalForm.ENTREPRENEUR.value, "last_name": "Соколова", "first_name": "Мария",
          "middle_name": "Андреевна", "inn": "773370857141", "ogrnip": "304500116000157",
-         "org_name": "ИП Соколова Мария Андреевна"},
+         "org_name": "ИП Соколова Мария Андреевна", "registry_date": date(2004, 3, 1),
+         "registration_address": "г. Казань, ул. Баумана, д. 10",
+         "postal_address": "420111, г. Казань, ул. Баумана, д. 10"},
     ),
     (
         {"email": "ul@demo.kabinet", "first_name": "Алексей", "last_name": "Иванов", "phone": "+79120000003"},
         {"legal_form": LegalForm.LEGAL_ENTITY.value, "last_name": "Иванов", "first_name": "Алексей",
          "middle_name": "Петрович", "inn": "7707083893", "ogrn": "1027700132195", "kpp": "773601001",
-         "org_name": "ООО «Ромашка»", "position": "Генеральный директор"},
+         "org_name": "ООО «Ромашка»", "position": "Генеральный директор", "registry_date": date(2002, 8, 15),
+         "registration_address": "г. Москва, ул. Вавилова, д. 19",
+         "postal_address": "117312, г. Москва, ул. Вавилова, д. 19"},
     ),
 ]
 

@@ -25,3 +25,15 @@ def test_fresh_install_steps_create_demo_logins(tmp_path):
         assert by_email["fl@demo.kabinet"].consumer.header_line.startswith("Физическое лицо - СНИЛС:")
         assert {r.name for r in by_email["admin@demo.kabinet"].roles} == {"Admin"}
         assert {r.name for r in by_email["ul@demo.kabinet"].roles} == {"Consumer"}
+
+
+def test_demo_consumers_can_submit_applications_at_once(ctx):
+    """A newcomer trying «Подать заявку» as any demo consumer is not sent back to the profile."""
+    from app.demo import create_demo_data
+    from workflows.accounts.profile import missing_profile_fields
+
+    create_demo_data("Demo-2026!")
+    consumers = [u.consumer for u in db.session.scalars(select(KabinetUser)) if u.consumer]
+    assert len(consumers) == 3
+    assert {c.legal_form for c in consumers} == {"individual", "entrepreneur", "legal_entity"}
+    assert all(missing_profile_fields(c) == [] for c in consumers)
