@@ -47,6 +47,8 @@ class Config:
     #: absent = background jobs run in-process right after the request commits
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RQ_QUEUE = os.environ.get("RQ_QUEUE", "kabinet")
+    #: without Redis, how often requests re-send pending outbox messages (0 = never)
+    OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
 
     # Flask-AppBuilder: schema comes from migrations, permissions from `flask kabinet sync-roles`
     FAB_CREATE_DB = False
@@ -135,6 +137,7 @@ class TestConfig(Config):
         "KABINET_TEST_DATABASE_URL", "sqlite:///" + str(INSTANCE_DIR / "test.sqlite3")
     )
     REDIS_URL = None
+    OUTBOX_SWEEP_SECONDS = 0  # tests sweep explicitly; test_jobs turns it on
     WTF_CSRF_ENABLED = env_bool("KABINET_TEST_CSRF", False)
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False

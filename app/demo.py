@@ -1,11 +1,14 @@
 """Demo data for a first look: an admin, staff and one consumer per legal form."""
+import io
 from datetime import date
 
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from app.extensions import db
 from app.identifiers import make_snils
-from app.models import KabinetUser, LegalForm
+from app.jobs.queue import dispatch_ready
+from app.models import Application, ApplicationType, DocumentType, KabinetUser, LegalForm
 from app.users import create_consumer, create_user
 
 DEMO_STAFF = [
@@ -58,7 +61,44 @@ def create_demo_data(password: str) -> list[str]:
         form = LegalForm(profile_fields["legal_form"])
         lines.append(f"  {form.short:<9} {user_fields['email']}  (тел. {user_fields['phone']})")
     db.session.commit()
+    if _demo_application():
+        lines.append("  Заявка ФЛ на технологическое присоединение подана и ждёт сотрудника в «Документообороте».")
+    db.session.commit()
+    dispatch_ready()
     return lines
+
+
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+DEMO_CONNECTION = {
+    "applicant_name": "Петров Иван Сергеевич, паспорт 4510 123456",
+    "contract_basis": "Выписка из ЕГРН на земельный участок",
+    "city": "Казань",
+    "object_address": "Казань, ул. Салимжанова, д. 1",
+    "object_description": "Жилой дом, 2 этажа",
+    "reason": "Новое присоединение",
+    "max_power_kw": "15",
+    "voltage_level": "0,4",
+    "reliability_category": "III",
+}
+
+
+def _demo_application() -> bool:
+    """One submitted connection application of the demo ФЛ, so the staff queue is not empty."""
+    from workflows.applications import service
+
+    if db.session.scalar(select(Application.id).limit(1)) is not None:
+        return False
+    app_type = db.session.scalar(select(ApplicationType).where(ApplicationType.code == "tp"))
+    user = db.session.scalar(select(KabinetUser).where(KabinetUser.email == DEMO_CONSUMERS[0][0]["email"]))
+    if app_type is None or user is None:  # reference data not loaded (`flask kabinet seed`)
+        return False
+    application, _ = service.open_draft(user.consumer, app_type, user)
+    service.save_data(application, DEMO_CONNECTION, user)
+    for document in service.required_documents(app_type, user.consumer.legal_form):
+        upload = FileStorage(io.BytesIO(DEMO_PDF), filename=f"{document.code}.pdf", content_type="application/pdf")
+        service.add_attachment(application, upload, user, side=service.CONSUMER_SIDE, document_type=document)
+    service.submit(application, user)
+    return True
 
 
 def _exists(email: str) -> bool:

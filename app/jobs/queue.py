@@ -8,6 +8,7 @@ the request. Jobs take ids, never objects.
 import importlib
 import logging
 import threading
+import time
 from typing import Callable
 
 from flask import Flask, current_app
@@ -98,5 +99,31 @@ def init_queue(app: Flask) -> None:
     def _dispatch_after_request(exc):
         if exc is None:
             dispatch_ready()
+            if "kabinet_queue" not in app.extensions:
+                sweep_in_process(app)
         else:
             _ready_jobs().clear()
+
+
+_last_sweep = {"at": 0.0}
+_sweep_lock = threading.Lock()
+
+
+def sweep_in_process(app: Flask) -> None:
+    """Without Redis there is no `rq cron`: requests take turns re-sending what is still
+    pending (a failed SMTP attempt, messages written by CLI commands), at most once per
+    OUTBOX_SWEEP_SECONDS per process."""
+    interval = app.config.get("OUTBOX_SWEEP_SECONDS", 60)
+    if not interval or time.monotonic() - _last_sweep["at"] < interval:
+        return
+    if not _sweep_lock.acquire(blocking=False):
+        return
+    try:
+        _last_sweep["at"] = time.monotonic()
+        from app.jobs.notifications import sweep_outbox
+
+        sweep_outbox(limit=50)
+    except Exception:
+        log.exception("in-process outbox sweep failed")
+    finally:
+        _sweep_lock.release()

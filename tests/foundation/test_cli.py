@@ -37,3 +37,15 @@ def test_demo_consumers_can_submit_applications_at_once(ctx):
     assert len(consumers) == 3
     assert {c.legal_form for c in consumers} == {"individual", "entrepreneur", "legal_entity"}
     assert all(missing_profile_fields(c) == [] for c in consumers)
+
+
+def test_demo_fills_the_staff_queue_once(ctx, reference_data):
+    from app.demo import create_demo_data
+    from app.models import Application
+
+    create_demo_data("Demo-2026!")
+    create_demo_data("Demo-2026!")
+    applications = db.session.scalars(select(Application)).all()
+    assert len(applications) == 1
+    assert applications[0].submitted_at is not None
+    assert applications[0].status.is_initial

@@ -136,3 +136,29 @@ def test_health_reports_queue_down_as_degraded(app):
     body = down.test_client().get("/health").get_json()
     assert body["status"] == "degraded"
     assert body["checks"]["queue"]["ok"] is False
+
+
+def test_without_redis_requests_resend_what_is_pending(app, client, sent, monkeypatch):
+    """Embedded mode has no rq cron: a later request re-sends a message whose first try failed."""
+    import app.jobs.notifications as jobs
+    from app.jobs import queue
+
+    with app.app_context():
+        monkeypatch.setattr(jobs, "send_email", lambda *a: (_ for _ in ()).throw(DeliveryError("SMTP down")))
+        message = queue_email("late@example.ru", "Тема", "Текст")
+        db.session.commit()
+        dispatch_ready()
+        monkeypatch.undo()
+        row = db.session.get(OutboxMessage, message.id)
+        assert row.status == OutboxStatus.PENDING
+        row.next_attempt_at = row.created_at
+        db.session.commit()
+        message_id = message.id
+    monkeypatch.setitem(app.config, "OUTBOX_SWEEP_SECONDS", 60)
+    monkeypatch.setitem(queue._last_sweep, "at", 0.0)
+    client.get("/health")
+    with app.app_context():
+        assert db.session.get(OutboxMessage, message_id).status == OutboxStatus.SENT
+    assert [m["To"] for m in sent.emails] == ["late@example.ru"]
+    client.get("/health")  # within the interval: no second sweep, no second send
+    assert len(sent.emails) == 1
