@@ -4,6 +4,7 @@ from flask import has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.models.user import KabinetUser
 from app.security.auth_views import KabinetAuthView
@@ -30,7 +31,12 @@ class KabinetSecurityManager(SecurityManager):
         user_id, _, version = str(pk).partition(":")
         if not user_id.isdigit():
             return None
-        user = self.get_user_by_id(int(user_id))
+        # One round trip for what every page reads: the user, their roles and consumer profile.
+        user = self.session.scalar(
+            select(KabinetUser)
+            .options(selectinload(KabinetUser.roles), joinedload(KabinetUser.consumer))
+            .where(KabinetUser.id == int(user_id))
+        )
         if user is None or not user.is_active:
             return None
         if version != str(user.session_version):
