@@ -37,8 +37,21 @@ class KabinetUser(User):
         return f"{self.id}:{self.session_version}"
 
     @property
+    def effective_roles(self) -> list:
+        """Roles given directly and through FAB groups. The security manager's load_user sets
+        them in one statement; a user loaded otherwise reads both relationships."""
+        roles = self.__dict__.get("_effective_roles")
+        if roles is None:
+            roles = list({role.id: role for role in [*self.roles, *(r for g in self.groups for r in g.roles)]}.values())
+        return roles
+
+    @effective_roles.setter
+    def effective_roles(self, roles: list) -> None:
+        self.__dict__["_effective_roles"] = list(roles)
+
+    @property
     def role_names(self) -> set[str]:
-        return {role.name for role in self.roles}
+        return {role.name for role in self.effective_roles}
 
     @property
     def is_consumer(self) -> bool:

