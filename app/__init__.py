@@ -72,9 +72,10 @@ def init_jobs(app: Flask) -> None:
 
 
 def init_template_helpers(app: Flask) -> None:
-    from app import formatting
+    from app import formatting, templating
 
     formatting.register(app)
+    templating.register(app)
 
 
 def init_cli(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Russian formats: dates DD.MM.YYYY, money «1 234,56 руб.», shown in the local time zone."""
 from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
@@ -8,8 +9,13 @@ from flask import Flask, current_app
 NBSP = "\u00a0"
 
 
+@lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
 def _local(value: datetime) -> datetime:
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Moscow"))
+    zone = _zone(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Moscow"))
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return value.astimezone(zone)

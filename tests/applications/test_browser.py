@@ -112,5 +112,5 @@ def test_connection_application_from_submission_to_contract_execution(live_serve
         assert text in notices, text
     page.set_viewport_size({"width": 375, "height": 800})  # a phone
     page.goto(f"{live_server}/my/applications/")
-    assert page.is_visible("[data-test=my-applications-phone]")
-    assert "Исполнение договора ТП" in page.inner_text("[data-test=my-applications-phone]")
+    assert page.is_visible("[data-test=my-applications]")
+    assert "Исполнение договора ТП" in page.inner_text("[data-test=my-applications]")

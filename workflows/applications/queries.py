@@ -6,11 +6,11 @@ at ten thousand and at a million applications.
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import bindparam, or_, select
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from app.extensions import db
-from app.models import Application, ApplicationType, ConsumerProfile, Status
+from app.models import Application, ApplicationEvent, ApplicationType, Attachment, ConsumerProfile, Message, Status
 from app.security.access import scope_applications
 
 PAGE_SIZE = 20
@@ -38,7 +38,8 @@ def my_applications(user, *, page: int = 1, per_page: int = PAGE_SIZE) -> Page:
     """B6: the consumer's applications and messages, newest first, with status and type."""
     query = (
         select(Application)
-        .options(joinedload(Application.status), joinedload(Application.application_type))
+        .options(joinedload(Application.status), joinedload(Application.application_type),
+                 defer(Application.tracker))
         .order_by(Application.created_at.desc(), Application.id.desc())
     )
     return _page(scope_applications(query, user), page, per_page)
@@ -111,13 +112,10 @@ def queue_dictionaries():
     return types, statuses
 
 
-def application_detail(application_id: int):
-    """One application with everything its page shows, in a handful of queries."""
-    from app.models import ApplicationEvent, Attachment, Message
-
-    return db.session.scalar(
+def _application_detail_statement():
+    return (
         select(Application)
-        .where(Application.id == application_id)
+        .where(Application.id == bindparam("application_id"))
         .options(
             joinedload(Application.status),
             joinedload(Application.application_type),
@@ -128,12 +126,24 @@ def application_detail(application_id: int):
     )
 
 
-def messages_of(application_id: int):
-    from app.models import Attachment, Message
-
-    return db.session.scalars(
-        select(Message).where(Message.application_id == application_id)
+def _messages_statement():
+    return (
+        select(Message).where(Message.application_id == bindparam("application_id"))
         .options(joinedload(Message.author), selectinload(Message.attachments).joinedload(Attachment.file))
         .order_by(Message.created_at, Message.id)
-    ).all()
+    )
 
+
+# Built once: the application page runs both on every view, and building a statement with
+# its loader options costs SQLAlchemy more than running it.
+APPLICATION_DETAIL = _application_detail_statement()
+MESSAGES_OF_APPLICATION = _messages_statement()
+
+
+def application_detail(application_id: int):
+    """One application with everything its page shows, in a handful of queries."""
+    return db.session.scalar(APPLICATION_DETAIL, {"application_id": application_id})
+
+
+def messages_of(application_id: int):
+    return db.session.scalars(MESSAGES_OF_APPLICATION, {"application_id": application_id}).all()
