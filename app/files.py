@@ -16,6 +16,8 @@ from typing import BinaryIO
 import filetype
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import StoredFile
@@ -23,6 +25,8 @@ from app.settings import get_setting
 
 CHUNK = 1024 * 1024
 MB = 1024 * 1024
+#: session.info key: paths of discarded files, removed from disk once the transaction commits
+FILES_TO_REMOVE = "kabinet.files_to_remove"
 
 #: extension → what filetype may recognise in the content (None: content has no magic)
 CONTENT_KINDS: dict[str, set[str | None]] = {
@@ -231,3 +235,22 @@ def send_stored(stored: StoredFile, *, as_attachment: bool = True):
 
     return send_file(stored_path(stored), mimetype=stored.content_type, as_attachment=as_attachment,
                      download_name=stored.original_name, max_age=0)
+
+
+def discard_stored(stored_files) -> None:
+    """Delete the rows now and their files once the transaction commits; a rollback keeps both."""
+    paths = db.session().info.setdefault(FILES_TO_REMOVE, [])
+    for stored in stored_files:
+        paths.append(stored_path(stored))
+        db.session.delete(stored)
+
+
+@event.listens_for(Session, "after_commit")
+def _remove_discarded_files(session: Session) -> None:
+    for path in session.info.pop(FILES_TO_REMOVE, ()):
+        path.unlink(missing_ok=True)
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_discarded_files(session: Session) -> None:
+    session.info.pop(FILES_TO_REMOVE, None)

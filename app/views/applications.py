@@ -55,6 +55,7 @@ def application_context(application, *, viewer_side: str) -> dict:
     """What the consumer and staff application pages both show."""
     attachments = [a for a in application.attachments]
     live = [a for a in attachments if a.deleted_at is None]
+    messages = queries.messages_of(application.id)
     return {
         "application": application,
         "viewer_side": viewer_side,
@@ -63,7 +64,8 @@ def application_context(application, *, viewer_side: str) -> dict:
         "refusal_documents": [a for a in live if a.purpose == "refusal_reason"],
         "missing_documents": [a for a in live if a.purpose == "missing_data"],
         "invoices": [a for a in live if a.purpose == "invoice"],
-        "messages": queries.messages_of(application.id),
+        "messages": messages,
+        "new_message_ids": service.mark_messages_read(messages, viewer_side),
         "events": [e for e in application.events if viewer_side == "organization" or e.visible_to_consumer],
         "tracker": tracker_rows(application) if application.application_type.has_stage_tracker else None,
         "overdue": service.is_overdue(application),
@@ -213,13 +215,15 @@ class ConsumerApplicationsView(BaseView):
     @has_access
     def show(self, application_id):
         application = self._load(application_id)
-        return self.render_template(
+        page = self.render_template(
             "applications/show.html",
             attachment_form=AttachmentForm().setup(service.document_types()),
             message_form=MessageForm(), confirm_form=ConfirmForm(),
             max_file_mb=max_file_bytes() // (1024 * 1024),
             **application_context(application, viewer_side="consumer"),
         )
+        db.session.commit()  # the organization's messages on the page are read now (B10)
+        return page
 
     @expose("/<int:application_id>/documents", methods=["POST"])
     @has_access

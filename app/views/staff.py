@@ -98,7 +98,9 @@ class StaffApplicationsView(BaseView):
     @expose("/applications/<int:application_id>")
     @has_access
     def item(self, application_id):
-        return self._render_item(self._load(application_id))
+        page = self._render_item(self._load(application_id))
+        db.session.commit()  # the consumer's messages on the page are read now (B10)
+        return page
 
     @expose("/applications/<int:application_id>/save", methods=["POST"])
     @has_access

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Application, Attachment, LegalForm, Notification, StoredFile
+from app.files import stored_path
+from app.models import Application, Attachment, LegalForm, Message, Notification, StoredFile
 from app.settings import set_setting
 from tests.applications.conftest import PDF, TP_DATA, doc_type, make_draft, make_submitted, move
 from tests.factories import make_consumer
@@ -186,13 +187,30 @@ def test_forms_link_comes_from_settings_and_hides_when_empty(client, login, cons
     assert 'href="https://seti.example/forms"' in html
 
 
-def test_delete_draft(client, login, consumer, ctx):
-    draft_id = make_draft(consumer).id
+def test_delete_draft_removes_its_documents_and_their_files(client, login, consumer, ctx):
+    draft = make_draft(consumer)
+    paths = [stored_path(a.file) for a in draft.attachments]
+    assert paths and all(path.exists() for path in paths)
+    files_before = db.session.scalar(select(func.count()).select_from(StoredFile))
     login(consumer)
-    response = client.post(f"/my/applications/{draft_id}/delete", follow_redirects=True)
+    response = client.post(f"/my/applications/{draft.id}/delete", follow_redirects=True)
     assert "Черновик удален" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Application)) == 0
+    assert db.session.scalar(select(func.count()).select_from(StoredFile)) == files_before - len(paths)
+    assert not any(path.exists() for path in paths)
+
+
+def test_a_rolled_back_draft_deletion_keeps_the_files(consumer, ctx):
+    from workflows.applications import service
+
+    draft = make_draft(consumer)
+    paths = [stored_path(a.file) for a in draft.attachments]
+    files_before = db.session.scalar(select(func.count()).select_from(StoredFile))
+    service.delete_draft(draft, consumer)
+    db.session.rollback()
+    assert paths and all(path.exists() for path in paths)
+    assert db.session.scalar(select(func.count()).select_from(StoredFile)) == files_before
 
 
 def test_missing_data_page_shows_the_document_and_allows_resubmission(client, login, consumer, staff, fresh, ctx):
@@ -292,3 +310,28 @@ def test_forms_are_csrf_protected(app, client, login, consumer, ctx):
         app.config["WTF_CSRF_ENABLED"] = False
     db.session.expire_all()
     assert db.session.get(Application, draft.id).data["city"] == "Казань"
+
+
+def test_messages_are_marked_new_once_and_their_authors_see_when_they_were_read(client, login, consumer, staff,
+                                                                               fresh, ctx):
+    application = make_submitted(consumer)
+    login(consumer)
+    client.post(f"/my/applications/{application.id}/messages", data={"body": "Когда будет ответ?"})
+    own = client.get(f"/my/applications/{application.id}").get_data(as_text=True)
+    assert 'data-test="message-read">Не прочитано' in own and 'data-test="message-new"' not in own
+
+    login(staff)
+    first = client.get(f"/staff/applications/{application.id}").get_data(as_text=True)
+    assert first.count('data-test="message-new"') == 1
+    assert 'data-test="message-new"' not in client.get(f"/staff/applications/{application.id}").get_data(as_text=True)
+    client.post(f"/staff/applications/{application.id}/messages", data={"body": "Ответ будет завтра"})
+
+    login(consumer)
+    page = client.get(f"/my/applications/{application.id}").get_data(as_text=True)
+    db.session.expire_all()
+    read_at = db.session.scalar(
+        select(Message.read_at).where(Message.application_id == application.id, Message.from_organization.is_(False)))
+    assert read_at is not None
+    assert re.search(r'data-test="message-read">Прочитано \d\d\.\d\d\.\d{4} \d\d:\d\d', page)
+    assert page.count('data-test="message-new"') == 1  # the organization's answer
+    assert 'data-test="message-new"' not in client.get(f"/my/applications/{application.id}").get_data(as_text=True)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from app import audit
 from app.extensions import db
-from app.files import store_upload
+from app.files import discard_stored, store_upload
 from app.formatting import _local
 from app.models import (
     Application,
@@ -222,17 +222,35 @@ def save_data(application: Application, values: dict, actor) -> None:
 
 
 def delete_draft(application: Application, actor) -> None:
-    """«Удалить»: a draft disappears with its documents (the files stay for the audit)."""
+    """«Удалить»: a draft disappears with its documents, their files included — a draft was
+    never sent, so nobody else has seen them (the audit keeps the type and the field values)."""
     if not application.status.is_draft:
         raise ApplicationError(_("Удалить можно только черновик"))
+    attachments = db.session.scalars(select(Attachment).where(Attachment.application_id == application.id)).all()
     audit.record("application.draft_deleted", application, actor=actor,
-                 before={"type": application.application_type.code, "data": application.data})
+                 before={"type": application.application_type.code, "data": application.data,
+                         "documents": [a.file.original_name for a in attachments]})
+    files = [a.file for a in attachments]
     for model in (Attachment, Message, ApplicationEvent):
         for row in db.session.scalars(select(model).where(model.application_id == application.id)):
             db.session.delete(row)
     db.session.flush()
+    discard_stored(files)
     db.session.delete(application)
     db.session.flush()
+
+
+def mark_messages_read(messages, viewer_side: str) -> set[int]:
+    """B10: the other side's messages count as read once the application page shows them.
+    Returns the ids read just now, which that page marks «Новое»; the request commits."""
+    from_organization = viewer_side == CONSUMER_SIDE
+    now = utcnow()
+    fresh = set()
+    for message in messages:
+        if message.from_organization == from_organization and message.read_at is None:
+            message.read_at = now
+            fresh.add(message.id)
+    return fresh
 
 
 # ---- submission (B5) --------------------------------------------------------------
