@@ -125,17 +125,11 @@ def documents_panel(application: Application, viewer_side: str) -> dict:
             "pending_code": _pending_code(attachment, user) if can_consumer else None,
             "error": errors.get(str(attachment.id)),
         })
-    converter = templates.pdf_converter()
-    return {
-        "documents": documents,
-        "org_name": signing.organization_name(),
-        "pdf_available": converter is not None,
-        "confirm_form": ConfirmForm(),
-        "org_form": OrganizationSignForm(),
-        "pep_form": PepConfirmForm(),
-        "cms_form": CmsUploadForm(),
-        "method_labels": signing.METHOD_LABELS,
-    }
+    panel = {"documents": documents, "pdf_available": templates.pdf_converter() is not None}
+    if documents:  # the signing forms, only where something is to be signed or shown signed
+        panel.update(org_name=signing.organization_name(), confirm_form=ConfirmForm(), org_form=OrganizationSignForm(),
+                     pep_form=PepConfirmForm(), cms_form=CmsUploadForm(), method_labels=signing.METHOD_LABELS)
+    return panel
 
 
 def _remember_error(attachment_id: int, message: str) -> None:

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models import Application, ApplicationEvent, ApplicationType, Attachment, ConsumerProfile, Message, Status
@@ -112,18 +113,25 @@ def queue_dictionaries():
     return types, statuses
 
 
-def _application_detail_statement():
-    return (
+def _application_detail_statements():
+    application = (
         select(Application)
         .where(Application.id == bindparam("application_id"))
         .options(
             joinedload(Application.status),
             joinedload(Application.application_type),
             joinedload(Application.consumer).joinedload(ConsumerProfile.user),
-            selectinload(Application.events).joinedload(ApplicationEvent.actor),
-            selectinload(Application.attachments).joinedload(Attachment.file),
         )
     )
+    events = (
+        select(ApplicationEvent).where(ApplicationEvent.application_id == bindparam("application_id"))
+        .options(joinedload(ApplicationEvent.actor)).order_by(ApplicationEvent.id)
+    )
+    attachments = (
+        select(Attachment).where(Attachment.application_id == bindparam("application_id"))
+        .options(joinedload(Attachment.file)).order_by(Attachment.id)
+    )
+    return application, events, attachments
 
 
 def _messages_statement():
@@ -134,15 +142,21 @@ def _messages_statement():
     )
 
 
-# Built once: the application page runs both on every view, and building a statement with
-# its loader options costs SQLAlchemy more than running it.
-APPLICATION_DETAIL = _application_detail_statement()
+# Built once: the application page runs them on every view, and building a statement with
+# its loader options (or letting selectinload build one per load) costs SQLAlchemy more
+# than running it.
+APPLICATION_DETAIL, EVENTS_OF_APPLICATION, ATTACHMENTS_OF_APPLICATION = _application_detail_statements()
 MESSAGES_OF_APPLICATION = _messages_statement()
 
 
 def application_detail(application_id: int):
-    """One application with everything its page shows, in a handful of queries."""
-    return db.session.scalar(APPLICATION_DETAIL, {"application_id": application_id})
+    """One application with everything its page shows: three statements."""
+    params = {"application_id": application_id}
+    application = db.session.scalar(APPLICATION_DETAIL, params)
+    if application is not None:
+        set_committed_value(application, "events", db.session.scalars(EVENTS_OF_APPLICATION, params).all())
+        set_committed_value(application, "attachments", db.session.scalars(ATTACHMENTS_OF_APPLICATION, params).all())
+    return application
 
 
 def messages_of(application_id: int):

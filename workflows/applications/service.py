@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 import nh3
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from app import audit
 from app.extensions import db
@@ -76,13 +76,18 @@ def active_types(kind: str | None = None, legal_form: str | None = None) -> list
     return [t for t in types if not t.legal_forms or legal_form is None or legal_form in t.legal_forms]
 
 
+# Read on every application page: built once (building costs more than running them).
+FIELDS_OF_TYPE = (
+    select(FormField)
+    .where(FormField.application_type_id == bindparam("type_id"), FormField.active.is_(True))
+    .order_by(FormField.sort_order, FormField.id)
+)
+ACTIVE_DOCUMENT_TYPES = select(DocumentType).where(DocumentType.active.is_(True)).order_by(DocumentType.sort_order)
+
+
 def fields_for(app_type: ApplicationType, legal_form: str) -> list[FormField]:
     """B3: the form fields this legal form fills for this type, in order."""
-    fields = db.session.scalars(
-        select(FormField)
-        .where(FormField.application_type_id == app_type.id, FormField.active.is_(True))
-        .order_by(FormField.sort_order, FormField.id)
-    ).all()
+    fields = db.session.scalars(FIELDS_OF_TYPE, {"type_id": app_type.id}).all()
     return [f for f in fields if not f.legal_forms or legal_form in f.legal_forms]
 
 
@@ -98,9 +103,7 @@ def required_documents(app_type: ApplicationType, legal_form: str) -> list[Docum
 
 
 def document_types() -> list[DocumentType]:
-    return db.session.scalars(
-        select(DocumentType).where(DocumentType.active.is_(True)).order_by(DocumentType.sort_order)
-    ).all()
+    return db.session.scalars(ACTIVE_DOCUMENT_TYPES).all()
 
 
 def status_by_flag(app_type_id: int, **flag) -> Status | None:
