@@ -97,12 +97,15 @@ def _pending_code(attachment: Attachment, user) -> OneTimeCode | None:
 
 def documents_panel(application: Application, viewer_side: str) -> dict:
     """Data of templates/documents/_application_panel.html for one application."""
-    attachments = db.session.scalars(
-        select(Attachment).where(Attachment.application_id == application.id, Attachment.deleted_at.is_(None),
-                                 Attachment.needs_two_sided_signature.is_(True))
-        .options(joinedload(Attachment.file), selectinload(Attachment.signatures).joinedload(Signature.signer))
-        .order_by(Attachment.id)
-    ).unique().all()
+    attachments = []
+    # the page has loaded the attachments already: query signatures only where there are some to show
+    if any(a.deleted_at is None and a.needs_two_sided_signature for a in application.attachments):
+        attachments = db.session.scalars(
+            select(Attachment).where(Attachment.application_id == application.id, Attachment.deleted_at.is_(None),
+                                     Attachment.needs_two_sided_signature.is_(True))
+            .options(joinedload(Attachment.file), selectinload(Attachment.signatures).joinedload(Signature.signer))
+            .order_by(Attachment.id)
+        ).unique().all()
     user = current_user
     errors = session.pop(SIGN_ERRORS, {}) if SIGN_ERRORS in session else {}
     documents = []
