@@ -41,7 +41,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'kabinet.sqlite3'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # pre-ping: a restarted database costs no failed request; LIFO: requests reuse the most
+    # recent connection, whose prepared statements PostgreSQL keeps (app/transactions.py)
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_use_lifo": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
 
     #: absent = background jobs run in-process right after the request commits
