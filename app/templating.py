@@ -10,6 +10,9 @@ from markupsafe import Markup, escape
 
 
 def request_translations():
+    """The catalogue of this request's language, looked up on first use. A language switched
+    later in the same request (flask_babel.refresh, force_locale) does not reach templates:
+    Kabinet switches languages by redirecting (/lang/<code>)."""
     try:
         return g._kabinet_translations
     except AttributeError:
