@@ -2,10 +2,16 @@
 
 Seeds consumers and applications with bulk inserts, then measures the consumer pages
 («Мои заявки», the application page) and the staff queue (first page, a filtered page)
-beside a hello-world route of the same Flask app, served the same way (in-process WSGI
-through werkzeug's client, one request at a time), and counts the SQL statements of one
-request of each page. It measures twice: at --small applications and after topping up
-to --applications, so the queue's p50 at both sizes can be compared.
+beside a hello-world route of the same Flask app, served the same way, and counts the SQL
+statements of one request of each page. Two ways of serving, both for every page:
+
+- in-process WSGI (werkzeug's client, one request at a time): the application's own cost,
+  at --small applications and again after topping up to --applications, so the queue's p50
+  at both sizes can be compared;
+- real HTTP at --applications: gunicorn (--workers sync workers, as README deploys it)
+  loaded by wrk (two connections per worker, --seconds per page), a production-like
+  server for pages and hello-world alike. Needs wrk (`apt-get install wrk`); without it
+  this part is skipped with a message.
 
     .venv/bin/python bench/run.py --db postgresql --consumers 100000 --applications 1000000
     .venv/bin/python bench/run.py --db sqlite --consumers 100000 --applications 1000000
@@ -17,9 +23,14 @@ import argparse
 import json
 import os
 import random
+import re
+import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import time
+import urllib.request
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -260,8 +271,95 @@ def run_pages(app, staff_key, requests: int) -> dict:
     return {name: measure(app, client, url, requests) for name, (client, url) in pages.items()}
 
 
+def commit() -> str:
+    """The measured code: the commit, marked when the work tree has uncommitted changes."""
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+    return (git("rev-parse", "--short", "HEAD") or "?") + (" (+ changes)" if git("status", "--porcelain") else "")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def session_cookie(client, url: str) -> str:
+    client.get(url)
+    return client.get_cookie("session").value
+
+
+def wrk_run(url: str, cookie: str | None, seconds: int, connections: int) -> dict:
+    """One wrk run: requests/s and the p50/p99 latencies it reports (--latency)."""
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: session={cookie}"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    if "Non-2xx or 3xx responses" in out:
+        raise RuntimeError(f"{url}: wrk saw error responses\n{out}")
+
+    def millis(label: str) -> float:
+        value, unit = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+        return round(float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 2)
+
+    return {"rps": round(float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), 1),
+            "p50_ms": millis("50%"), "p99_ms": millis("99%")}
+
+
+def run_http(app, url: str, staff_key, workers: int, seconds: int) -> dict | None:
+    """Every page over HTTP from gunicorn, hello-world first, each with the same wrk load."""
+    if not shutil.which("wrk"):
+        print("wrk not found (apt-get install wrk): the HTTP part is skipped", file=sys.stderr)
+        return None
+    consumer_key, application_id, status_id = pick(app)
+    consumer, staff = client_for(app, consumer_key), client_for(app, staff_key)
+    consumer_cookie = session_cookie(consumer, "/my/applications/")
+    staff_cookie = session_cookie(staff, "/staff/queue/")
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+         "--chdir", str(ROOT / "bench"), "--log-level", "warning", "wsgi:app"],
+        env={**os.environ, "KABINET_BENCH_DATABASE_URL": url})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(base + "/bench/hello", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.5)
+        pages = {
+            "hello-world": (None, "/bench/hello"),
+            "hello-world, с cookie потребителя": (consumer_cookie, "/bench/hello"),
+            "Мои заявки": (consumer_cookie, "/my/applications/"),
+            "страница заявки": (consumer_cookie, f"/my/applications/{application_id}"),
+            "очередь, 1-я страница": (staff_cookie, "/staff/queue/"),
+            "очередь, фильтр": (staff_cookie, f"/staff/queue/?status={status_id}&page=2"),
+        }
+        results = {}
+        for name, (cookie, path) in pages.items():
+            request = urllib.request.Request(base + path, headers={"Cookie": f"session={cookie}"} if cookie else {})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                assert response.status == 200 and response.url == base + path, (path, response.url)
+            wrk_run(base + path, cookie, 2, 2 * workers)  # warm-up
+            results[name] = wrk_run(base + path, cookie, seconds, 2 * workers)
+        return results
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def http_table(results: dict) -> str:
+    hello = results["hello-world"]["rps"]
+    lines = ["| страница | запросов/с | p50, мс | p99, мс | доля от hello-world |", "|---|---|---|---|---|"]
+    for name, r in results.items():
+        lines.append(f"| {name} | {r['rps']} | {r['p50_ms']} | {r['p99_ms']} | {r['rps'] / hello:.2f} |")
+    return "\n".join(lines)
+
+
 def table(results: dict, hello_rps: float) -> str:
-    lines = ["| страница | запросов/с | p50, мс | p99, мс | SQL всего | SQL без проверок меню FAB | доля от hello-world |",
+    lines = ["| страница | запросов/с | p50, мс | p99, мс | SQL всего | SQL без проверки прав FAB | доля от hello-world |",
              "|---|---|---|---|---|---|---|"]
     for name, r in results.items():
         lines.append(f"| {name} | {r['rps']} | {r['p50_ms']} | {r['p99_ms']} | {r['queries']} | {r['queries_own']} | "
@@ -276,6 +374,8 @@ def main():
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--applications", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn workers (HTTP part)")
+    parser.add_argument("--seconds", type=int, default=10, help="wrk run per page (HTTP part)")
     args = parser.parse_args()
     rng = random.Random(2026)
     url = database_url(args.db)
@@ -291,40 +391,54 @@ def main():
     seed_applications(app, consumer_ids, args.applications - args.small, rng)
     seeded_large = time.perf_counter() - t1
     large = run_pages(app, staff_key, args.requests)
+    http = run_http(app, url, staff_key, args.workers, args.seconds)
 
     q_small, q_large = small["очередь, 1-я страница"]["p50_ms"], large["очередь, 1-я страница"]["p50_ms"]
     f_small, f_large = small["очередь, фильтр"]["p50_ms"], large["очередь, фильтр"]["p50_ms"]
     hello = large["hello-world"]["rps"]
     report = [
-        f"## {args.db} — {datetime.utcnow():%Y-%m-%d %H:%M} UTC",
+        f"## {args.db} — {datetime.utcnow():%Y-%m-%d %H:%M} UTC, commit {commit()}",
         "",
         f"{args.consumers:,} consumers; {args.small:,} then {args.applications:,} applications (+1 event each). "
         f"Seeding: {seeded_small:.1f} s for consumers + {args.small:,} applications, {seeded_large:.1f} s for the "
         f"rest. {args.requests} sequential requests per page after 5 warm-up requests, in-process WSGI "
         f"(werkzeug test client, same app and middleware as the hello-world route).",
         "",
-        f"### {args.small:,} applications",
+        f"### In-process, {args.small:,} applications",
         "",
         table(small, small["hello-world"]["rps"]),
         "",
-        f"### {args.applications:,} applications",
+        f"### In-process, {args.applications:,} applications",
         "",
         table(large, hello),
         "",
         f"- staff queue p50, first page: {q_small} ms at {args.small:,} → {q_large} ms at {args.applications:,} "
         f"(×{q_large / q_small:.2f}; target ≤ ×1.3)",
         f"- staff queue p50, filtered page: {f_small} ms → {f_large} ms (×{f_large / f_small:.2f})",
-        f"- consumer pages vs hello-world requests/s: «Мои заявки» {large['Мои заявки']['rps'] / hello:.2f}, "
-        f"application page {large['страница заявки']['rps'] / hello:.2f} (target ≥ 0.20)",
+        f"- consumer pages vs hello-world requests/s, in-process: «Мои заявки» "
+        f"{large['Мои заявки']['rps'] / hello:.2f}, application page {large['страница заявки']['rps'] / hello:.2f}",
         f"- staff queue SQL per request: {large['очередь, 1-я страница']['queries_own']} own queries at 20 and at "
-        f"100 rows ({large['очередь, 100 на странице']['queries_own']}); FAB's menu_access checks add "
-        f"{large['очередь, 1-я страница']['queries'] - large['очередь, 1-я страница']['queries_own']} "
-        f"(one per menu entry)",
+        f"100 rows ({large['очередь, 100 на странице']['queries_own']}), plus "
+        f"{large['очередь, 1-я страница']['queries'] - large['очередь, 1-я страница']['queries_own']} for the "
+        f"role permissions (FAB's checks, once per request)",
         "",
     ]
+    if http:
+        hello_http = http["hello-world"]["rps"]
+        report += [
+            f"### HTTP: gunicorn, {args.workers} sync workers, wrk with {2 * args.workers} connections, "
+            f"{args.seconds} s per page, {args.applications:,} applications",
+            "",
+            http_table(http),
+            "",
+            f"- consumer pages vs hello-world requests/s over HTTP: «Мои заявки» "
+            f"{http['Мои заявки']['rps'] / hello_http:.2f}, application page "
+            f"{http['страница заявки']['rps'] / hello_http:.2f} (target ≥ 0.20)",
+            "",
+        ]
     text_report = "\n".join(report)
     print(text_report)
-    print(json.dumps({"small": small, "large": large}, ensure_ascii=False))
+    print(json.dumps({"small": small, "large": large, "http": http}, ensure_ascii=False))
     with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as fh:
         fh.write(text_report + "\n")
 
