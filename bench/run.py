@@ -276,7 +276,8 @@ def commit() -> str:
     def git(*args):
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
 
-    return (git("rev-parse", "--short", "HEAD") or "?") + (" (+ changes)" if git("status", "--porcelain") else "")
+    changed = [line for line in git("status", "--porcelain").splitlines() if not line.endswith("bench/RESULTS.md")]
+    return (git("rev-parse", "--short", "HEAD") or "?") + (" (+ changes)" if changed else "")
 
 
 def free_port() -> int:
