@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select, update
 
 from app.extensions import db
+from app.paging import page_number, paginate
 from app.files import UploadRejected, max_file_bytes, send_stored
 from app.models import Application, ApplicationKind, Attachment, DocumentType, Notification
 from app.models.base import utcnow
@@ -36,13 +37,6 @@ def all_access(view_class) -> dict[str, str]:
     """method_permission_name mapping every exposed method to the one permission «can_access»."""
     return {name: "access" for name in dir(view_class)
             if hasattr(getattr(view_class, name, None), "_urls")}
-
-
-def _int_arg(name: str, default: int = 1) -> int:
-    try:
-        return max(int(request.args.get(name, default)), 1)
-    except (TypeError, ValueError):
-        return default
 
 
 def _profile_incomplete(consumer) -> bool:
@@ -109,7 +103,7 @@ class ConsumerApplicationsView(BaseView):
     @expose("/")
     @has_access
     def index(self):
-        page = queries.my_applications(current_user, page=_int_arg("page"))
+        page = queries.my_applications(current_user, page=page_number())
         return self.render_template("applications/my_list.html", page=page, is_overdue=service.is_overdue)
 
     @expose("/new", methods=["GET", "POST"])
@@ -313,15 +307,13 @@ class NotificationsView(BaseView):
     @expose("/")
     @has_access
     def index(self):
-        page = _int_arg("page")
-        per_page = 20
-        rows = db.session.scalars(
+        notices = paginate(
             select(Notification).where(Notification.user_id == current_user.id)
-            .order_by(Notification.created_at.desc(), Notification.id.desc())
-            .limit(per_page + 1).offset((page - 1) * per_page)
-        ).all()
-        return self.render_template("applications/notifications.html", notices=rows[:per_page], page=page,
-                                    has_next=len(rows) > per_page, confirm_form=ConfirmForm())
+            .order_by(Notification.created_at.desc(), Notification.id.desc()),
+            page_number(), 20,
+        )
+        return self.render_template("applications/notifications.html", notices=notices.items, page=notices.page,
+                                    has_next=notices.has_next, confirm_form=ConfirmForm())
 
     @expose("/read", methods=["POST"])
     @has_access

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
+from app.paging import page_number, paginate
 from app.files import read_stored, send_stored
 from app.models import (
     Application,
@@ -72,13 +73,6 @@ def _back(default: str) -> str:
     if parsed.netloc and parsed.netloc != request.host:
         return default
     return parsed.path + (f"?{parsed.query}" if parsed.query else "") if parsed.path else default
-
-
-def _page() -> int:
-    try:
-        return max(int(request.args.get("page", 1)), 1)
-    except ValueError:
-        return 1
 
 
 # ---- what the application pages show ------------------------------------------------
@@ -449,13 +443,13 @@ class CopyRequestsView(BaseView):
                 flash(_("Ваш запрос принят в работу"), "success")
                 return redirect(url_for("CopyRequestsView.index"))
         query = scope_copy_requests(select(CopyRequest), current_user)
-        rows = db.session.scalars(
+        rows = paginate(
             query.options(selectinload(CopyRequest.files).joinedload(CopyRequestFile.file),
                           joinedload(CopyRequest.application))
-            .order_by(CopyRequest.created_at.desc()).limit(PER_PAGE).offset((_page() - 1) * PER_PAGE)
-        ).all()
-        return self.render_template("documents/copies_consumer.html", form=form, rows=rows, page=_page(),
-                                    per_page=PER_PAGE)
+            .order_by(CopyRequest.created_at.desc()), page_number(), PER_PAGE,
+        )
+        return self.render_template("documents/copies_consumer.html", form=form, rows=rows.items, page=rows.page,
+                                    has_next=rows.has_next)
 
 
 
@@ -476,10 +470,9 @@ class CopyRequestsStaffView(BaseView):
         query = select(CopyRequest).options(joinedload(CopyRequest.consumer), joinedload(CopyRequest.application))
         if status in (CopyRequestStatus.NEW, CopyRequestStatus.FULFILLED, CopyRequestStatus.REJECTED):
             query = query.where(CopyRequest.status == status)
-        rows = db.session.scalars(query.order_by(CopyRequest.created_at.desc()).limit(PER_PAGE)
-                                  .offset((_page() - 1) * PER_PAGE)).all()
-        return self.render_template("documents/copies_staff.html", rows=rows, status=status, page=_page(),
-                                    per_page=PER_PAGE)
+        rows = paginate(query.order_by(CopyRequest.created_at.desc()), page_number(), PER_PAGE)
+        return self.render_template("documents/copies_staff.html", rows=rows.items, status=status, page=rows.page,
+                                    has_next=rows.has_next)
 
     @expose("/<int:request_id>", methods=["GET", "POST"])
     @has_access

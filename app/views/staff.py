@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
+from app.paging import page_number
 from app.files import UploadRejected, max_file_bytes, send_stored
 from app.models import Attachment, DocumentType, Transition
 from app.security.access import ensure_attachment_of, ensure_organization_application
@@ -61,14 +62,10 @@ class StaffApplicationsView(BaseView):
             due=request.args.get("due") == "1", q=(request.args.get("q") or "")[:100],
         )
         try:
-            page_number = max(int(request.args.get("page", 1)), 1)
-        except ValueError:
-            page_number = 1
-        try:
             per_page = min(max(int(request.args.get("per_page", queries.PAGE_SIZE)), 5), 100)
         except ValueError:
             per_page = queries.PAGE_SIZE
-        page = queries.staff_queue(current_user, filters, today=service.today(), page=page_number, per_page=per_page)
+        page = queries.staff_queue(current_user, filters, today=service.today(), page=page_number(), per_page=per_page)
         types, statuses = queries.queue_dictionaries()
         args = {k: v for k, v in request.args.items() if k != "page" and v}
         return self.render_template("staff/queue.html", page=page, filters=filters, types=types,

@@ -1,7 +1,7 @@
 """List queries of «Мои заявки» and the staff queue: indexed, paginated, a fixed number of SQL queries.
 
-Pages are fetched with LIMIT n+1 (no COUNT over the whole table), so a page costs the same
-at ten thousand and at a million applications.
+Pages are fetched with LIMIT n+1 (app/paging.py), so a page costs the same at ten thousand
+and at a million applications.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -11,28 +11,11 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
+from app.paging import Page, paginate
 from app.models import Application, ApplicationEvent, ApplicationType, Attachment, ConsumerProfile, Message, Status
 from app.security.access import scope_applications
 
 PAGE_SIZE = 20
-
-
-@dataclass
-class Page:
-    items: list
-    page: int
-    per_page: int
-    has_next: bool
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-
-def _page(query, page: int, per_page: int) -> Page:
-    page = max(page, 1)
-    rows = db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)).unique().all()
-    return Page(items=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page)
 
 
 def my_applications(user, *, page: int = 1, per_page: int = PAGE_SIZE) -> Page:
@@ -43,7 +26,7 @@ def my_applications(user, *, page: int = 1, per_page: int = PAGE_SIZE) -> Page:
                  defer(Application.tracker))
         .order_by(Application.created_at.desc(), Application.id.desc())
     )
-    return _page(scope_applications(query, user), page, per_page)
+    return paginate(scope_applications(query, user), page, per_page)
 
 
 @dataclass
@@ -99,7 +82,7 @@ def staff_queue(user, filters: QueueFilters, *, today: date, page: int = 1, per_
         query = query.order_by(Application.due_on, Application.id)
     else:
         query = query.order_by(Application.submitted_at.desc(), Application.id.desc())
-    return _page(scope_applications(query, user), page, per_page)
+    return paginate(scope_applications(query, user), page, per_page)
 
 
 def queue_dictionaries():
