@@ -105,6 +105,7 @@ def test_submit_without_documents_names_them(client, login, consumer, fresh, ctx
 def test_submit_lands_in_my_applications_and_the_queue(client, login, consumer, staff, fresh, ctx):
     draft = make_draft(consumer)
     login(consumer)
+    assert f'/my/applications/{draft.id}/edit" title="Редактировать"' in client.get("/my/applications/").get_data(as_text=True)
     response = client.post(f"/my/applications/{draft.id}/edit", data=form_data(TP_DATA, action="submit"))
     assert response.headers["Location"].endswith(f"/my/applications/{draft.id}")
     assert fresh(draft).status.name == "На рассмотрении"
@@ -284,6 +285,10 @@ def test_standalone_message_has_its_own_draft(client, login, consumer, fresh, ct
                 data=form_data({"subject": "Вопрос по договору", "body": "<p>Прошу сообщить</p>"}, action="submit"))
     application = db.session.get(Application, draft_id)
     assert fresh(application).status.name == "Ожидание ответа электросетевой"
+    row = re.search(rf'<tr data-test="application-row" data-id="{draft_id}">.*?</tr>',
+                    client.get("/my/applications/").get_data(as_text=True), re.S).group(0)
+    assert "Вопрос по договору" in row and application.application_type.name in row
+    assert "Ожидание ответа электросетевой" in row and "Редактировать" not in row
 
 
 def test_notifications_page_lists_status_changes(client, login, consumer, staff, ctx):
