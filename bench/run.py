@@ -3,7 +3,8 @@
 Seeds consumers and applications with bulk inserts, then measures the consumer pages
 («Мои заявки», the application page) and the staff queue (first page, a filtered page)
 beside a hello-world route of the same Flask app, served the same way, and counts the SQL
-statements of one request of each page. Two ways of serving, both for every page:
+statements of one request of each page. A signed-in page with the portal's layout and no
+content is measured too: the floor under every page a consumer sees. Two ways of serving, both for every page:
 
 - in-process WSGI (werkzeug's client, one request at a time): the application's own cost,
   at --small applications and again after topping up to --applications, so the queue's p50
@@ -44,6 +45,7 @@ PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/kb_bench"
 SQLITE_PATH = "/tmp/kabinet-bench.sqlite3"
 CHUNK = 20_000
+FLOOR = "пустая страница портала (вход выполнен)"
 
 
 def database_url(kind: str) -> str:
@@ -62,6 +64,8 @@ def database_url(kind: str) -> str:
 
 
 def build_app(url: str):
+    from flask_login import login_required
+
     from app import create_app
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, UPLOAD_DIR="/tmp/kabinet-bench-uploads",
@@ -70,6 +74,17 @@ def build_app(url: str):
     @app.route("/bench/hello")
     def hello():
         return "Hello, world!"
+
+    # The floor of every signed-in page: the user, the portal's layout and menu, no content.
+    with app.app_context():
+        empty_page = app.jinja_env.from_string('{% extends "base.html" %}{% block content %}{% endblock %}')
+
+    @app.route("/bench/layout")
+    @login_required
+    def layout():
+        context = {"appbuilder": app.appbuilder, "base_template": "base.html"}
+        app.update_template_context(context)
+        return empty_page.render(context)
 
     return app
 
@@ -262,6 +277,7 @@ def run_pages(app, staff_key, requests: int) -> dict:
     consumer, staff, anonymous = client_for(app, consumer_key), client_for(app, staff_key), client_for(app, None)
     pages = {
         "hello-world": (anonymous, "/bench/hello"),
+        FLOOR: (consumer, "/bench/layout"),
         "Мои заявки": (consumer, "/my/applications/"),
         "страница заявки": (consumer, f"/my/applications/{application_id}"),
         "очередь, 1-я страница": (staff, "/staff/queue/"),
@@ -333,6 +349,7 @@ def run_http(app, url: str, staff_key, workers: int, seconds: int) -> dict | Non
         pages = {
             "hello-world": (None, "/bench/hello"),
             "hello-world, с cookie потребителя": (consumer_cookie, "/bench/hello"),
+            FLOOR: (consumer_cookie, "/bench/layout"),
             "Мои заявки": (consumer_cookie, "/my/applications/"),
             "страница заявки": (consumer_cookie, f"/my/applications/{application_id}"),
             "очередь, 1-я страница": (staff_cookie, "/staff/queue/"),
@@ -434,7 +451,8 @@ def main():
             "",
             f"- consumer pages vs hello-world requests/s over HTTP: «Мои заявки» "
             f"{http['Мои заявки']['rps'] / hello_http:.2f}, application page "
-            f"{http['страница заявки']['rps'] / hello_http:.2f} (target ≥ 0.20)",
+            f"{http['страница заявки']['rps'] / hello_http:.2f} (target ≥ 0.20); the signed-in page with the "
+            f"portal's layout and no content: {http[FLOOR]['rps'] / hello_http:.2f}",
             "",
         ]
     text_report = "\n".join(report)
