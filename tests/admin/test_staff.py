@@ -112,3 +112,28 @@ def test_an_admin_cannot_change_their_own_role(client, login, org_admin):
     assert "Свою роль изменить нельзя" in body
     db.session.expire_all()
     assert db.session.get(KabinetUser, org_admin.id).role_names == {"OrgAdmin"}
+
+
+def test_fab_group_form_gives_its_roles_to_its_members(client, login, staff):
+    """FAB's own «List Groups» form (Admin only): a staff member put in a group with the
+    OrgAdmin role gets staff management, and loses it when taken out of the group."""
+    from flask_appbuilder.security.sqla.models import Group
+
+    admin = make_staff("Admin")
+    login(staff)
+    assert client.get("/admin/staff/").status_code in (302, 403)
+    login(admin)
+    form = client.get("/groups/add").get_data(as_text=True)
+    org_admin_role = re.search(r'<option value="(\d+)">OrgAdmin</option>', form).group(1)
+    response = client.post("/groups/add", data={"name": "Руководители", "label": "Руководители",
+                                                "roles": [org_admin_role], "users": [str(staff.id)]})
+    assert response.status_code == 302
+    group = db.session.execute(db.select(Group).where(Group.name == "Руководители")).scalar_one()
+    login(staff)
+    assert client.get("/admin/staff/").status_code == 200
+    login(admin)
+    response = client.post(f"/groups/edit/{group.id}", data={"name": "Руководители", "label": "Руководители",
+                                                             "roles": [org_admin_role], "users": []})
+    assert response.status_code == 302
+    login(staff)
+    assert client.get("/admin/staff/").status_code in (302, 403)
