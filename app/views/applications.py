@@ -68,6 +68,22 @@ def application_context(application, *, viewer_side: str) -> dict:
     }
 
 
+def remove_document(application, attachment_id: int, *, side: str) -> bool:
+    """«Удалить» a document, for both sides: 404 outside the application, 400 without the
+    confirmation token; the service's refusal is flashed. True when the document is gone."""
+    attachment = ensure_attachment_of(application, db.session.get(Attachment, attachment_id))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        service.remove_attachment(attachment, current_user, side=side)
+    except service.ApplicationError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return False
+    db.session.commit()
+    return True
+
+
 def _field_rows(application):
     rows = []
     for spec in service.fields_for(application.application_type, application.consumer.legal_form):
@@ -251,16 +267,8 @@ class ConsumerApplicationsView(BaseView):
     @has_access
     def delete_document(self, application_id, attachment_id):
         application = self._load(application_id)
-        attachment = ensure_attachment_of(application, db.session.get(Attachment, attachment_id))
-        if not ConfirmForm().validate_on_submit():
-            abort(400)
-        try:
-            service.remove_attachment(attachment, current_user, side=service.CONSUMER_SIDE)
-        except service.ApplicationError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
+        if not remove_document(application, attachment_id, side=service.CONSUMER_SIDE):
             return redirect(url_for(".show", application_id=application.id))
-        db.session.commit()
         flash(_("Документ удален"), "success")
         return redirect(url_for(".edit", application_id=application.id))
 

@@ -13,7 +13,7 @@ from app.paging import page_number
 from app.files import UploadRejected, max_file_bytes, send_stored
 from app.models import Attachment, DocumentType, Transition
 from app.security.access import ensure_attachment_of, ensure_organization_application
-from app.views.applications import all_access, application_context
+from app.views.applications import all_access, application_context, remove_document
 from forms.applications import (
     ConfirmForm,
     MessageForm,
@@ -180,17 +180,8 @@ class StaffApplicationsView(BaseView):
     @has_access
     def delete_document(self, application_id, attachment_id):
         application = self._load(application_id)
-        attachment = ensure_attachment_of(application, db.session.get(Attachment, attachment_id))
-        if not ConfirmForm().validate_on_submit():
-            abort(400)
-        try:
-            service.remove_attachment(attachment, current_user, side=service.ORGANIZATION_SIDE)
-        except service.ApplicationError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-            return redirect(url_for(".item", application_id=application.id))
-        db.session.commit()
-        flash(_("Документ удален (сохранен в истории)"), "success")
+        if remove_document(application, attachment_id, side=service.ORGANIZATION_SIDE):
+            flash(_("Документ удален (сохранен в истории)"), "success")
         return redirect(url_for(".item", application_id=application.id))
 
     @expose("/applications/<int:application_id>/files/<int:attachment_id>")

@@ -340,3 +340,21 @@ def test_messages_are_marked_new_once_and_their_authors_see_when_they_were_read(
     assert re.search(r'data-test="message-read">Прочитано \d\d\.\d\d\.\d{4} \d\d:\d\d', page)
     assert page.count('data-test="message-new"') == 1  # the organization's answer
     assert 'data-test="message-new"' not in client.get(f"/my/applications/{application.id}").get_data(as_text=True)
+
+
+def test_consumer_deletes_a_document_of_the_draft_but_not_of_a_submitted_application(client, login, consumer, ctx):
+    submitted = make_submitted(consumer)
+    draft = make_draft(consumer)
+    assert draft.id != submitted.id
+    attachment_id, kept_id = draft.attachments[0].id, submitted.attachments[0].id
+    login(consumer)
+    response = client.post(f"/my/applications/{draft.id}/documents/{attachment_id}/delete", follow_redirects=True)
+    assert "Документ удален" in response.get_data(as_text=True)
+    assert response.request.path == f"/my/applications/{draft.id}/edit"
+
+    response = client.post(f"/my/applications/{submitted.id}/documents/{kept_id}/delete", follow_redirects=True)
+    assert "Этот документ нельзя удалить" in response.get_data(as_text=True)
+    assert response.request.path == f"/my/applications/{submitted.id}"
+    db.session.expire_all()
+    assert db.session.get(Attachment, attachment_id).deleted_at is not None
+    assert db.session.get(Attachment, kept_id).deleted_at is None

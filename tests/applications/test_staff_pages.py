@@ -196,7 +196,9 @@ def test_wrong_document_is_removed_but_kept_in_history(client, login, consumer, 
     application = make_submitted(consumer)
     attachment_id = application.attachments[0].id
     login(staff)
-    client.post(f"/staff/applications/{application.id}/documents/{attachment_id}/delete")
+    response = client.post(f"/staff/applications/{application.id}/documents/{attachment_id}/delete",
+                           follow_redirects=True)
+    assert "Документ удален (сохранен в истории)" in response.get_data(as_text=True)
     html = client.get(f"/staff/applications/{application.id}").get_data(as_text=True)
     assert "Удаленные документы" in html and "Удален документ" in html
     assert fresh(application).attachments[0].deleted_at is not None
