@@ -1,0 +1,23 @@
+"""Outbox: secrets are not kept readable after delivery
+
+Revision ID: a10000000003
+Revises: a10000000002
+Create Date: 2026-11-30 17:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = 'a10000000003'
+down_revision = 'a10000000002'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
