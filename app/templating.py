@@ -118,3 +118,6 @@ def register(app: Flask) -> None:
     app.add_template_global(RowUrl, "row_url")
     app.add_template_global(fab_assets, "fab_assets")
     app.add_template_global(status_label, "status_label")
+    from app import urls
+
+    urls.register(app)

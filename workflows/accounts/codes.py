@@ -123,8 +123,9 @@ def _check_throttle(purpose: str, destination: str, ip: str | None) -> None:
 
 
 def _link_url(purpose: str, token: str) -> str:
-    base = request.host_url.rstrip("/") if has_request_context() else current_app.config["PUBLIC_URL"].rstrip("/")
-    return base + LINK_PATHS[purpose].format(token=token)
+    from app.urls import public_link  # never from the request's Host
+
+    return public_link(LINK_PATHS[purpose].format(token=token))
 
 
 def issue_code(*, purpose: str, channel: str, destination: str, user=None, payload: dict | None = None,
