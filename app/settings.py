@@ -39,6 +39,10 @@ SPECS: list[SettingSpec] = [
     SettingSpec("captcha_enabled", "Капча при регистрации", False, "bool"),
     SettingSpec("password_min_length", "Минимальная длина пароля", 6, "int"),
     SettingSpec("totp_required_for_staff", "Двухфакторный вход обязателен для сотрудников", False, "bool"),
+    SettingSpec("signature_allow_representative",
+                "Принимать электронную подпись представителя (сертификат выдан не заявителю)", False, "bool"),
+    SettingSpec("signature_require_trusted_chain",
+                "Принимать только подписи с сертификатами доверенных УЦ", False, "bool"),
     # admin area (F2): bank details, contacts, logo, mail and SMS gateways ("" = server config)
     SettingSpec("org_bank_name", "Банк", ""),
     SettingSpec("org_bank_bik", "БИК банка", ""),

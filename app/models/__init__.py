@@ -26,6 +26,7 @@ from app.models.documents import (  # noqa: F401
     RenderedDocument,
     Signature,
     StatementTemplate,
+    TrustedCertificate,
 )
 from app.models.dictionaries import Branch, Office, Supplier, Topic, TopicKind  # noqa: F401
 from app.models.pages import InfoPage, InfoPageVersion, PublicAsset  # noqa: F401

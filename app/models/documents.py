@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Optional
 
 from flask_appbuilder import Model
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import utcnow
@@ -63,6 +63,31 @@ class RenderedDocument(Model):
     file = relationship("StoredFile")
 
     __table_args__ = (UniqueConstraint("application_id", "submitted_at"),)
+
+
+class TrustedCertificate(Model):
+    """A root or intermediate CA certificate an admin trusts (e.g. the accredited CAs' roots):
+    with at least one active, every CMS signer's chain is built and checked up to one."""
+
+    __tablename__ = "trusted_certificate"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject: Mapped[str] = mapped_column(String(1000), nullable=False)
+    issuer: Mapped[str] = mapped_column(String(1000), nullable=False)
+    serial: Mapped[str] = mapped_column(String(100), nullable=False)
+    #: SHA-256 of the DER: the same certificate cannot be added twice
+    fingerprint: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    not_before: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    not_after: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    der: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    added_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
+    added_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+
+    added_by = relationship("KabinetUser")
+
+    def __str__(self) -> str:
+        return self.subject
 
 
 class SignatureSide:

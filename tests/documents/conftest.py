@@ -105,9 +105,22 @@ def docx_text(data: bytes) -> str:
     return "\n".join(parts)
 
 
+#: identifier label → subject OID of a Russian qualified certificate
+IDENTIFIER_OIDS = {"СНИЛС": "1.2.643.100.3", "ОГРН": "1.2.643.100.1", "ОГРНИП": "1.2.643.100.5",
+                   "ИНН": "1.2.643.3.131.1.1", "ИНН ЮЛ": "1.2.643.100.4"}
+
+
+def ids_of(user) -> dict[str, str]:
+    """The identifiers a qualified certificate of this consumer's user carries."""
+    from workflows.documents.signer_identity import expected_for_consumer
+
+    return expected_for_consumer(user.consumer)
+
+
 def make_certificate(*, surname="Туксин", given="Артем Александрович", days_valid=365, key_type="rsa",
-                     not_before_days=-1):
-    """A self-signed test certificate and its key, made in the test (no real CA)."""
+                     not_before_days=-1, ids: dict[str, str] | None = None):
+    """A self-signed test certificate and its key, made in the test (no real CA); `ids`
+    ({«ОГРНИП»: …}) become the subject's qualified-certificate identifiers."""
     from datetime import datetime, timedelta, timezone
 
     from cryptography import x509
@@ -122,6 +135,8 @@ def make_certificate(*, surname="Туксин", given="Артем Алексан
         x509.NameAttribute(NameOID.SURNAME, surname),
         x509.NameAttribute(NameOID.GIVEN_NAME, given),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ИП Туксин"),
+        *(x509.NameAttribute(x509.ObjectIdentifier(IDENTIFIER_OIDS[label]), value)
+          for label, value in (ids or {}).items()),
     ])
     issuer = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Тестовый УЦ")])
     now = datetime.now(timezone.utc)

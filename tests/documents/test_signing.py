@@ -8,8 +8,8 @@ import time_machine
 from app.extensions import db
 from app.files import read_stored
 from app.models import ApplicationEvent, Signature
-from tests.documents.conftest import attach, detached_signature, make_application, make_certificate, sms_code
-from workflows.documents import cms, evidence, signing
+from tests.documents.conftest import attach, detached_signature, ids_of, make_application, make_certificate, sms_code
+from workflows.documents import evidence, signature_keys, signing
 from workflows.documents.signing import SigningError
 
 
@@ -125,31 +125,33 @@ def ip_contract(people):
 
 @pytest.mark.parametrize("key_type, encoding", [("rsa", "der"), ("ec", "pem")])
 def test_cms_signature_over_the_document_is_accepted(people, ip_contract, key_type, encoding):
-    cert, key = make_certificate(key_type=key_type)
+    cert, key = make_certificate(key_type=key_type, ids=ids_of(people.entrepreneur))
     sig = detached_signature(read_stored(ip_contract.file), cert, key, encoding)
     signature, signers = signing.sign_with_cms(ip_contract, people.entrepreneur, sig, "Договор ТП.pdf.sig")
     db.session.commit()
     assert signers[0].name == "Туксин Артем Александрович"
     assert signers[0].serial == "1A2B3C4D" and "Тестовый УЦ" in signers[0].issuer
     assert signers[0].signature_valid is True
+    assert signers[0].identifiers["ОГРНИП"] == people.entrepreneur.consumer.ogrnip
     assert signature.cms_file.sha256 and signature.evidence["cms"]["signers"][0]["serial"] == "1A2B3C4D"
+    assert signature.evidence["cms"]["signers"][0]["chain"]["status"] == "not_checked"
     assert signing.is_fully_signed(ip_contract)
 
 
 def test_cms_in_base64_as_cryptopro_writes_it(people, ip_contract):
     import base64
 
-    cert, key = make_certificate()
+    cert, key = make_certificate(ids=ids_of(people.entrepreneur))
     sig = base64.encodebytes(detached_signature(read_stored(ip_contract.file), cert, key))
     signing.sign_with_cms(ip_contract, people.entrepreneur, sig, "x.sig")
 
 
 def test_cms_over_another_document_is_refused(people, ip_contract):
-    cert, key = make_certificate()
+    cert, key = make_certificate(ids=ids_of(people.entrepreneur))
     sig = detached_signature(b"another document", cert, key)
     with pytest.raises(SigningError, match="Подпись сделана для другого документа"):
         signing.sign_with_cms(ip_contract, people.entrepreneur, sig, "x.sig")
-    assert not signing.is_locked(ip_contract) or signing.awaiting_side(ip_contract) == "consumer"
+    assert signing.awaiting_side(ip_contract) == "consumer"
 
 
 @pytest.mark.parametrize("garbage", [b"", b"hello", b"\x30\x03\x02\x01\x01", b"-----BEGIN PKCS7-----\nAAAA\n-----END PKCS7-----"])
@@ -161,69 +163,108 @@ def test_garbage_signature_is_refused_with_a_message(people, ip_contract, garbag
 
 
 def test_expired_certificate_is_refused(people, ip_contract):
-    cert, key = make_certificate(days_valid=-1, not_before_days=-30)
+    cert, key = make_certificate(days_valid=-1, not_before_days=-30, ids=ids_of(people.entrepreneur))
     sig = detached_signature(read_stored(ip_contract.file), cert, key)
     with pytest.raises(SigningError, match="Срок действия сертификата"):
         signing.sign_with_cms(ip_contract, people.entrepreneur, sig, "x.sig")
 
 
 def test_tampered_cms_signature_fails_verification(people, ip_contract):
-    cert, key = make_certificate()
+    cert, key = make_certificate(ids=ids_of(people.entrepreneur))
     sig = bytearray(detached_signature(read_stored(ip_contract.file), cert, key))
     sig[-5] ^= 0x01  # inside the RSA signature value
     with pytest.raises(SigningError, match="Подпись недействительна"):
         signing.sign_with_cms(ip_contract, people.entrepreneur, bytes(sig), "x.sig")
+    assert signing.awaiting_side(ip_contract) == "consumer"
 
 
 def test_gost_digest_matches_the_standard_vector():
     message = b"012345678901234567890123456789012345678901234567890123456789012"  # ГОСТ Р 34.11-2012, пример 1
-    assert cms.digest("x", "1.2.643.7.1.1.2.2", message).hex() == \
+    assert signature_keys.compute_digest(signature_keys.STREEBOG_256, message).hex() == \
         "9d151eefd8590b89daa6ba6cb74af9275dd051026bb149a452fd84e5e57b5500"
 
 
-def gost_style_signature(document: bytes) -> bytes:
-    """A CMS SignedData as CryptoPro writes it for ГОСТ Р 34.10-2012 (256): Стрибог digest,
-    GOST signature OID. The signature value itself is not verifiable here (see README)."""
+def signature_with_algorithms(document: bytes, cert, *, digest_oid: str, signature_oid: str,
+                              signature: bytes, message_digest: bytes | None = None) -> bytes:
+    """A CMS SignedData assembled by hand around `cert`, for algorithm combinations no tool makes."""
     from datetime import datetime, timezone
 
     from asn1crypto import algos, cms as acms, x509 as ax509
-
-    cert, _ = make_certificate()
     from cryptography.hazmat.primitives import serialization
 
     certificate = ax509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
-    gost_digest = algos.DigestAlgorithm({"algorithm": "1.2.643.7.1.1.2.2"})
+    digest_algorithm = algos.DigestAlgorithm({"algorithm": digest_oid})
+    message_digest = message_digest or signature_keys.compute_digest(digest_oid, document)
     attrs = acms.CMSAttributes([
         acms.CMSAttribute({"type": "content_type", "values": ["data"]}),
         acms.CMSAttribute({"type": "signing_time", "values": [acms.Time({"utc_time": datetime.now(timezone.utc)})]}),
-        acms.CMSAttribute({"type": "message_digest", "values": [cms.digest("x", "1.2.643.7.1.1.2.2", document)]}),
+        acms.CMSAttribute({"type": "message_digest", "values": [message_digest]}),
     ])
     signer = acms.SignerInfo({
         "version": "v1",
         "sid": acms.SignerIdentifier({"issuer_and_serial_number": acms.IssuerAndSerialNumber(
             {"issuer": certificate.issuer, "serial_number": certificate.serial_number})}),
-        "digest_algorithm": gost_digest,
-        "signed_attrs": attrs,
-        "signature_algorithm": acms.SignedDigestAlgorithm({"algorithm": "1.2.643.7.1.1.1.1"}),
-        "signature": b"\x01" * 64,
+        "digest_algorithm": digest_algorithm, "signed_attrs": attrs,
+        "signature_algorithm": acms.SignedDigestAlgorithm({"algorithm": signature_oid}),
+        "signature": signature,
     })
     signed = acms.SignedData({
-        "version": "v1", "digest_algorithms": [gost_digest],
-        "encap_content_info": {"content_type": "data"},
+        "version": "v1", "digest_algorithms": [digest_algorithm], "encap_content_info": {"content_type": "data"},
         "certificates": [certificate], "signer_infos": [signer],
     })
     return acms.ContentInfo({"content_type": "signed_data", "content": signed}).dump()
 
 
-def test_gost_signature_digest_is_checked(people, ip_contract):
-    other = gost_style_signature(b"another document")
-    with pytest.raises(SigningError, match="другого документа"):
-        signing.sign_with_cms(ip_contract, people.entrepreneur, other, "x.sig")
-    good = gost_style_signature(read_stored(ip_contract.file))
-    signature, signers = signing.sign_with_cms(ip_contract, people.entrepreneur, good, "x.sig")
-    assert signers[0].digest_algorithm == "1.2.643.7.1.1.2.2"
-    assert signers[0].signature_valid is None  # ГОСТ Р 34.10 mathematics is not verified here
-    assert signature.evidence["cms"]["signers"][0]["signature_valid"] is None
+def test_gost_digest_under_an_rsa_key_is_refused(people, ip_contract):
+    """The old portal accepted a Стрибог digest under any key and left the maths unchecked."""
+    cert, _ = make_certificate(ids=ids_of(people.entrepreneur))
+    forged = signature_with_algorithms(read_stored(ip_contract.file), cert, digest_oid=signature_keys.STREEBOG_256,
+                                       signature_oid="1.2.643.7.1.1.1.1", signature=b"\x01" * 64)
+    with pytest.raises(SigningError, match="не подходит к ключу RSA"):
+        signing.sign_with_cms(ip_contract, people.entrepreneur, forged, "x.sig")
+    assert signing.awaiting_side(ip_contract) == "consumer"
+
+
+def test_sha1_signature_is_refused(people, ip_contract):
+    import hashlib
+
+    cert, _ = make_certificate(ids=ids_of(people.entrepreneur))
+    document = read_stored(ip_contract.file)
+    weak = signature_with_algorithms(document, cert, digest_oid="1.3.14.3.2.26", signature_oid="1.2.840.113549.1.1.5",
+                                     signature=b"\x00" * 256, message_digest=hashlib.sha1(document).digest())
+    with pytest.raises(SigningError, match="SHA-1"):
+        signing.sign_with_cms(ip_contract, people.entrepreneur, weak, "x.sig")
+
+
+def test_certificate_of_another_person_is_refused_naming_both(people, ip_contract):
+    stranger = {"ОГРНИП": "304500116000157", "ИНН": "500100732259"}
+    cert, key = make_certificate(ids=stranger)
+    sig = detached_signature(read_stored(ip_contract.file), cert, key)
+    with pytest.raises(SigningError) as error:
+        signing.sign_with_cms(ip_contract, people.entrepreneur, sig, "x.sig")
+    message = error.value.message
+    assert "Сертификат выдан другому лицу" in message
+    assert "ОГРНИП 304500116000157" in message and f"ОГРНИП {people.entrepreneur.consumer.ogrnip}" in message
+    assert signing.awaiting_side(ip_contract) == "consumer"
+
+
+def test_certificate_without_identifiers_is_refused(people, ip_contract):
+    cert, key = make_certificate()
+    with pytest.raises(SigningError, match="Сертификат выдан другому лицу"):
+        signing.sign_with_cms(ip_contract, people.entrepreneur,
+                              detached_signature(read_stored(ip_contract.file), cert, key), "x.sig")
+
+
+def test_representative_allowed_by_the_admin_is_recorded_as_such(people, ip_contract):
+    from app.settings import set_setting
+
+    set_setting("signature_allow_representative", True)
+    db.session.commit()
+    cert, key = make_certificate(surname="Представителева", given="Ольга", ids={"СНИЛС": "11223344595"})
+    signature, signers = signing.sign_with_cms(
+        ip_contract, people.entrepreneur, detached_signature(read_stored(ip_contract.file), cert, key), "x.sig")
+    assert signers[0].representative is True
+    assert signature.evidence["cms"]["signers"][0]["representative"] is True
 
 
 def test_evidence_file_verifies_and_one_changed_byte_fails(people, contract):
@@ -278,7 +319,13 @@ def test_transition_requiring_signed_document(people, contract):
 
 
 def test_organization_may_sign_with_its_own_certificate(people, contract):
-    cert, key = make_certificate(surname="Сотрудникова", given="Анна")
+    from app.settings import set_setting
+
+    set_setting("org_ogrn", "1027700132195")
+    set_setting("org_inn", "7736520080")
+    db.session.commit()
+    cert, key = make_certificate(surname="Сотрудникова", given="Анна",
+                                 ids={"ОГРН": "1027700132195", "ИНН ЮЛ": "7736520080"})
     with pytest.raises(SigningError, match="другого документа"):
         signing.sign_as_organization_with_cms(contract, people.staff, detached_signature(b"x", cert, key), "o.sig")
     with pytest.raises(SigningError, match="нет права"):

@@ -297,6 +297,8 @@ def _sign_cms(attachment: Attachment, user, side: str, signature_bytes: bytes, f
         signers = cms.check_detached(signature_bytes, document)
     except cms.SignatureRejected as exc:
         raise SigningError(exc.message)
+    for signer in signers:
+        _check_signer(signer, attachment, side)
     stored = store_bytes(signature_bytes, filename or "signature.sig", uploader=user,
                          content_type="application/pkcs7-signature")
     first = signers[0]
@@ -305,6 +307,23 @@ def _sign_cms(attachment: Attachment, user, side: str, signature_bytes: bytes, f
                         signer_name=first.name, document=document, extra=extra, cms_file=stored)
     _after_signature(attachment, side)
     return signature, signers
+
+
+def _check_signer(signer: cms.SignerDetails, attachment: Attachment, side: str) -> None:
+    """The certificate must be the signing party's own (or an allowed representative's) and,
+    where the admin requires it, issued by a trusted CA."""
+    from workflows.documents import signer_identity, trust
+
+    if side == SignatureSide.ORGANIZATION:
+        expected, party = signer_identity.expected_for_organization(), _("организации")
+    else:
+        expected, party = signer_identity.expected_for_consumer(attachment.application.consumer), _("заявителя")
+    try:
+        signer.representative = signer_identity.check(signer.identifiers, expected, party=party)
+    except signer_identity.IdentityMismatch as exc:
+        raise SigningError(exc.message)
+    if get_setting("signature_require_trusted_chain") and signer.chain.status != trust.TRUSTED:
+        raise SigningError(signer.chain.message)
 
 
 # ---- status transitions that need a signed document (C5) ------------------------------

@@ -16,8 +16,24 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table(
+        'trusted_certificate',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('subject', sa.String(length=1000), nullable=False),
+        sa.Column('issuer', sa.String(length=1000), nullable=False),
+        sa.Column('serial', sa.String(length=100), nullable=False),
+        sa.Column('fingerprint', sa.String(length=64), nullable=False),
+        sa.Column('not_before', sa.DateTime(), nullable=False),
+        sa.Column('not_after', sa.DateTime(), nullable=False),
+        sa.Column('der', sa.LargeBinary(), nullable=False),
+        sa.Column('active', sa.Boolean(), nullable=False),
+        sa.Column('added_by_id', sa.Integer(), nullable=True),
+        sa.Column('added_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['added_by_id'], ['ab_user.id'], ondelete='SET NULL'),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('fingerprint'),
+    )
 
 
 def downgrade():
-    pass
+    op.drop_table('trusted_certificate')
