@@ -10,6 +10,7 @@ from app.extensions import db
 from app.jobs.notifications import deliver_outbox_message
 from app.jobs.queue import enqueue_after_commit
 from app.models import Notification, OutboxMessage
+from app.sealing import seal
 
 
 def _render(template: str, part: str, context: dict) -> str | None:
@@ -19,17 +20,28 @@ def _render(template: str, part: str, context: dict) -> str | None:
         return None
 
 
+#: templates whose messages carry a one-time code or a password link: sealed while they wait
+#: (app.sealing), scrubbed once sent, failed or expired (app.jobs.notifications)
+SECRET_TEMPLATES = frozenset({"account_code", "account_password_setup"})
+
+
 def queue_email(recipient: str, subject: str, body: str, *, html: str | None = None,
-                user_id: int | None = None, template: str | None = None) -> OutboxMessage:
-    return _queue("email", recipient, body, subject=subject, html=html, user_id=user_id, template=template)
+                user_id: int | None = None, template: str | None = None, expires_at=None) -> OutboxMessage:
+    """Queue an email; `expires_at`: what it carries is useless after that, so it is not sent late."""
+    return _queue("email", recipient, body, subject=subject, html=html, user_id=user_id, template=template,
+                  expires_at=expires_at)
 
 
-def queue_sms(phone: str, text: str, *, user_id: int | None = None, template: str | None = None) -> OutboxMessage:
-    return _queue("sms", phone, text, user_id=user_id, template=template)
+def queue_sms(phone: str, text: str, *, user_id: int | None = None, template: str | None = None,
+              expires_at=None) -> OutboxMessage:
+    return _queue("sms", phone, text, user_id=user_id, template=template, expires_at=expires_at)
 
 
-def _queue(channel: str, recipient: str, body: str, **fields) -> OutboxMessage:
-    message = OutboxMessage(channel=channel, recipient=recipient, body=body, **fields)
+def _queue(channel: str, recipient: str, body: str, *, html: str | None = None, **fields) -> OutboxMessage:
+    secret = fields.get("template") in SECRET_TEMPLATES
+    if secret:
+        body, html = seal(body), seal(html) if html else None
+    message = OutboxMessage(channel=channel, recipient=recipient, body=body, html=html, secret=secret, **fields)
     db.session.add(message)
     db.session.flush()
     enqueue_after_commit(deliver_outbox_message, message.id)

@@ -1,5 +1,20 @@
-"""Delivering the outbox (B11): at most once per message, retried with back-off."""
+"""Delivering the outbox (B11): each message claimed by one worker at a time, retried with back-off.
+
+A worker claims a message (status «sending», a claim token, the claim time in
+next_attempt_at) and only the holder of that token may record the outcome. A claim older
+than STALE_CLAIM belongs to a worker that died or stalled, and another worker may take the
+message over. So that the two never both hand it over, a worker starts the hand-off only
+within HANDOFF_WITHIN of its claim; what is left of STALE_CLAIM covers the hand-off itself
+(socket operations of at most messaging.SOCKET_TIMEOUT each).
+
+What «never twice» can mean: no message is handed to the gateway by two workers except
+when a worker dies or hangs *during* the hand-off past the claim. SMTP and a plain HTTP
+gateway have no idempotency key — a lost «250 OK» looks exactly like a lost message — so
+then the message is sent again rather than lost (for a login code two copies are better than
+none). The copy carries the same Message-ID, which mail clients use to fold duplicates.
+"""
 import logging
+import uuid
 from datetime import timedelta
 
 from flask import current_app
@@ -7,67 +22,111 @@ from sqlalchemy import or_, select, update
 
 from app.extensions import db
 from app.jobs.context import with_app_context
-from app.messaging import DeliveryError, send_email, send_sms
+from app.messaging import SOCKET_TIMEOUT, DeliveryError, send_email, send_sms
 from app.models import OutboxMessage, OutboxStatus
 from app.models.base import utcnow
+from app.models.outbox import REDACTED
+from app.sealing import SealError, unseal
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 SENDING = "sending"
 #: a claim older than this is taken to be from a worker that died mid-send
-STALE_CLAIM = timedelta(minutes=10)
+STALE_CLAIM = timedelta(seconds=3 * SOCKET_TIMEOUT)
+#: a worker hands a message over only this soon after claiming it
+HANDOFF_WITHIN = STALE_CLAIM - 2 * timedelta(seconds=SOCKET_TIMEOUT)
+FINAL = (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.EXPIRED)
 
 
-def _claim(message_id: int) -> bool:
-    """Atomically move one due message from pending to sending; False if someone else has it."""
-    now = utcnow()
+def _due(now):
+    return or_(
+        (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now),
+        (OutboxMessage.status == SENDING) & (OutboxMessage.next_attempt_at <= now - STALE_CLAIM),
+    )
+
+
+def _claim(message_id: int) -> str | None:
+    """Atomically take one due message (or a stale claim); its claim token, or None if not ours."""
+    token = uuid.uuid4().hex
     result = db.session.execute(
         update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            or_(
-                (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now),
-                (OutboxMessage.status == SENDING) & (OutboxMessage.next_attempt_at <= now - STALE_CLAIM),
-            ),
-        )
-        .values(status=SENDING, attempts=OutboxMessage.attempts + 1, next_attempt_at=now)
+        .where(OutboxMessage.id == message_id, _due(utcnow()))
+        .values(status=SENDING, attempts=OutboxMessage.attempts + 1, next_attempt_at=utcnow(),
+                claim_token=token)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return result.rowcount == 1
+    return token if result.rowcount == 1 else None
+
+
+def finish(message_id: int, token: str, *, status: str, secret: bool = False, **values) -> str:
+    """Record the outcome of a claim — only if the claim is still `token`'s — and return the
+    message's status. A message that carried a secret keeps nothing readable once final."""
+    values.update(status=status, claim_token=None)
+    if secret and status in FINAL:
+        values.update(body=REDACTED, html=None)
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.claim_token == token, OutboxMessage.status == SENDING)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if result.rowcount == 1:
+        return status
+    log.warning("outbox %s: claim was taken over by another worker; outcome %s not recorded", message_id, status)
+    return db.session.scalar(select(OutboxMessage.status).where(OutboxMessage.id == message_id))
+
+
+def open_content(message: OutboxMessage) -> tuple[str, str | None]:
+    """The body and html to send (sealed ones opened)."""
+    return unseal(message.body), unseal(message.html) if message.html else None
+
+
+def _hand_over(message: OutboxMessage, body: str, html: str | None, deadline) -> None:
+    if message.channel == "email":
+        reference = f"<outbox-{message.id}-{message.created_at:%Y%m%d%H%M%S}@kabinet>"
+        send_email(message.recipient, message.subject or "", body, html, message_id=reference, deadline=deadline)
+    elif message.channel == "sms":
+        send_sms(message.recipient, body, deadline=deadline)
+    else:
+        raise DeliveryError(f"unknown channel {message.channel}")
 
 
 @with_app_context
 def deliver_outbox_message(message_id: int) -> str:
-    """Send one outbox message if it is still pending; returns its new status."""
-    if not _claim(message_id):
-        message = db.session.get(OutboxMessage, message_id)
-        return message.status if message else "missing"
+    """Send one outbox message if it is due; returns its new status."""
+    token = _claim(message_id)
     message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        return "missing"
     db.session.refresh(message)
-    try:
-        if message.channel == "email":
-            send_email(message.recipient, message.subject or "", message.body, message.html)
-        elif message.channel == "sms":
-            send_sms(message.recipient, message.body)
-        else:
-            raise DeliveryError(f"unknown channel {message.channel}")
-    except DeliveryError as exc:
-        message.last_error = str(exc)[:2000]
-        if message.attempts >= MAX_ATTEMPTS:
-            message.status = OutboxStatus.FAILED
-        else:
-            message.status = OutboxStatus.PENDING
-            message.next_attempt_at = utcnow() + timedelta(seconds=30 * 2 ** message.attempts)
-        db.session.commit()
-        log.warning("outbox %s not delivered (attempt %s): %s", message_id, message.attempts, exc)
+    if token is None:
         return message.status
-    message.status = OutboxStatus.SENT
-    message.sent_at = utcnow()
-    message.last_error = None
-    db.session.commit()
-    return message.status
+    outcome = {"secret": message.secret}
+    if message.expires_at is not None and message.expires_at <= utcnow():
+        return finish(message_id, token, status=OutboxStatus.EXPIRED, last_error="expired before it could be sent",
+                      **outcome)
+    try:
+        body, html = open_content(message)
+    except SealError as exc:
+        return finish(message_id, token, status=OutboxStatus.FAILED, last_error=str(exc), **outcome)
+    try:
+        _hand_over(message, body, html, deadline=message.next_attempt_at + HANDOFF_WITHIN)
+    except DeliveryError as exc:
+        return _after_failure(message, token, exc, outcome)
+    return finish(message_id, token, status=OutboxStatus.SENT, sent_at=utcnow(), last_error=None, **outcome)
+
+
+def _after_failure(message: OutboxMessage, token: str, exc: DeliveryError, outcome: dict) -> str:
+    """Retry later with back-off, or give up after MAX_ATTEMPTS."""
+    log.warning("outbox %s not delivered (attempt %s): %s", message.id, message.attempts, exc)
+    if message.attempts >= MAX_ATTEMPTS:
+        status, retry = OutboxStatus.FAILED, {}
+    else:
+        status, retry = OutboxStatus.PENDING, {"next_attempt_at": utcnow() + timedelta(seconds=30 * 2 ** message.attempts)}
+    return finish(message.id, token, status=status, last_error=str(exc)[:2000], **retry, **outcome)
 
 
 @with_app_context
@@ -75,17 +134,8 @@ def sweep_outbox(limit: int = 500) -> int:
     """Deliver (or re-enqueue) every due message; the periodic catch-up after outages."""
     from app.jobs.queue import get_queue
 
-    now = utcnow()
     ids = db.session.scalars(
-        select(OutboxMessage.id)
-        .where(
-            or_(
-                (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now),
-                (OutboxMessage.status == SENDING) & (OutboxMessage.next_attempt_at <= now - STALE_CLAIM),
-            )
-        )
-        .order_by(OutboxMessage.id)
-        .limit(limit)
+        select(OutboxMessage.id).where(_due(utcnow())).order_by(OutboxMessage.id).limit(limit)
     ).all()
     db.session.rollback()
     queue = get_queue() if current_app else None

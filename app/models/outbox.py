@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Optional
 
 from flask_appbuilder import Model
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import utcnow
@@ -21,6 +21,12 @@ class OutboxStatus:
     SENT = "sent"
     #: gave up after the maximum number of attempts
     FAILED = "failed"
+    #: not sent: what it carried (a one-time code) had expired before it could go
+    EXPIRED = "expired"
+
+
+#: what a secret-carrying message's body becomes once it is sent, failed or expired
+REDACTED = "[скрыто: одноразовый код или ссылка]"
 
 
 class OutboxMessage(Model):
@@ -35,10 +41,18 @@ class OutboxMessage(Model):
     html: Mapped[Optional[str]] = mapped_column(Text)
     #: the notification template it came from, for the audit and reports
     template: Mapped[Optional[str]] = mapped_column(String(64))
+    #: carries a one-time code or password link: body and html are sealed (app.sealing)
+    #: while it waits, and replaced by REDACTED once it is sent, failed or expired
+    secret: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), nullable=False)
+    #: after this its content is useless (the code's lifetime): expired instead of sent
+    expires_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    #: the worker holding the «sending» claim; only it may record the outcome
+    claim_token: Mapped[Optional[str]] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING, nullable=False)
     attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     last_error: Mapped[Optional[str]] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    #: when it is due; while «sending», when it was claimed
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
     sent_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
 

@@ -48,7 +48,7 @@ def test_redelivery_never_sends_twice(ctx, sent):
 def test_failed_delivery_is_retried_later(ctx, sent, monkeypatch):
     import app.jobs.notifications as jobs
 
-    def broken(*args):
+    def broken(*args, **kwargs):
         raise DeliveryError("gateway down")
 
     monkeypatch.setattr(jobs, "send_sms", broken)
@@ -144,7 +144,7 @@ def test_without_redis_requests_resend_what_is_pending(app, client, sent, monkey
     from app.jobs import queue
 
     with app.app_context():
-        monkeypatch.setattr(jobs, "send_email", lambda *a: (_ for _ in ()).throw(DeliveryError("SMTP down")))
+        monkeypatch.setattr(jobs, "send_email", lambda *a, **k: (_ for _ in ()).throw(DeliveryError("SMTP down")))
         message = queue_email("late@example.ru", "Тема", "Текст")
         db.session.commit()
         dispatch_ready()

@@ -198,11 +198,12 @@ def _send(row: OneTimeCode, user) -> None:
     user_id = getattr(user, "id", None)
     if row.channel == SMS:
         text = render_template("notifications/account_code.sms.j2", **context).strip()
-        queue_sms(row.destination, text, user_id=user_id, template="account_code")
+        queue_sms(row.destination, text, user_id=user_id, template="account_code", expires_at=row.expires_at)
     else:
         subject = render_template("notifications/account_code.subject.j2", **context).strip()
         body = render_template("notifications/account_code.txt.j2", **context).strip()
-        queue_email(row.destination, subject, body, user_id=user_id, template="account_code")
+        queue_email(row.destination, subject, body, user_id=user_id, template="account_code",
+                    expires_at=row.expires_at)
 
 
 def _code_expiry(row: OneTimeCode):

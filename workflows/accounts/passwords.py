@@ -89,7 +89,8 @@ def send_password_setup(user) -> None:
                "days": SETUP_LINK_TTL_SECONDS // 86400, "app_name": current_app.config.get("APP_NAME")}
     subject = render_template("notifications/account_password_setup.subject.j2", **context).strip()
     body = render_template("notifications/account_password_setup.txt.j2", **context).strip()
-    queue_email(user.email, subject, body, user_id=user.id, template="account_password_setup")
+    queue_email(user.email, subject, body, user_id=user.id, template="account_password_setup",
+                expires_at=row.expires_at)
     user.must_set_password = True
     audit.record("account.password_setup_sent", user, summary="Отправлена ссылка для установки пароля")
     db.session.flush()
