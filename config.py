@@ -51,6 +51,10 @@ class Config:
     RQ_QUEUE = os.environ.get("RQ_QUEUE", "kabinet")
     #: without Redis, how often requests re-send pending outbox messages (0 = never)
     OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
+    #: how long a request waits for Redis (rate limits, handing a job to rq) before going on without it
+    REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT") or 0.1)
+    #: after Redis failed, requests leave it alone this long: jobs wait in the outbox for the sweep
+    REDIS_RETRY_AFTER_SECONDS = env_int("REDIS_RETRY_AFTER_SECONDS", 5)
 
     # Flask-AppBuilder: schema comes from migrations, permissions from `flask kabinet sync-roles`
     FAB_CREATE_DB = False
@@ -93,6 +97,8 @@ class Config:
         REDIS_URL or "memory://"
     )
     RATELIMIT_HEADERS_ENABLED = True
+    #: Redis down or slow: count in this process's memory rather than answer 500
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     CODE_RATE_LIMIT = os.environ.get("CODE_RATE_LIMIT", "5 per minute;20 per hour")
 

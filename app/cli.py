@@ -49,12 +49,15 @@ def outbox_sweep_command():
 @click.option("--burst", is_flag=True, help="Exit when the queue is empty.")
 def worker_command(burst):
     """Run an rq worker for the Kabinet queue (needs REDIS_URL)."""
-    from rq import Worker
+    from redis import Redis
+    from rq import Queue, Worker
 
-    queue = current_app.extensions.get("kabinet_queue")
-    if queue is None:
+    if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("REDIS_URL is not set: jobs run in-process, no worker needed")
-    Worker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
+    # its own connection: the requests' one gives up after REDIS_SOCKET_TIMEOUT, a worker waits
+    connection = Redis.from_url(current_app.config["REDIS_URL"])
+    queue = Queue(current_app.config["RQ_QUEUE"], connection=connection)
+    Worker([queue], connection=connection).work(burst=burst, with_scheduler=True)
 
 
 @kabinet_cli.command("audit-verify")

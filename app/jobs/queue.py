@@ -4,6 +4,11 @@ Code inside a transaction calls enqueue_after_commit(); the jobs are handed to r
 once the transaction has committed (so a worker never looks for a row that is not
 there), and dropped on rollback. Without REDIS_URL they run in-process at the end of
 the request. Jobs take ids, never objects.
+
+Handing a job to rq must not hold the response: Redis gets a short timeout and, once it
+failed, is left alone for REDIS_RETRY_AFTER_SECONDS. A job that could not be queued is an
+outbox message still pending; `rq cron` sweeps it, and while Redis is away the requests
+themselves sweep (sweep_in_process), so nothing waits for Redis to come back.
 """
 import importlib
 import logging
@@ -52,8 +57,27 @@ def _ready_jobs() -> list:
     return _ready.jobs
 
 
+class Breaker:
+    """After Redis failed, leave it alone for a while: one short timeout per outage and
+    process, not one per job."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.open_until = 0.0
+
+    def is_open(self) -> bool:
+        return time.monotonic() < self.open_until
+
+    def trip(self) -> None:
+        self.open_until = time.monotonic() + self.seconds
+
+
 def get_queue():
-    """The rq queue, or None when jobs run in-process."""
+    """The rq queue; None when jobs run in-process: without REDIS_URL, or while Redis is
+    set aside after a failure."""
+    breaker = current_app.extensions.get("kabinet_queue_breaker")
+    if breaker is not None and breaker.is_open():
+        return None
     return current_app.extensions.get("kabinet_queue")
 
 
@@ -64,22 +88,30 @@ def dispatch_ready() -> int:
     while jobs:
         path, args = jobs.pop(0)
         dispatched += 1
-        queue = get_queue()
-        if queue is not None:
-            from redis.exceptions import RedisError
-            from rq import Retry
-
-            try:
-                queue.enqueue(path, *args, retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS))
-            except RedisError as exc:
-                # Nothing is lost: the outbox sweep picks up whatever stayed pending.
-                log.warning("queue unavailable, %s(%s) left to the sweep: %s", path, args, exc)
+        if "kabinet_queue" in current_app.extensions:
+            _hand_to_rq(path, args)
             continue
         try:
             run_job(path, *args)
         except Exception:  # an inline job must not break the response that triggered it
             log.exception("in-process job %s%s failed", path, args)
     return dispatched
+
+
+def _hand_to_rq(path: str, args: tuple) -> None:
+    """Nothing is lost when Redis is away: the outbox sweep delivers what stayed pending."""
+    from redis.exceptions import RedisError
+    from rq import Retry
+
+    queue = get_queue()
+    if queue is None:
+        log.info("Redis set aside after a failure, %s%s left to the sweep", path, args)
+        return
+    try:
+        queue.enqueue(path, *args, retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS))
+    except RedisError as exc:
+        current_app.extensions["kabinet_queue_breaker"].trip()
+        log.warning("queue unavailable, %s%s left to the sweep: %s", path, args, exc)
 
 
 def run_job(path: str, *args):
@@ -92,14 +124,17 @@ def init_queue(app: Flask) -> None:
         from redis import Redis
         from rq import Queue
 
-        connection = Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5)
+        from app.extensions import redis_options
+
+        connection = Redis.from_url(app.config["REDIS_URL"], **redis_options(app))
         app.extensions["kabinet_queue"] = Queue(app.config["RQ_QUEUE"], connection=connection)
+        app.extensions["kabinet_queue_breaker"] = Breaker(app.config["REDIS_RETRY_AFTER_SECONDS"])
 
     @app.teardown_request
     def _dispatch_after_request(exc):
         if exc is None:
             dispatch_ready()
-            if "kabinet_queue" not in app.extensions:
+            if get_queue() is None:  # no Redis, or Redis is down: `rq cron` cannot sweep either
                 sweep_in_process(app)
         else:
             _ready_jobs().clear()
@@ -110,9 +145,9 @@ _sweep_lock = threading.Lock()
 
 
 def sweep_in_process(app: Flask) -> None:
-    """Without Redis there is no `rq cron`: requests take turns re-sending what is still
-    pending (a failed SMTP attempt, messages written by CLI commands), at most once per
-    OUTBOX_SWEEP_SECONDS per process."""
+    """Without Redis (or while it is down) there is no `rq cron`: requests take turns
+    re-sending what is still pending (a failed SMTP attempt, messages written by CLI
+    commands, jobs Redis refused), at most once per OUTBOX_SWEEP_SECONDS per process."""
     interval = app.config.get("OUTBOX_SWEEP_SECONDS", 60)
     if not interval or time.monotonic() - _last_sweep["at"] < interval:
         return
