@@ -55,6 +55,9 @@ class Config:
     REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT") or 0.1)
     #: after Redis failed, requests leave it alone this long: jobs wait in the outbox for the sweep
     REDIS_RETRY_AFTER_SECONDS = env_int("REDIS_RETRY_AFTER_SECONDS", 5)
+    #: proxies in front of the portal whose X-Forwarded-For/-Proto are trusted (0: none, the
+    #: client is the socket's peer); per-IP limits and the audit log see the real client
+    TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
 
     # Flask-AppBuilder: schema comes from migrations, permissions from `flask kabinet sync-roles`
     FAB_CREATE_DB = False

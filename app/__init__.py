@@ -11,6 +11,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.from_object(config_module.config_for(config_name))
     app.config.update(overrides)
     init_logging(app)
+    init_proxy(app)
     init_extensions(app)
     with app.app_context():
         init_security(app)
@@ -27,6 +28,16 @@ def init_logging(app: Flask) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # FAB narrates every permission it creates at INFO; that buries what an operator needs.
     logging.getLogger("flask_appbuilder").setLevel(app.config.get("FAB_LOG_LEVEL", "WARNING"))
+
+
+def init_proxy(app: Flask) -> None:
+    """Behind TRUSTED_PROXY_HOPS proxies the client's address and scheme are the ones they
+    forward; without it X-Forwarded-* is ignored, so a client cannot choose its own address."""
+    hops = app.config.get("TRUSTED_PROXY_HOPS", 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def init_extensions(app: Flask) -> None:
