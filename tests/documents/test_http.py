@@ -13,6 +13,7 @@ from app.models import CopyRequest, Notification, OutboxMessage, Signature, Stat
 from tests.documents.conftest import (
     attach,
     detached_signature,
+    ids_of,
     docx_text,
     make_application,
     make_certificate,
@@ -35,7 +36,7 @@ def world(people):
     ip_application = make_application(people.entrepreneur)
     ip_contract = attach(ip_application, two_sided=True, data=b"%PDF-1.4 ip contract", author=people.staff)
     signing.sign_as_organization(ip_contract, people.staff)
-    cert, key = make_certificate()
+    cert, key = make_certificate(ids=ids_of(people.entrepreneur))
     cms_sig, _ = signing.sign_with_cms(ip_contract, people.entrepreneur,
                                        detached_signature(read_stored(ip_contract.file), cert, key), "d.sig")
     draft = make_application(people.owner, submitted=False)
@@ -191,7 +192,7 @@ def test_cms_upload_over_http(client, login, people):
                 data={"signature": (io.BytesIO(b"garbage"), "x.sig"), "next": url},
                 content_type="multipart/form-data")
     assert "Файл не является электронной подписью" in client.get(url).get_data(as_text=True)
-    cert, key = make_certificate()
+    cert, key = make_certificate(ids=ids_of(people.company))
     other = detached_signature(b"other", cert, key)
     client.post(f"/documents/attachment/{contract.id}/sign/cms",
                 data={"signature": (io.BytesIO(other), "x.sig"), "next": url}, content_type="multipart/form-data")
@@ -202,7 +203,9 @@ def test_cms_upload_over_http(client, login, people):
                 content_type="multipart/form-data")
     page = client.get(url).get_data(as_text=True)
     assert "Туксин Артем Александрович" in page and "1A2B3C4D" in page and "Тестовый УЦ" in page
-    assert re.search(r"действителен с \d\d\.\d\d\.\d{4} по \d\d\.\d\d\.\d{4}", page)
+    assert re.search(r"с \d\d\.\d\d\.\d{4} по \d\d\.\d\d\.\d{4}", page)
+    assert "математика подписи проверена" in page and "Цепочка сертификатов не проверялась" in page
+    assert f"ОГРН {people.company.consumer.ogrn}" in page
 
 
 def test_verification_page(client, people, world):
@@ -342,17 +345,31 @@ def test_staff_upload_organization_cms_over_http(client, login, people):
     application = make_application(people.owner)
     contract = attach(application, two_sided=True)
     db.session.commit()
+    from app.settings import set_setting
+
+    set_setting("org_ogrn", "1027700132195")
+    set_setting("org_inn", "7736520080")
+    db.session.commit()
     login(people.staff)
-    cert, key = make_certificate(surname="Сотрудникова", given="Анна")
+    # an employee's own qualified certificate names the employee, not the organization
+    cert, key = make_certificate(surname="Сотрудникова", given="Анна", ids={"СНИЛС": "11223344595"})
     url = f"/documents/application/{application.id}/"
     client.post(f"/documents/attachment/{contract.id}/sign/organization",
                 data={"signature": (io.BytesIO(b"junk"), "o.sig"), "next": url}, content_type="multipart/form-data")
     assert "Файл не является электронной подписью" in client.get(url).get_data(as_text=True)
+    signed = detached_signature(read_stored(contract.file), cert, key)
     client.post(f"/documents/attachment/{contract.id}/sign/organization",
-                data={"signature": (io.BytesIO(detached_signature(read_stored(contract.file), cert, key)), "o.sig"),
-                      "next": url}, content_type="multipart/form-data")
+                data={"signature": (io.BytesIO(signed), "o.sig"), "next": url}, content_type="multipart/form-data")
     page = client.get(url).get_data(as_text=True)
-    assert "Сотрудникова Анна" in page and "1A2B3C4D" in page
+    assert "Сертификат выдан другому лицу: в сертификате — СНИЛС 11223344595; у организации — " \
+           "ОГРН 1027700132195, ИНН ЮЛ 7736520080" in page
+    assert db.session.query(Signature).count() == 0
+    set_setting("signature_allow_representative", True)
+    db.session.commit()
+    client.post(f"/documents/attachment/{contract.id}/sign/organization",
+                data={"signature": (io.BytesIO(signed), "o.sig"), "next": url}, content_type="multipart/form-data")
+    page = client.get(url).get_data(as_text=True)
+    assert "Сотрудникова Анна" in page and "1A2B3C4D" in page and 'data-test="cms-representative"' in page
     assert db.session.query(Signature).filter_by(side="organization", method="cms").count() == 1
 
 
