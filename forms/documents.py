@@ -55,3 +55,10 @@ class CopyAnswerForm(FlaskForm):
 
     files = MultipleFileField(_l("Копии документов"))
     answer = TextAreaField(_l("Ответ"), validators=[Optional(), Length(max=4000)])
+
+
+class TrustedCertificateForm(FlaskForm):
+    """«Доверенные сертификаты УЦ»: a file with one or several CA certificates."""
+
+    file = FileField(_l("Файл сертификата (.cer, .crt, .pem, .der, .p7b)"),
+                     validators=[FileRequired(_l("Выберите файл сертификата"))])
