@@ -104,6 +104,8 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     CODE_RATE_LIMIT = os.environ.get("CODE_RATE_LIMIT", "5 per minute;20 per hour")
+    #: «Проверить подпись» (no login): checks per IP
+    VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "20 per minute;200 per hour")
 
     # One-time codes (A2)
     CODE_TTL_SECONDS = env_int("CODE_TTL_SECONDS", 300)

@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.extensions import db
+from app.extensions import db, limiter
 from app.paging import page_number, paginate
 from app.files import read_stored, send_stored
 from app.models import (
@@ -50,6 +50,7 @@ from forms.documents import (
     VerifyForm,
 )
 from workflows.documents import bundles, copies, evidence, signing, templates
+from workflows.documents.bounded import TooLarge, read_at_most, sha256_at_most
 
 MENU_COPIES = "Запросы копий документов"
 MENU_COPIES_STAFF = "Запросы копий"
@@ -501,6 +502,14 @@ CopyRequestsStaffView.method_permission_name = all_access(CopyRequestsStaffView)
 
 # ---- public: «Проверить подпись» -----------------------------------------------------
 
+#: a detached signature or an evidence file is a few kilobytes; nothing real comes near this
+SIGNATURE_FILE_BYTES = 1024 * 1024
+
+
+def verify_limit() -> str:
+    return current_app.config.get("VERIFY_RATE_LIMIT", "20 per minute;200 per hour")
+
+
 class VerifySignatureView(BaseView):
     """Anyone: does this signature file belong to this document, and who signed when."""
 
@@ -508,23 +517,50 @@ class VerifySignatureView(BaseView):
     default_view = "index"
 
     @expose("/", methods=["GET", "POST"])
+    @limiter.limit(verify_limit, methods=["POST"])
     def index(self):
         form = VerifyForm()
         result = cms_signers = None
+        status = 200
         if form.validate_on_submit():
-            signature_file = form.evidence.data.read(1024 * 1024)
-            if signature_file.lstrip()[:1] == b"{":
-                result = evidence.verify_digest(evidence.sha256_of_stream(form.document.data.stream), signature_file)
-            else:  # a detached CMS signature (.sig/.p7s) made with a certificate
-                result, cms_signers = _verify_cms(form.document.data.read(), signature_file)
+            try:
+                result, cms_signers = _verify_upload(form.document.data.stream, form.evidence.data.stream)
+            except UploadTooLarge as exc:
+                getattr(form, exc.field).errors.append(exc.message)
+                status = 400
         return self.render_template("documents/verify.html", form=form, result=result, when=_when(result),
                                     cms_signers=cms_signers, fingerprint=evidence.key_fingerprint(),
-                                    method_labels=signing.METHOD_LABELS)
+                                    method_labels=signing.METHOD_LABELS), status
 
     @expose("/public-key.pem")
     def public_key(self):
         return Response(evidence.public_key_pem(), mimetype="application/x-pem-file",
                         headers=_attachment_headers("kabinet-signature-key.pem"))
+
+
+class UploadTooLarge(Exception):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def _verify_upload(document_stream, signature_stream):
+    """Both files are read in chunks and refused past their caps: the signature file at 1 MB,
+    the document at the portal's upload limit (hashed as it streams when only its hash is needed)."""
+    from app.files import max_file_bytes
+
+    try:
+        signature_file = read_at_most(signature_stream, SIGNATURE_FILE_BYTES)
+    except TooLarge as exc:
+        raise UploadTooLarge("evidence", _("Файл подписи слишком большой: не более %(mb)s МБ", mb=exc.megabytes))
+    try:
+        if signature_file.lstrip()[:1] == b"{":
+            digest = sha256_at_most(document_stream, max_file_bytes())
+            return evidence.verify_digest(digest, signature_file), None
+        # a detached CMS signature (.sig/.p7s): its digest algorithm decides how to hash the document
+        return _verify_cms(read_at_most(document_stream, max_file_bytes()), signature_file)
+    except TooLarge as exc:
+        raise UploadTooLarge("document", _("Документ слишком большой: не более %(mb)s МБ", mb=exc.megabytes))
 
 
 def _verify_cms(document: bytes, signature_file: bytes):
