@@ -57,6 +57,7 @@ SPECS: list[SettingSpec] = [
     SettingSpec("mail_password", "Пароль SMTP", "", "secret"),
     SettingSpec("mail_default_sender", "Адрес отправителя писем", "", "email"),
     SettingSpec("sms_http_url", "Адрес SMS-шлюза ({phone}, {text}, {sender})", ""),
+    SettingSpec("sms_http_auth", "Авторизация SMS-шлюза (user:password или Bearer …)", "", "secret"),
     SettingSpec("sms_sender", "Имя отправителя SMS", ""),
 ]
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}

@@ -98,6 +98,10 @@ def settings_form_class(specs):
             field = StringField(label, validators=validators)
         setattr(SettingsForm, spec.key, field)
     SettingsForm.loaded = HiddenField()
+    SettingsForm.gateway_totp = StringField(
+        _l("Код из приложения-аутентификатора"), validators=[Optional(), Length(max=10)],
+        description=_l("Нужен, только если вы меняете настройки почты и SMS"),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
     SettingsForm.save = SubmitField(_l("Сохранить"))
     return SettingsForm
 

@@ -350,10 +350,11 @@ class SettingsView(AreaAccess, BaseView):
     class_permission_name = ADMIN_PERMISSION
 
     def _render(self, form, test_form, status=200):
-        from workflows.admin.settings import logo_url, sections
+        from workflows.admin.settings import GATEWAY_SECTION, can_change_gateway, logo_url, sections
 
         return self.render_template("admin/settings.html", form=form, test_form=test_form, sections=sections(),
-                                    logo_url=logo_url()), status
+                                    logo_url=logo_url(), gateway_section=GATEWAY_SECTION,
+                                    gateway_locked=not can_change_gateway(_admin_user())), status
 
     @expose("/", methods=["GET", "POST"])
     @has_access
@@ -375,6 +376,11 @@ class SettingsView(AreaAccess, BaseView):
                     "сохранены: откройте форму заново."), "danger")
             return self._render(form, TestMessageForm(formdata=None), 409)
         values = {spec.key: form[spec.key].data for spec in service.editable_specs() if spec.kind != "image"}
+        try:
+            gateway_confirmed = service.confirm_gateway_change(values, actor=_admin_user(),
+                                                               code=form.gateway_totp.data)
+        except service.GatewayChangeRefused as exc:
+            return self._refuse_gateway_change(form, values, exc)
         logo = request.files.get("org_logo")
         asset = None
         if logo is not None and logo.filename:
@@ -384,10 +390,24 @@ class SettingsView(AreaAccess, BaseView):
                 db.session.rollback()
                 form.org_logo.errors = [exc.message]
                 return self._render(form, TestMessageForm(formdata=None), 400)
-        changes = service.save_settings(values, actor=_admin_user(), logo_asset=asset)
+        changes = service.save_settings(values, actor=_admin_user(), logo_asset=asset,
+                                        gateway_confirmed=gateway_confirmed)
         db.session.commit()
         flash(_("Изменения сохранены") if changes else _("Изменений нет"), "success")
         return redirect(url_for(".index"))
+
+    def _refuse_gateway_change(self, form, values, exc):
+        """Nothing is saved; the attempt itself is audited (the TOTP try was counted already)."""
+        from forms.admin import TestMessageForm
+        from workflows.admin import settings as service
+
+        db.session.rollback()
+        service.record_refused_gateway_change(values, actor=_admin_user(), reason=exc.message)
+        db.session.commit()
+        form.gateway_totp.errors = [exc.message]
+        if not service.can_change_gateway(_admin_user()):
+            flash(exc.message, "danger")  # the code field is not shown to an admin without TOTP
+        return self._render(form, TestMessageForm(formdata=None), 400)
 
     @expose("/test", methods=["POST"])
     @has_access

@@ -76,12 +76,20 @@ def test_invalid_value_shows_message_under_field_and_changes_nothing(client, log
 
 
 def test_change_is_audited_with_before_and_after_and_secrets_masked(client, login, org_admin):
+    import pyotp
+
+    org_admin.totp_secret, org_admin.totp_enabled = pyotp.random_base32(), True  # gateway changes need TOTP
+    db.session.commit()
     login(org_admin)
-    _save(client, org_phone="+7 (495) 000-00-00", mail_password="s3cret-pass")
+    _save(client, org_phone="+7 (495) 000-00-00", mail_password="s3cret-pass",
+          gateway_totp=pyotp.TOTP(org_admin.totp_secret).now())
     record = db.session.execute(db.select(AuditRecord).where(AuditRecord.action == "settings.update")).scalar_one()
     assert record.actor_id == org_admin.id
-    assert record.before == {"org_phone": "", "mail_password": ""}
-    assert record.after == {"org_phone": "+7 (495) 000-00-00", "mail_password": "***"}
+    assert record.before == {"org_phone": ""}
+    assert record.after == {"org_phone": "+7 (495) 000-00-00"}
+    gateway = db.session.execute(db.select(AuditRecord).where(AuditRecord.action == "settings.gateway_update")
+                                 ).scalar_one()
+    assert gateway.before == {"mail_password": ""} and gateway.after == {"mail_password": "***"}
     assert get_setting("mail_password") == "s3cret-pass"
     # an empty password field keeps the stored password
     _save(client, org_phone="+7 (495) 111-11-11")

@@ -2,15 +2,37 @@
 
 Values are stored as rows and read per request, so a change takes effect at once in
 every instance. Each save is audited with the changed values before and after; secrets
-are recorded as «***».
+are recorded as «***». The mail and SMS gateway decides where every login code goes:
+changing it needs a current TOTP code of the admin and is audited on its own
+(«settings.gateway_update»).
 """
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app import audit
 from app.notify import queue_email, queue_sms
 from app.settings import SPECS, get_setting, set_setting
 
 SECRET_KINDS = {"secret"}
+
+#: the section of the gateway settings; changing any of them needs the TOTP step
+GATEWAY_SECTION = "Почта и SMS"
+GATEWAY_KEYS = ("mail_server", "mail_port", "mail_username", "mail_password", "mail_default_sender",
+                "sms_http_url", "sms_http_auth", "sms_sender")
+MSG_GATEWAY_NO_TOTP = _l("Настройки почты и SMS можно изменить только с подтверждением кодом из "
+                         "приложения-аутентификатора, а у вас двухфакторный вход не настроен: включите "
+                         "двухфакторный вход в профиле и повторите. Изменения не сохранены.")
+MSG_GATEWAY_CODE = _l("Введите текущий код из приложения-аутентификатора, чтобы изменить настройки почты и SMS. "
+                      "Изменения не сохранены.")
+MSG_GATEWAY_WRONG = _l("Неверный код из приложения-аутентификатора. Изменения не сохранены.")
+
+
+class GatewayChangeRefused(Exception):
+    """A gateway setting would change without a valid TOTP code; str() is the message."""
+
+    def __init__(self, message):
+        self.message = str(message)
+        super().__init__(self.message)
 
 
 def editable_specs():
@@ -40,42 +62,91 @@ def fingerprint() -> str:
     return hashlib.sha256(data.encode()).hexdigest()[:32]
 
 
-def save_settings(values: dict, *, actor=None, logo_asset=None) -> dict:
-    """Store the changed settings; returns {key: (before, after)} of what changed."""
+#: _new_value(): the form leaves this setting as it is
+_KEEP = object()
+
+
+def _new_value(spec, values: dict, logo_asset):
+    """The value `spec` would get from the form, or _KEEP when the form leaves it as it is."""
+    if spec.kind == "image":
+        return _KEEP if logo_asset is None else logo_asset.file.storage_key
+    if spec.key not in values:
+        return _KEEP
+    new = values[spec.key]
+    if spec.kind in SECRET_KINDS and new in (None, ""):
+        return _KEEP  # an empty password field keeps the stored one
+    if spec.kind == "bool":
+        return bool(new)
+    if spec.kind == "int":
+        return int(new)
+    if isinstance(new, str):
+        return new.strip()
+    return "" if new is None else new
+
+
+def planned_changes(values: dict, logo_asset=None) -> dict:
+    """{key: (before, after)} of what saving `values` would change."""
     changes = {}
     for spec in SPECS:
-        if spec.kind == "image":
-            if logo_asset is None:
-                continue
-            new = logo_asset.file.storage_key
-        elif spec.key not in values:
-            continue
-        else:
-            new = values[spec.key]
-            if spec.kind in SECRET_KINDS and new in (None, ""):
-                continue  # an empty password field keeps the stored one
-            if spec.kind == "bool":
-                new = bool(new)
-            elif spec.kind == "int":
-                new = int(new)
-            elif isinstance(new, str):
-                new = new.strip()
-            elif new is None:
-                new = ""
+        new = _new_value(spec, values, logo_asset)
         old = get_setting(spec.key)
-        if old == new:
-            continue
-        set_setting(spec.key, new, actor=actor)
-        changes[spec.key] = (old, new)
-    if changes:
-        by_key = {spec.key: spec for spec in SPECS}
-        audit.record(
-            "settings.update", None, object_type="Settings", object_id="organization", actor=actor,
-            summary=", ".join(by_key[key].label for key in changes),
-            before={key: _shown(by_key[key], old) for key, (old, _new) in changes.items()},
-            after={key: _shown(by_key[key], new) for key, (_old, new) in changes.items()},
-        )
+        if new is not _KEEP and old != new:
+            changes[spec.key] = (old, new)
     return changes
+
+
+def can_change_gateway(user) -> bool:
+    """Only an admin with TOTP enrolled can confirm a gateway change."""
+    return bool(user is not None and user.totp_enabled and user.totp_secret)
+
+
+def confirm_gateway_change(values: dict, *, actor, code: str | None) -> bool:
+    """True when `values` change the gateway and `code` is the actor's current TOTP code;
+    False when they leave the gateway alone. Raises GatewayChangeRefused otherwise."""
+    from workflows.accounts import totp
+
+    if not any(key in GATEWAY_KEYS for key in planned_changes(values)):
+        return False
+    if not can_change_gateway(actor):
+        raise GatewayChangeRefused(MSG_GATEWAY_NO_TOTP)
+    if not (code or "").strip():
+        raise GatewayChangeRefused(MSG_GATEWAY_CODE)
+    if not totp.verify_totp(actor, code):
+        raise GatewayChangeRefused(totp.lock_message(actor) or MSG_GATEWAY_WRONG)
+    return True
+
+
+def save_settings(values: dict, *, actor=None, logo_asset=None, gateway_confirmed: bool = False) -> dict:
+    """Store the changed settings; returns {key: (before, after)} of what changed. Gateway
+    settings change only after confirm_gateway_change() (fail closed: refused otherwise)."""
+    changes = planned_changes(values, logo_asset)
+    gateway = {key: change for key, change in changes.items() if key in GATEWAY_KEYS}
+    if gateway and not gateway_confirmed:
+        raise GatewayChangeRefused(MSG_GATEWAY_CODE)
+    for key, (_old, new) in changes.items():
+        set_setting(key, new, actor=actor)
+    _audit("settings.update", {k: v for k, v in changes.items() if k not in GATEWAY_KEYS}, actor, "")
+    _audit("settings.gateway_update", gateway, actor, " (подтверждено кодом TOTP)")
+    return changes
+
+
+def _audit(action: str, changes: dict, actor, note: str) -> None:
+    if not changes:
+        return
+    by_key = {spec.key: spec for spec in SPECS}
+    audit.record(
+        action, None, object_type="Settings", object_id="organization", actor=actor,
+        summary=", ".join(by_key[key].label for key in changes) + note,
+        before={key: _shown(by_key[key], old) for key, (old, _new) in changes.items()},
+        after={key: _shown(by_key[key], new) for key, (_old, new) in changes.items()},
+    )
+
+
+def record_refused_gateway_change(values: dict, *, actor, reason: str) -> None:
+    """Audit an attempt to change the gateway that was refused (who, what, why)."""
+    keys = [key for key in planned_changes(values) if key in GATEWAY_KEYS]
+    audit.record("settings.gateway_refused", None, object_type="Settings", object_id="organization", actor=actor,
+                 summary=f"{', '.join(keys)}: {reason}")
 
 
 def send_test_message(channel: str, recipient: str, *, actor=None):
@@ -102,8 +173,8 @@ SECTIONS: list[tuple[str, list[str]]] = [
     ("Заявки и файлы", ["application_forms_url", "drafts_per_type", "upload_max_file_mb", "upload_max_total_mb",
                         "upload_allowed_extensions"]),
     ("Безопасность", ["captcha_enabled", "password_min_length", "totp_required_for_staff"]),
-    ("Почта и SMS", ["mail_server", "mail_port", "mail_username", "mail_password", "mail_default_sender",
-                     "sms_http_url", "sms_sender"]),
+    (GATEWAY_SECTION, ["mail_server", "mail_port", "mail_username", "mail_password", "mail_default_sender",
+                     "sms_http_url", "sms_http_auth", "sms_sender"]),
 ]
 
 
