@@ -17,6 +17,7 @@ from app.models.audit import AuditRecord  # noqa: F401
 from app.models.codes import OneTimeCode  # noqa: F401
 from app.models.consumer import ConsumerProfile, LegalForm  # noqa: F401
 from app.models.files import StoredFile  # noqa: F401
+from app.models.form_tokens import FormToken  # noqa: F401
 from app.models.outbox import Notification, OutboxMessage, OutboxStatus  # noqa: F401
 from app.models.settings import SettingValue  # noqa: F401
 from app.models.user import KabinetUser  # noqa: F401

@@ -3,13 +3,15 @@
 Thin views: forms from forms/applications.py, rules in workflows/applications, object
 scope in app/security/access.py.
 """
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select, update
+from sqlalchemy.orm.exc import StaleDataError
 
+from app import form_tokens
 from app.extensions import db
 from app.paging import page_number, paginate
 from app.files import UploadRejected, max_file_bytes, send_stored
@@ -137,6 +139,9 @@ class ConsumerApplicationsView(BaseView):
             app_type = next((t for t in types if t.code == form.type_code.data), None)
             if app_type is None:
                 abort(404)
+            repeat = form_tokens.claim(current_user, fallback=url_for(".index"), say_done=False)
+            if repeat is not None:  # a double click: the draft the first click opened
+                return repeat
             try:
                 application, reopened = service.open_draft(consumer, app_type, current_user,
                                                            new=form.new.data == "1")
@@ -144,10 +149,10 @@ class ConsumerApplicationsView(BaseView):
                 db.session.rollback()
                 flash(exc.message, "warning")
                 return redirect(url_for(".new", type=app_type.code))
+            target = url_for(".edit", application_id=application.id, **({"reopened": 1} if reopened else {}))
+            form_tokens.produced(target)
             db.session.commit()
-            if reopened:
-                return redirect(url_for(".edit", application_id=application.id, reopened=1))
-            return redirect(url_for(".edit", application_id=application.id))
+            return redirect(target)
         wanted = request.args.get("type")
         if wanted and len([t for t in types if t.code == wanted]) == 1:
             types = [t for t in types if t.code == wanted]
@@ -157,53 +162,88 @@ class ConsumerApplicationsView(BaseView):
     @has_access
     def edit(self, application_id):
         application = self._load(application_id)
+        if request.method == "POST":
+            repeat = form_tokens.claim(current_user, fallback=url_for(".show", application_id=application.id))
+            if repeat is not None:
+                return repeat
         if not service.is_editable_by_consumer(application):
             return redirect(url_for(".show", application_id=application.id))
         specs = service.fields_for(application.application_type, application.consumer.legal_form)
+        if request.method == "GET":
+            return self._render_edit(application, build_application_form(specs, require=False,
+                                                                         data=application.data))
+        try:
+            return self._save_or_submit(application, specs)
+        except StaleDataError:  # saved from another tab meanwhile
+            db.session.rollback()
+            flash(_("Заявка уже изменена в другом окне. Обновите страницу и повторите действие."), "danger")
+            return redirect(url_for(".show", application_id=application_id))
+
+    def _save_or_submit(self, application, specs):
+        """«Сохранить черновик» / «Подать заявку»: the typed values are kept even when submitting is refused."""
         submitting = request.form.get("action") == "submit"
-        if request.method == "POST":
-            form = build_application_form(specs, require=submitting, formdata=request.form)
-            if form.validate():
-                try:
-                    service.save_data(application, form_values(form), current_user)
-                    if submitting:
-                        if _profile_incomplete(application.consumer):
-                            db.session.commit()
-                            flash(_(MSG_PROFILE), "warning")
-                            return redirect(PROFILE_URL)
-                        service.submit(application, current_user)
-                        db.session.commit()
-                        flash(_("Заявка отправлена") if application.application_type.kind != ApplicationKind.MESSAGE
-                              else _("Сообщение отправлено"), "success")
-                        return redirect(url_for(".show", application_id=application.id))
-                    db.session.commit()
-                    flash(_("Черновик сохранен"), "success")
-                    return redirect(url_for(".edit", application_id=application.id))
-                except (service.ApplicationError, InvalidTransition) as exc:
-                    db.session.commit()  # the values typed so far are kept as the draft
-                    for code, message in getattr(exc, "field_errors", {}).items():
-                        if "f_" + code in form:
-                            form["f_" + code].errors = list(form["f_" + code].errors) + [message]
-                    flash(exc.message, "danger")
-            else:
-                flash(_("Проверьте правильность заполнения полей"), "danger")
+        form = build_application_form(specs, require=submitting, formdata=request.form)
+        if not form.validate():
+            flash(_("Проверьте правильность заполнения полей"), "danger")
+            return self._render_edit(application, form)
+        try:
+            service.save_data(application, form_values(form), current_user)
+            if submitting and _profile_incomplete(application.consumer):
+                form_tokens.release()
+                db.session.commit()
+                flash(_(MSG_PROFILE), "warning")
+                return redirect(PROFILE_URL)
+            if submitting:
+                service.submit(application, current_user)
+        except (service.ApplicationError, InvalidTransition) as exc:
+            form_tokens.release()
+            db.session.commit()  # the values typed so far are kept as the draft
+            for code, message in getattr(exc, "field_errors", {}).items():
+                if "f_" + code in form:
+                    form["f_" + code].errors = list(form["f_" + code].errors) + [message]
+            flash(exc.message, "danger")
+            return self._render_edit(application, form)
+        target = url_for(".show" if submitting else ".edit", application_id=application.id)
+        form_tokens.produced(target)
+        db.session.commit()
+        if not submitting:
+            flash(_("Черновик сохранен"), "success")
+        elif application.application_type.kind == ApplicationKind.MESSAGE:
+            flash(_("Сообщение отправлено"), "success")
         else:
-            form = build_application_form(specs, require=False, data=application.data)
+            flash(_("Заявка отправлена"), "success")
+        return redirect(target)
+
+    def _render_edit(self, application, form, *, attachment_form=None, status=200):
+        live = service.live_attachments(application)
         return self.render_template(
             "applications/edit.html", form=form, application=application,
-            attachment_form=AttachmentForm().setup(service.document_types()),
+            attachment_form=attachment_form or AttachmentForm().setup(service.document_types()),
             confirm_form=ConfirmForm(),
-            attachments=service.live_attachments(application),
+            attachments=live,
             required_documents=service.required_documents(application.application_type,
                                                           application.consumer.legal_form),
-            missing_documents=[a for a in service.live_attachments(application) if a.purpose == "missing_data"],
+            missing_documents=[a for a in live if a.purpose == "missing_data"],
             max_file_mb=max_file_bytes() // (1024 * 1024),
             forms_url=get_setting("application_forms_url"),
             drafts_limit=service.drafts_limit(application.application_type),
             submit_label=next((t.name for t in service.transitions_from(application, {"Consumer"})), _("Подать заявку")),
             reopened=request.method == "GET" and request.args.get("reopened") == "1",
             new_form=NewApplicationForm(type_code=application.application_type.code, new="1"),
-        )
+        ), status
+
+    def _typed_values(self, application):
+        """The draft form's values sent along with «Добавить документ» (its button belongs to that
+        form): the valid ones are saved now, the others come back as typed with their message.
+        None when the draft form was not sent with the document."""
+        if request.form.get("action") != "document":
+            return None
+        specs = service.fields_for(application.application_type, application.consumer.legal_form)
+        form = build_application_form(specs, require=False, formdata=request.form)
+        form.validate()
+        values = {code: value for code, value in form_values(form).items() if not form["f_" + code].errors}
+        service.save_data(application, values, current_user)
+        return form
 
     @expose("/<int:application_id>/delete", methods=["POST"])
     @has_access
@@ -224,44 +264,62 @@ class ConsumerApplicationsView(BaseView):
     @expose("/<int:application_id>")
     @has_access
     def show(self, application_id):
-        application = self._load(application_id)
-        page = self.render_template(
-            "applications/show.html",
-            attachment_form=AttachmentForm().setup(service.document_types()),
-            message_form=MessageForm(), confirm_form=ConfirmForm(),
-            max_file_mb=max_file_bytes() // (1024 * 1024),
-            **application_context(application, viewer_side="consumer"),
-        )
+        page, _status = self._render_show(self._load(application_id))
         db.session.commit()  # the organization's messages on the page are read now (B10)
         return page
+
+    def _render_show(self, application, *, attachment_form=None, message_form=None, status=200):
+        return self.render_template(
+            "applications/show.html",
+            attachment_form=attachment_form or AttachmentForm().setup(service.document_types()),
+            message_form=message_form or MessageForm(), confirm_form=ConfirmForm(),
+            max_file_mb=max_file_bytes() // (1024 * 1024),
+            **application_context(application, viewer_side="consumer"),
+        ), status
 
     @expose("/<int:application_id>/documents", methods=["POST"])
     @has_access
     def add_document(self, application_id):
+        """«Добавить документ»; from the draft form it saves what was typed there too (nothing lost)."""
         application = self._load(application_id)
+        from_edit = request.form.get("next") == "edit" and service.is_editable_by_consumer(application)
+        target = url_for(".edit" if from_edit else ".show", application_id=application.id)
+        repeat = form_tokens.claim(current_user, fallback=target)
+        if repeat is not None:
+            return repeat
+        typed = self._typed_values(application) if from_edit else None
         form = AttachmentForm().setup(service.document_types())
-        back = request.form.get("next") == "edit" and service.is_editable_by_consumer(application)
-        target = url_for(".edit" if back else ".show", application_id=application.id)
-        if not form.validate_on_submit():
-            for field in (form.document_type_id, form.title, form.file, form.comment):
-                for error in field.errors:
-                    flash(f"{field.label.text}: {error}", "danger")
-            return redirect(target)
+        if form.validate_on_submit() and self._attach(application, form):
+            form_tokens.produced(target)
+            db.session.commit()
+            flash(_("Файл успешно загружен"), "success")
+            if typed is None or not typed.errors:
+                return redirect(target)
+            flash(_("Проверьте правильность заполнения полей"), "danger")
+            return self._render_edit(application, typed)
+        form_tokens.release()
+        db.session.commit()  # the values typed on the draft form are kept
+        if from_edit:
+            return self._render_edit(application, typed or self._saved_form(application),
+                                     attachment_form=form, status=400)
+        return self._render_show(application, attachment_form=form, status=400)
+
+    def _attach(self, application, form) -> bool:
+        """Store the document of a valid AttachmentForm; a refusal goes under the file field."""
         document_type = db.session.get(DocumentType, form.document_type_id.data) if form.document_type_id.data else None
         try:
-            service.add_attachment(application, form.file.data, current_user, side=service.CONSUMER_SIDE,
-                                   title=form.title.data, document_type=document_type, comment=form.comment.data)
-        except UploadRejected as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-            return redirect(target)
-        except service.ApplicationError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-            return redirect(target)
-        db.session.commit()
-        flash(_("Файл успешно загружен"), "success")
-        return redirect(target)
+            with db.session.begin_nested():
+                service.add_attachment(application, form.file.data, current_user, side=service.CONSUMER_SIDE,
+                                       title=form.title.data, document_type=document_type,
+                                       comment=form.comment.data)
+        except (UploadRejected, service.ApplicationError) as exc:
+            form.file.errors = list(form.file.errors) + [exc.message]
+            return False
+        return True
+
+    def _saved_form(self, application):
+        specs = service.fields_for(application.application_type, application.consumer.legal_form)
+        return build_application_form(specs, require=False, data=application.data)
 
     @expose("/<int:application_id>/documents/<int:attachment_id>/delete", methods=["POST"])
     @has_access
@@ -285,21 +343,26 @@ class ConsumerApplicationsView(BaseView):
     @has_access
     def add_message(self, application_id):
         application = self._load(application_id)
+        target = url_for(".show", application_id=application.id) + "#messages"
+        repeat = form_tokens.claim(current_user, fallback=target)
+        if repeat is not None:
+            return repeat
         form = MessageForm()
-        if not form.validate_on_submit():
-            for error in form.body.errors:
-                flash(error, "danger")
-            return redirect(url_for(".show", application_id=application.id) + "#messages")
-        files = [(form.file.data, form.file_title.data)] if form.file.data else []
-        try:
-            service.post_message(application, form.body.data, current_user, from_organization=False, files=files)
-        except (UploadRejected, service.ApplicationError) as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-            return redirect(url_for(".show", application_id=application.id) + "#messages")
-        db.session.commit()
-        flash(_("Сообщение отправлено"), "success")
-        return redirect(url_for(".show", application_id=application.id) + "#messages")
+        if form.validate_on_submit():
+            files = [(form.file.data, form.file_title.data)] if form.file.data else []
+            try:
+                service.post_message(application, form.body.data, current_user, from_organization=False, files=files)
+            except (UploadRejected, service.ApplicationError) as exc:
+                db.session.rollback()
+                field = form.file if isinstance(exc, UploadRejected) else form.body
+                field.errors = list(field.errors) + [exc.message]
+            else:
+                form_tokens.produced(target)
+                db.session.commit()
+                flash(_("Сообщение отправлено"), "success")
+                return redirect(target)
+        # the typed text comes back with the message under its field
+        return self._render_show(self._load(application_id), message_form=form, status=400)
 
 
 ConsumerApplicationsView.method_permission_name = all_access(ConsumerApplicationsView)
@@ -353,6 +416,7 @@ ROLE_PERMISSIONS = {
 
 def register(appbuilder) -> None:
     """Add this area's views and menu entries."""
+    current_app.add_template_global(form_tokens.hidden_field, "form_token")
     appbuilder.add_view_no_menu(ConsumerApplicationsView())
     appbuilder.add_view_no_menu(NotificationsView())
     appbuilder.add_link(MENU_NEW, href="/my/applications/new", icon="fa-plus")

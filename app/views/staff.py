@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import form_tokens
 from app.extensions import db
 from app.paging import page_number
 from app.files import UploadRejected, max_file_bytes, send_stored
@@ -104,6 +105,9 @@ class StaffApplicationsView(BaseView):
     def save(self, application_id):
         """«Сохранить»: registration number and status in one step, refused when the form is stale."""
         application = self._load(application_id)
+        repeat = self._claim(application)
+        if repeat is not None:  # this very form was saved already: not a colleague's change
+            return repeat
         transitions = service.transitions_from(application, current_user.role_names)
         form = StaffSaveForm().setup(transitions, service.document_types())
         if form.version.data != str(application.version):
@@ -150,15 +154,29 @@ class StaffApplicationsView(BaseView):
             flash(exc.message, "danger")
             form.setup(service.transitions_from(application, current_user.role_names), service.document_types())
             return self._render_item(application, save_form=form, status=400)
+        return self._done(application, _("Изменения сохранены") if changed else _("Изменений нет"),
+                          "success" if changed else "info")
+
+    def _claim(self, application):
+        """This form's one-time token; a redirect to the item page when it was used already."""
+        return form_tokens.claim(current_user, fallback=url_for(".item", application_id=application.id))
+
+    def _done(self, application, message: str, category: str = "success"):
+        """Commit the form's work (its token with it) and go back to the item page."""
+        target = url_for(".item", application_id=application.id)
+        form_tokens.produced(target)
         db.session.commit()
-        flash(_("Изменения сохранены") if changed else _("Изменений нет"), "success" if changed else "info")
-        return redirect(url_for(".item", application_id=application.id))
+        flash(message, category)
+        return redirect(target)
 
     @expose("/applications/<int:application_id>/documents", methods=["POST"])
     @has_access
     def add_document(self, application_id):
         """«Добавить документ» from the organization (optionally two-sided signature, or the invoice)."""
         application = self._load(application_id)
+        repeat = self._claim(application)
+        if repeat is not None:
+            return repeat
         form = StaffAttachmentForm().setup(service.document_types())
         if not form.validate_on_submit():
             return self._render_item(application, attachment_form=form, status=400)
@@ -172,9 +190,7 @@ class StaffApplicationsView(BaseView):
             db.session.rollback()
             form.file.errors = list(form.file.errors) + [exc.message]
             return self._render_item(self._load(application_id), attachment_form=form, status=400)
-        db.session.commit()
-        flash(_("Файл успешно загружен"), "success")
-        return redirect(url_for(".item", application_id=application.id))
+        return self._done(application, _("Файл успешно загружен"))
 
     @expose("/applications/<int:application_id>/documents/<int:attachment_id>/delete", methods=["POST"])
     @has_access
@@ -195,6 +211,9 @@ class StaffApplicationsView(BaseView):
     @has_access
     def add_message(self, application_id):
         application = self._load(application_id)
+        repeat = self._claim(application)
+        if repeat is not None:
+            return repeat
         form = MessageForm()
         if not form.validate_on_submit():
             return self._render_item(application, message_form=form, status=400)
@@ -205,22 +224,21 @@ class StaffApplicationsView(BaseView):
             db.session.rollback()
             form.body.errors = list(form.body.errors) + [exc.message]
             return self._render_item(self._load(application_id), message_form=form, status=400)
-        db.session.commit()
-        flash(_("Сообщение отправлено"), "success")
-        return redirect(url_for(".item", application_id=application.id))
+        return self._done(application, _("Сообщение отправлено"))
 
     @expose("/applications/<int:application_id>/notes", methods=["POST"])
     @has_access
     def add_note(self, application_id):
         """«Добавить статус»: a stage note the consumer sees in the history."""
         application = self._load(application_id)
+        repeat = self._claim(application)
+        if repeat is not None:
+            return repeat
         form = StageNoteForm()
         if not form.validate_on_submit():
             return self._render_item(application, note_form=form, status=400)
         service.add_stage_note(application, form.text.data, current_user)
-        db.session.commit()
-        flash(_("Статус добавлен"), "success")
-        return redirect(url_for(".item", application_id=application.id))
+        return self._done(application, _("Статус добавлен"))
 
     @expose("/applications/<int:application_id>/tracker", methods=["POST"])
     @has_access
