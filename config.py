@@ -90,6 +90,9 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+    #: Strict-Transport-Security on every response (app/security/headers.py): browsers keep to
+    #: HTTPS for a year, sub-domains included; off in development and tests
+    HSTS_ENABLED = env_bool("HSTS_ENABLED", True)
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     #: absolute address used in emailed links when there is no request (jobs, CLI)
@@ -139,6 +142,7 @@ class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = "http"
+    HSTS_ENABLED = False
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
     SMS_BACKEND = os.environ.get("SMS_BACKEND", "file")
 
@@ -155,6 +159,7 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     PREFERRED_URL_SCHEME = "http"
+    HSTS_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_BACKEND = "memory"
     SMS_BACKEND = "memory"

@@ -59,9 +59,9 @@ def init_security(app: Flask) -> None:
     from app.views.index import KabinetIndexView
 
     AppBuilder(indexview=KabinetIndexView, update_perms=False).init_app(app, db.session)
-    from app.security.session import init_session_guard
+    from app.security.headers import init_security_headers
 
-    init_session_guard(app)
+    init_security_headers(app)
 
 
 def register_views(app: Flask) -> None:
