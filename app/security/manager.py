@@ -48,6 +48,9 @@ PERMISSIONS_OF_ROLES = (
 class KabinetSecurityManager(SecurityManager):
     user_model = KabinetUser
     authdbview = KabinetAuthView
+    #: FAB's «User's Statistics» draws with Google's chart loader from the internet, which the
+    #: CSP (app/security/headers.py) and the no-CDN rule (static/vendor/README.md) exclude
+    userstatschartview = None
 
     def auth_user_db(self, username, password):
         """FAB's own password check (its JSON API login): our identifiers and rules, and never
