@@ -105,6 +105,9 @@ def deliver_outbox_message(message_id: int) -> str:
     if token is None:
         return message.status
     outcome = {"secret": message.secret}
+    if message.attempts > MAX_ATTEMPTS:  # its workers keep dying on it: stop taking it over
+        return finish(message_id, token, status=OutboxStatus.FAILED, last_error="no worker finished sending it",
+                      **outcome)
     if message.expires_at is not None and message.expires_at <= utcnow():
         return finish(message_id, token, status=OutboxStatus.EXPIRED, last_error="expired before it could be sent",
                       **outcome)

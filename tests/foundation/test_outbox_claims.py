@@ -107,3 +107,14 @@ def test_email_copies_of_one_message_share_a_message_id(ctx, sent):
     db.session.commit()
     deliver_outbox_message(message.id)
     assert len(sent.emails) == 2 and sent.emails[-1]["Message-ID"] == first
+
+
+def test_a_message_its_workers_keep_dying_on_is_given_up(ctx, sent):
+    message_id = _left_sending_by_a_dead_worker()
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
+        attempts=jobs.MAX_ATTEMPTS))
+    db.session.commit()
+    with time_machine.travel(START + timedelta(seconds=61), tick=False):
+        assert sweep_outbox() == 1
+        assert sweep_outbox() == 0
+    assert sent.sms == [] and _status(message_id) == OutboxStatus.FAILED
