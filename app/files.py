@@ -2,7 +2,8 @@
 
 store_upload() streams an uploaded file into UPLOAD_DIR under a generated name while it
 counts its size and SHA-256; anything over the limits, of a type not allowed, or whose
-content does not match its extension is refused with UploadRejected (nothing is kept).
+content does not match its extension is refused with UploadRejected (nothing is kept); a
+zip-based file (.docx, .xlsx, .odt …) is refused too when it would unpack to too much.
 
     stored = store_upload(request.files["file"], uploader=current_user, used_bytes=total)
     with open_stored(stored) as fh: ...
@@ -10,6 +11,7 @@ content does not match its extension is refused with UploadRejected (nothing is 
 import hashlib
 import os
 import secrets
+import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
@@ -53,6 +55,16 @@ CONTENT_KINDS: dict[str, set[str | None]] = {
     "sig": {None},
     "p7s": {None},
 }
+#: zip-based formats: whoever opens them (docxtpl, an office suite) unpacks them first
+ZIP_BASED = {"docx", "xlsx", "pptx", "odt", "ods", "odp", "zip"}
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+#: what a zip may hold once unpacked (zip bombs): entries, total size, compression ratio
+MAX_ZIP_ENTRIES = 2000
+MAX_UNPACKED_BYTES = 200 * MB
+MAX_ZIP_RATIO = 100
+#: below this unpacked size a high ratio is harmless (a short XML part compresses well)
+RATIO_FLOOR_BYTES = 10 * MB
+
 CONTENT_TYPES = {
     "txt": "text/plain",
     "csv": "text/csv",
@@ -123,6 +135,27 @@ def check_content(ext: str, head: bytes) -> str:
     return CONTENT_TYPES.get(ext, "application/octet-stream")
 
 
+def check_zip(source) -> None:
+    """Refuse a zip (path or binary file) that would unpack to too much: too many entries, too
+    many bytes, or compressed too well. The sizes are those its directory declares; Python's
+    zipfile never unpacks an entry past its declared size, so they bound what docxtpl reads."""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise UploadRejected(_("Файл повреждён: его содержимое не удаётся прочитать")) from None
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise UploadRejected(_("Файл содержит слишком много частей (более %(n)s)", n=MAX_ZIP_ENTRIES))
+    unpacked = sum(entry.file_size for entry in entries)
+    packed = sum(entry.compress_size for entry in entries)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise UploadRejected(_("Файл в распакованном виде больше %(mb)s МБ и не принят",
+                               mb=MAX_UNPACKED_BYTES // MB))
+    if unpacked > RATIO_FLOOR_BYTES and unpacked > MAX_ZIP_RATIO * max(packed, 1):
+        raise UploadRejected(_("Файл сжат подозрительно сильно (более чем в %(n)s раз) и не принят",
+                               n=MAX_ZIP_RATIO))
+
+
 def store_upload(file_storage, *, uploader=None, used_bytes: int = 0,
                  max_total: int | None = None) -> StoredFile:
     """Keep an uploaded file: checks type, content and limits, writes it, adds a StoredFile.
@@ -168,6 +201,8 @@ def store_upload(file_storage, *, uploader=None, used_bytes: int = 0,
         if size == 0:
             raise UploadRejected(_("Файл пуст"))
         content_type = check_content(ext, head)
+        if ext in ZIP_BASED or head.startswith(ZIP_MAGIC):
+            check_zip(temp)
         os.replace(temp, target)
     except BaseException:
         temp.unlink(missing_ok=True)

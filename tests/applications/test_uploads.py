@@ -9,6 +9,7 @@ from app.extensions import db
 from app.files import UploadRejected, open_stored, stored_path, store_upload, verify_stored
 from app.models import StoredFile
 from app.settings import set_setting
+from tests.zip_bombs import docx_of_many_parts, docx_of_zeros
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -72,3 +73,30 @@ def test_allowed_extensions_come_from_settings(ctx):
     with pytest.raises(UploadRejected, match="Разрешены: png"):
         store_upload(upload(PDF, "a.pdf"))
     assert store_upload(upload(PNG, "a.PNG")).content_type == "image/png"
+
+
+@pytest.mark.parametrize("make, name, message", [
+    (lambda: docx_of_zeros(), "Заявление.docx", "в распакованном виде больше 200 МБ"),
+    (lambda: docx_of_zeros(120 * 1024 * 1024), "Архив.zip", "сжат подозрительно сильно"),
+    (lambda: docx_of_many_parts(2001), "Документ.docx", "слишком много частей"),
+    (lambda: b"PK\x03\x04" + b"\x00" * 200, "broken.docx", "не удаётся прочитать"),
+])
+def test_zip_bombs_are_refused_and_nothing_is_kept(app, ctx, make, name, message):
+    """A 1 GB file of zeros packed into a 1 MB .docx is refused by its unpacked size (issue 10.15)."""
+    data = make()
+    assert len(data) < 2 * 1024 * 1024
+    before = files_on_disk(app)
+    with pytest.raises(UploadRejected, match=message):
+        store_upload(upload(data, name))
+    assert files_on_disk(app) == before
+    assert db.session.query(StoredFile).count() == 0
+
+
+def test_an_ordinary_docx_is_accepted(ctx):
+    from docx import Document
+
+    out = io.BytesIO()
+    document = Document()
+    document.add_paragraph("Заявление " * 1000)
+    document.save(out)
+    assert store_upload(upload(out.getvalue(), "Заявление.docx")).size == len(out.getvalue())

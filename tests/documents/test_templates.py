@@ -8,6 +8,7 @@ from app.extensions import db
 from app.files import read_stored
 from app.models import RenderedDocument, StatementTemplate
 from tests.documents.conftest import docx_text, make_application
+from tests.zip_bombs import docx_of_many_parts, docx_of_zeros
 from workflows.documents import templates
 from workflows.documents.default_template import build_default_template
 
@@ -68,6 +69,40 @@ def test_bad_templates_are_refused(people, application, data, name, message):
     with pytest.raises(templates.TemplateRejected, match=message):
         templates.upload_template(application.application_type, data, name, actor=people.staff)
     assert db.session.query(StatementTemplate).count() == 0
+
+
+@pytest.fixture
+def docxtpl_must_not_open(monkeypatch):
+    """A zip bomb must be refused before docxtpl unpacks it (it would read the whole 1 GB)."""
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("docxtpl opened a zip bomb")
+
+    monkeypatch.setattr(templates, "DocxTemplate", refuse)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: docx_of_zeros(), "в распакованном виде больше 200 МБ"),
+    (lambda: docx_of_many_parts(2001), "слишком много частей"),
+])
+def test_zip_bomb_template_is_refused_by_its_unpacked_size(people, application, docxtpl_must_not_open, make, message):
+    with pytest.raises(templates.TemplateRejected, match=message):
+        templates.upload_template(application.application_type, make(), "шаблон.docx", actor=people.staff)
+    assert db.session.query(StatementTemplate).count() == 0
+
+
+def test_zip_bomb_template_over_http_shows_the_message_and_stores_nothing(client, login, application,
+                                                                          docxtpl_must_not_open):
+    from app.models import StoredFile
+    from tests.factories import make_staff
+
+    stored = db.session.query(StoredFile).count()
+    login(make_staff("OrgAdmin"))
+    page = client.post(f"/documents/templates/{application.application_type_id}/",
+                       data={"file": (io.BytesIO(docx_of_zeros()), "шаблон.docx")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "Файл в распакованном виде больше 200 МБ и не принят" in page
+    db.session.expire_all()
+    assert db.session.query(StatementTemplate).count() == 0 and db.session.query(StoredFile).count() == stored
 
 
 def test_kept_statement_does_not_change_after_template_update(people, application):

@@ -13,6 +13,7 @@ import io
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +28,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from app import audit
 from app.extensions import db
-from app.files import read_stored, store_bytes
+from app.files import UploadRejected, check_zip, read_stored, store_bytes
 from app.formatting import format_date, format_datetime
 from app.models import (
     Application,
@@ -159,8 +160,10 @@ def _is_known(name: str, field_codes: set[str]) -> bool:
 def check_template(docx_bytes: bytes, application_type: ApplicationType | None = None) -> TemplateCheck:
     """Parse and test-render a template with sample data; unknown placeholders are listed.
 
-    Raises TemplateRejected when the file is not a .docx or the template does not render.
+    Raises TemplateRejected when the file is not a .docx, would unpack to too much (a zip
+    bomb, checked before docxtpl opens it) or the template does not render.
     """
+    _ensure_unpacks_small(docx_bytes)
     try:
         source = _template_source(docx_bytes)
     except Exception:
@@ -178,6 +181,16 @@ def check_template(docx_bytes: bytes, application_type: ApplicationType | None =
     except Exception as exc:  # a template that cannot render with sample data is refused
         raise TemplateRejected(_("Шаблон не заполняется тестовыми данными: %(error)s", error=str(exc)))
     return TemplateCheck(placeholders=used, unknown=unknown)
+
+
+def _ensure_unpacks_small(docx_bytes: bytes) -> None:
+    """A zip bomb is refused by its declared sizes before docxtpl unpacks anything."""
+    try:
+        check_zip(io.BytesIO(docx_bytes))
+    except UploadRejected as exc:
+        if not zipfile.is_zipfile(io.BytesIO(docx_bytes)):
+            raise TemplateRejected(_("Файл не является документом Word (.docx)")) from None
+        raise TemplateRejected(exc.message) from None
 
 
 def _field_codes(application_type: ApplicationType | None) -> set[str]:
