@@ -43,9 +43,11 @@ def init_proxy(app: Flask) -> None:
 def init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every model is mapped before migrations/FAB look)
     from app.extensions import csrf, db, init_limiter, migrate
+    from app.sqlite import init_sqlite
     from app.transactions import init_transactions
 
     db.init_app(app)
+    init_sqlite(app)
     init_transactions(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
