@@ -647,6 +647,7 @@ class TypeDocumentRequirementView(DictionaryView):
     list_columns = ["application_type", "document_type", "legal_forms", "required"]
     add_columns = edit_columns = show_columns = ["application_type", "document_type", "legal_forms", "required"]
     search_columns = ["application_type", "document_type"]
+    order_columns = ["required"]  # not legal_forms: PostgreSQL cannot order by a JSON column (500)
     label_columns = {"application_type": _l("Тип заявки"), "document_type": _l("Документ"),
                      "legal_forms": _l("Правовые формы"), "required": _l("Обязателен")}
     add_form_extra_fields = edit_form_extra_fields = {"legal_forms": _legal_forms_field()}
