@@ -3,6 +3,14 @@ import pytest
 
 
 @pytest.fixture
+def portal(ctx):
+    """The demo portal with a page of every kind for every role (tests/foundation/portal_pages.py)."""
+    from tests.foundation.portal_pages import prepare_portal_data
+
+    prepare_portal_data()
+
+
+@pytest.fixture
 def make_app(app):
     """make_app(**config) builds another app on the test database (Redis down, behind a proxy).
 
