@@ -15,6 +15,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app import form_tokens
 from app.extensions import db, limiter
 from app.paging import page_number, paginate
 from app.files import read_stored, send_stored
@@ -358,6 +359,10 @@ class StatementTemplatesView(BaseView):
         application_type = db.session.get(ApplicationType, type_id) or abort(404)
         form = TemplateUploadForm()
         if form.validate_on_submit():
+            back = url_for("StatementTemplatesView.detail", type_id=type_id)
+            repeat = form_tokens.claim(current_user, fallback=back)
+            if repeat is not None:  # a double click: that version is uploaded already
+                return repeat
             upload = form.file.data
             try:
                 template, check = templates.upload_template(application_type,
@@ -368,6 +373,7 @@ class StatementTemplatesView(BaseView):
                 db.session.rollback()
                 form.file.errors.append(exc.message)
             else:
+                form_tokens.produced(back)
                 db.session.commit()
                 if check.unknown:
                     flash(_("Шаблон загружен (версия %(version)s). Неизвестные поля будут пустыми: %(names)s",
@@ -431,6 +437,9 @@ class CopyRequestsView(BaseView):
         form.application_id.choices = [(0, _("— без привязки к заявке —"))] + [
             (a.id, f"{a.number or '№' + str(a.id)} — {a.application_type.name}") for a in applications]
         if form.validate_on_submit():
+            repeat = form_tokens.claim(current_user, fallback=url_for("CopyRequestsView.index"))
+            if repeat is not None:  # a double click: the request is made already
+                return repeat
             chosen = next((a for a in applications if a.id == form.application_id.data), None)
             try:
                 copies.request_copies(consumer, documents=form.documents.data, kinds=form.kinds.data,
@@ -440,6 +449,7 @@ class CopyRequestsView(BaseView):
                 db.session.rollback()
                 getattr(form, exc.field or "documents").errors.append(exc.message)
             else:
+                form_tokens.produced(url_for("CopyRequestsView.index"))
                 db.session.commit()
                 flash(_("Ваш запрос принят в работу"), "success")
                 return redirect(url_for("CopyRequestsView.index"))
@@ -480,7 +490,11 @@ class CopyRequestsStaffView(BaseView):
     def detail(self, request_id):
         row = ensure_can_see_copy_request(current_user, db.session.get(CopyRequest, request_id))
         form = CopyAnswerForm()
+        back = url_for("CopyRequestsStaffView.detail", request_id=request_id)
         if form.validate_on_submit():
+            repeat = form_tokens.claim(current_user, fallback=back)
+            if repeat is not None:  # a double click: answered already
+                return repeat
             try:
                 if request.form.get("action") == "reject":
                     copies.reject(row, answer=form.answer.data, actor=current_user)
@@ -491,9 +505,10 @@ class CopyRequestsStaffView(BaseView):
                 row = db.session.get(CopyRequest, request_id)
                 getattr(form, exc.field).errors.append(exc.message) if exc.field else flash(exc.message, "danger")
             else:
+                form_tokens.produced(back)
                 db.session.commit()
                 flash(_("Ответ отправлен потребителю"), "success")
-                return redirect(url_for("CopyRequestsStaffView.detail", request_id=request_id))
+                return redirect(back)
         return self.render_template("documents/copy_staff_detail.html", row=row, form=form)
 
 
