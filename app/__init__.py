@@ -70,8 +70,10 @@ def register_views(app: Flask) -> None:
     """Every FAB view is registered here, never as a side effect of an import."""
     from app.extensions import appbuilder
     from app.views import register_all
+    from app.views.actions import init_unknown_actions
 
     register_all(appbuilder)
+    init_unknown_actions(app)
 
 
 def register_blueprints(app: Flask) -> None:
