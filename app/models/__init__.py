@@ -14,7 +14,7 @@ from app.models.application import (  # noqa: F401
     TypeDocumentRequirement,
 )
 from app.models.audit import AuditRecord  # noqa: F401
-from app.models.codes import OneTimeCode  # noqa: F401
+from app.models.codes import CaptchaChallenge, OneTimeCode  # noqa: F401
 from app.models.consumer import ConsumerProfile, LegalForm  # noqa: F401
 from app.models.files import StoredFile  # noqa: F401
 from app.models.form_tokens import FormToken  # noqa: F401

@@ -36,3 +36,17 @@ class OneTimeCode(Model):
         Index("ix_code_lookup", "purpose", "destination", "created_at"),
         Index("ix_code_ip", "sent_ip", "created_at"),
     )
+
+
+class CaptchaChallenge(Model):
+    """The answer to a captcha picture, kept on the server (the session holds only `token`,
+    and Flask's session cookie is readable by whoever has it); one try, then it is deleted."""
+
+    __tablename__ = "captcha_challenge"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: random, in the session of the browser that was shown the picture
+    token: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    #: keyed hash of the upper-cased answer (workflows/accounts/captcha.py)
+    answer_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, index=True)

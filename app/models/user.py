@@ -16,13 +16,18 @@ class KabinetUser(User):
     phone: Mapped[Optional[str]] = mapped_column(String(16), unique=True, nullable=True)
     phone_confirmed_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
     email_confirmed_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
-    #: bumped on password change: every other session and remember-me cookie dies
+    #: bumped on logout, password change and blocking: every session and remember-me cookie
+    #: made before dies (get_id carries it; security/manager.load_user compares)
     session_version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
     #: base32 TOTP secret (A10); totp_enabled once the user has proved a code
     totp_secret: Mapped[Optional[str]] = mapped_column(String(64))
     totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     #: 30-second window of the last accepted TOTP code: a code is never accepted twice
     totp_last_counter: Mapped[Optional[int]] = mapped_column(Integer)
+    #: TOTP codes tried since totp_failures_since without success; at the limit the account
+    #: takes no code until the window ends, whatever address the tries come from
+    totp_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0", nullable=False)
+    totp_failures_since: Mapped[Optional[datetime]] = mapped_column(DateTime)
     notify_email: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     notify_sms: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     #: the user has to set a password before anything else (accounts opened at the office)
