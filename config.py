@@ -115,6 +115,12 @@ class Config:
     CODE_MAX_ATTEMPTS = env_int("CODE_MAX_ATTEMPTS", 5)
     CODE_RESEND_COOLDOWN_SECONDS = env_int("CODE_RESEND_COOLDOWN_SECONDS", 60)
     CODE_HOURLY_CAP = env_int("CODE_HOURLY_CAP", 10)
+    #: per account, from any address: this many wrong codes (of one purpose) within the window
+    #: refuse further codes until the window has passed; the same for TOTP codes
+    CODE_ACCOUNT_MAX_FAILURES = env_int("CODE_ACCOUNT_MAX_FAILURES", 10)
+    CODE_ACCOUNT_WINDOW_SECONDS = env_int("CODE_ACCOUNT_WINDOW_SECONDS", 3600)
+    TOTP_MAX_FAILURES = env_int("TOTP_MAX_FAILURES", 5)
+    TOTP_FAILURE_WINDOW_SECONDS = env_int("TOTP_FAILURE_WINDOW_SECONDS", 900)
 
     # Outgoing email and SMS
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")  # smtp | console | file

@@ -8,18 +8,27 @@ to one destination and an hourly cap per destination and per IP address.
 Emailed links («перейдите по ссылке») use the same row: a long random token, hashed
 the same way, valid longer than the code.
 
+Every try is counted in the database before the code is compared, by one UPDATE that
+only succeeds under the limit, so concurrent guesses cannot all slip under it; a right code
+is consumed the same way, so it is accepted once. Per account (purpose and destination),
+CODE_ACCOUNT_MAX_FAILURES wrong codes within CODE_ACCOUNT_WINDOW_SECONDS stop new tries for
+a while, whatever address they come from.
+
 Services flush, the caller commits — also after a CodeError, so that the counter of
 wrong attempts is kept (a rollback would forget the attempt).
 """
 import hashlib
 import hmac
+import math
 import secrets
 from datetime import timedelta
 
 from flask import current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
+from app import audit
 from app.extensions import db
 from app.models import OneTimeCode
 from app.models.base import utcnow
@@ -35,6 +44,7 @@ MSG_COOLDOWN = _l("Повторная отправка кода возможна
 MSG_HOURLY = _l("Превышено количество отправок кода. Повторите попытку через час.")
 MSG_LINK_INVALID = _l("Ссылка недействительна или уже использована.")
 MSG_LINK_EXPIRED = _l("Срок действия ссылки истек. Повторите попытку!")
+MSG_ACCOUNT_LOCKED = _l("Слишком много неверных кодов. Повторите попытку через %(minutes)s мин.")
 
 #: what the message says the code is for, per purpose (data, not branches)
 PURPOSE_TEXTS = {
@@ -226,7 +236,7 @@ def verify_code(*, purpose: str, destination: str, code: str) -> OneTimeCode:
 
     Raises CodeError with the message to show: expired («Срок действия кода истек.
     Повторите попытку!»), wrong (the attempt is counted — commit after catching),
-    attempts exhausted, or no code sent / already used.
+    attempts exhausted, too many wrong codes for this account, or no code sent / already used.
     """
     channel = EMAIL if "@" in (destination or "") else SMS
     destination = normalize_destination(channel, destination)
@@ -234,20 +244,71 @@ def verify_code(*, purpose: str, destination: str, code: str) -> OneTimeCode:
     if row is None or row.consumed_at is not None:
         raise CodeError(MSG_NOT_FOUND)
     now = utcnow()
+    earlier_failures = _ensure_account_not_locked(purpose, destination, now)
     if row.attempts >= current_app.config["CODE_MAX_ATTEMPTS"]:
         raise CodeError(MSG_ATTEMPTS)
     if now >= _code_expiry(row):
         raise CodeError(MSG_EXPIRED)
+    attempts = _count_attempt(row)
     entered = "".join(ch for ch in (code or "") if ch.isdigit())
     if not hmac.compare_digest(row.code_hash, hash_code(purpose, destination, entered)):
-        row.attempts += 1
-        db.session.flush()
-        if row.attempts >= current_app.config["CODE_MAX_ATTEMPTS"]:
+        if earlier_failures + 1 == current_app.config["CODE_ACCOUNT_MAX_FAILURES"]:
+            audit.record("account.code_locked", object_type="KabinetUser", object_id=row.user_id,
+                         summary=f"Слишком много неверных кодов ({purpose}): ввод кода приостановлен")
+        if attempts >= current_app.config["CODE_MAX_ATTEMPTS"]:
             raise CodeError(MSG_ATTEMPTS)
         raise CodeError(MSG_WRONG)
-    row.consumed_at = now
-    db.session.flush()
+    _consume(row, now)
     return row
+
+
+def _count_attempt(row: OneTimeCode) -> int:
+    """Count one try of `row` before comparing it: the new count. One UPDATE that succeeds only
+    under the limit (the row stays locked until the caller commits), so that concurrent tries
+    cannot all read the same count and all be compared."""
+    attempts = db.session.execute(
+        update(OneTimeCode)
+        .where(OneTimeCode.id == row.id, OneTimeCode.consumed_at.is_(None),
+               OneTimeCode.attempts < current_app.config["CODE_MAX_ATTEMPTS"])
+        .values(attempts=OneTimeCode.attempts + 1)
+        .returning(OneTimeCode.attempts)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    if attempts is None:  # a concurrent try took the last attempt, or the right code
+        db.session.refresh(row)
+        raise CodeError(MSG_NOT_FOUND if row.consumed_at is not None else MSG_ATTEMPTS)
+    set_committed_value(row, "attempts", attempts)
+    return attempts
+
+
+def _consume(row: OneTimeCode, now) -> None:
+    """Mark the code used — only if nobody did in between, so a right code works once."""
+    consumed = db.session.execute(
+        update(OneTimeCode).where(OneTimeCode.id == row.id, OneTimeCode.consumed_at.is_(None))
+        .values(consumed_at=now).execution_options(synchronize_session=False)
+    ).rowcount
+    if consumed != 1:
+        raise CodeError(MSG_NOT_FOUND)
+    set_committed_value(row, "consumed_at", now)
+
+
+def _ensure_account_not_locked(purpose: str, destination: str, now) -> int:
+    """Per account, not per address: too many wrong codes for this purpose and destination
+    within the window refuse every try until the oldest of them leaves the window. Returns
+    the number of wrong codes so far."""
+    config = current_app.config
+    window = timedelta(seconds=config["CODE_ACCOUNT_WINDOW_SECONDS"])
+    # every try is counted, the right one too: a consumed code had one try that was not wrong
+    failures, oldest = db.session.execute(
+        select(func.coalesce(func.sum(OneTimeCode.attempts), 0) - func.count(OneTimeCode.consumed_at),
+               func.min(OneTimeCode.created_at))
+        .where(OneTimeCode.purpose == purpose, OneTimeCode.destination == destination,
+               OneTimeCode.created_at > now - window, OneTimeCode.attempts > 0)
+    ).one()
+    if failures >= config["CODE_ACCOUNT_MAX_FAILURES"]:
+        minutes = max(1, math.ceil((oldest + window - now).total_seconds() / 60))
+        raise CodeError(str(MSG_ACCOUNT_LOCKED) % {"minutes": minutes})
+    return failures
 
 
 def find_link(purpose: str, token: str) -> OneTimeCode:

@@ -1,18 +1,32 @@
-"""Two-factor login for staff and admins (A10): TOTP codes from an authenticator app."""
+"""Two-factor login for staff and admins (A10): TOTP codes from an authenticator app.
+
+Tries are counted per account in the database before a code is compared (one UPDATE that
+succeeds only under TOTP_MAX_FAILURES within TOTP_FAILURE_WINDOW_SECONDS): concurrent or
+spread-out guesses from any number of addresses get no more evaluations than that.
+"""
 import hmac
 import io
-from datetime import datetime, timezone
+import math
+from datetime import datetime, timedelta, timezone
 
 import pyotp
 import segno
 from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, or_, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import audit
 from app.extensions import db
+from app.models import KabinetUser
+from app.models.base import utcnow
 from app.settings import get_setting
+from app.transactions import wrote_nothing
 
 #: a code from the previous or next 30-second window is still accepted (clock drift)
 VALID_WINDOW = 1
+
+MSG_LOCKED = _l("Слишком много неверных кодов. Повторите попытку через %(minutes)s мин.")
 
 
 def totp_required(user) -> bool:
@@ -43,25 +57,90 @@ def qr_svg(user) -> str:
 def verify_totp(user, code: str) -> bool:
     """True when `code` is the user's current TOTP code (documents use it to confirm signing).
 
-    A code is accepted once: its 30-second window is remembered on the user (flushed; the
-    caller commits), so a code seen over someone's shoulder cannot be replayed.
+    Every try counts against the account's limit first, and while the account is locked
+    nothing is compared; a wrong try is committed at once when it is all the transaction
+    holds (else the caller commits). A code is accepted once: its 30-second window is
+    remembered on the user, so a code seen over someone's shoulder cannot be replayed.
+    After False, `lock_message(user)` says whether the account is locked.
     """
     if user is None or not user.totp_secret:
         return False
     code = "".join(ch for ch in (code or "") if ch.isdigit())
     if len(code) != 6:
         return False
-    generator = pyotp.TOTP(user.totp_secret)
-    now = datetime.now(timezone.utc)
-    current = generator.timecode(now)
+    only_this_try = wrote_nothing(db.session)
+    if not _count_try(user):
+        return False
+    counter = _matching_counter(user.totp_secret, code)
+    if counter is not None and _accept(user, counter):
+        return True
+    audit.record("account.totp_failed", user, actor=user, summary="Неверный код TOTP")
+    if user.totp_failures >= current_app.config["TOTP_MAX_FAILURES"]:
+        audit.record("account.totp_locked", user, actor=user, summary="Слишком много неверных кодов TOTP: "
+                     "вход и подпись по коду приостановлены")
+    if only_this_try:
+        db.session.commit()  # a caller that rolls back after a refusal (signing does) keeps the count
+    return False
+
+
+def _matching_counter(secret: str, code: str) -> int | None:
+    generator = pyotp.TOTP(secret)
+    current = generator.timecode(datetime.now(timezone.utc))
     for counter in range(current - VALID_WINDOW, current + VALID_WINDOW + 1):
         if hmac.compare_digest(generator.generate_otp(counter), code):
-            if user.totp_last_counter is not None and counter <= user.totp_last_counter:
-                return False
-            user.totp_last_counter = counter
-            db.session.flush()
-            return True
-    return False
+            return counter
+    return None
+
+
+def _count_try(user) -> bool:
+    """Count a try in one UPDATE that succeeds only under the limit (a new window starts
+    counting from one); False when the account has used up its tries for now."""
+    now = utcnow()
+    window_start = now - timedelta(seconds=current_app.config["TOTP_FAILURE_WINDOW_SECONDS"])
+    new_window = or_(KabinetUser.totp_failures_since.is_(None), KabinetUser.totp_failures_since <= window_start)
+    row = db.session.execute(
+        update(KabinetUser)
+        .where(KabinetUser.id == user.id,
+               or_(new_window, KabinetUser.totp_failures < current_app.config["TOTP_MAX_FAILURES"]))
+        .values(totp_failures=case((new_window, 1), else_=KabinetUser.totp_failures + 1),
+                totp_failures_since=case((new_window, now), else_=KabinetUser.totp_failures_since))
+        .returning(KabinetUser.totp_failures, KabinetUser.totp_failures_since)
+        .execution_options(synchronize_session=False)
+    ).one_or_none()
+    if row is None:
+        db.session.refresh(user, ["totp_failures", "totp_failures_since"])
+        return False
+    set_committed_value(user, "totp_failures", row[0])
+    set_committed_value(user, "totp_failures_since", row[1])
+    return True
+
+
+def _accept(user, counter: int) -> bool:
+    """Remember the code's window unless it (or a later one) was used already; a right code
+    clears the count of tries."""
+    accepted = db.session.execute(
+        update(KabinetUser)
+        .where(KabinetUser.id == user.id,
+               or_(KabinetUser.totp_last_counter.is_(None), KabinetUser.totp_last_counter < counter))
+        .values(totp_last_counter=counter, totp_failures=0, totp_failures_since=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if accepted != 1:
+        return False
+    for name, value in (("totp_last_counter", counter), ("totp_failures", 0), ("totp_failures_since", None)):
+        set_committed_value(user, name, value)
+    return True
+
+
+def lock_message(user) -> str | None:
+    """«Слишком много неверных кодов…» while the account takes no TOTP code, else None."""
+    since = getattr(user, "totp_failures_since", None)
+    if since is None or (user.totp_failures or 0) < current_app.config["TOTP_MAX_FAILURES"]:
+        return None
+    left = since + timedelta(seconds=current_app.config["TOTP_FAILURE_WINDOW_SECONDS"]) - utcnow()
+    if left.total_seconds() <= 0:
+        return None
+    return str(MSG_LOCKED) % {"minutes": max(1, math.ceil(left.total_seconds() / 60))}
 
 
 def enable_totp(user, code: str) -> bool:

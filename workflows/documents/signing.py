@@ -223,10 +223,10 @@ def sign_as_organization_with_cms(attachment: Attachment, user, signature_bytes:
 def _check_totp(user, totp_code: str | None) -> str:
     if not user.totp_enabled:
         return "password"
-    from workflows.accounts.totp import verify_totp
+    from workflows.accounts.totp import lock_message, verify_totp
 
     if not verify_totp(user, totp_code or ""):
-        raise SigningError(_("Неверный код из приложения-аутентификатора"))
+        raise SigningError(lock_message(user) or _("Неверный код из приложения-аутентификатора"))
     return "totp"
 
 
