@@ -120,9 +120,9 @@ class RegistrationForm(FlaskForm):
     INN_LENGTHS = {LegalForm.INDIVIDUAL: (12,), LegalForm.ENTREPRENEUR: (12,), LegalForm.LEGAL_ENTITY: (10,)}
     PROFILE_FIELDS = ("snils", "inn", "ogrn", "ogrnip", "kpp", "org_name", "last_name", "first_name", "middle_name")
 
-    def __init__(self, *args, captcha_answer: str | None = None, captcha_required: bool = False, **kwargs):
+    def __init__(self, *args, captcha_solved: bool = False, captcha_required: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.captcha_answer = captcha_answer
+        self.captcha_solved = captcha_solved  # checked on the server (workflows/accounts/captcha.py)
         self.captcha_required = captcha_required
 
     @property
@@ -154,10 +154,8 @@ class RegistrationForm(FlaskForm):
                 self.inn.errors = [str(exc)]
         if not self.consent.data:
             self.consent.errors = [MSG_CONSENT]
-        if self.captcha_required:
-            answer = (self.captcha_answer or "").lower()
-            if not answer or (self.captcha.data or "").lower() != answer:
-                self.captcha.errors = [MSG_CAPTCHA]
+        if self.captcha_required and not self.captcha_solved:
+            self.captcha.errors = [MSG_CAPTCHA]
         return not any(field.errors for field in self)
 
     def profile_data(self) -> dict:
@@ -220,3 +218,8 @@ class ChangePasswordForm(FlaskForm):
     current = PasswordField(_l("Пароль"), validators=[DataRequired(MSG_REQUIRED)])
     password, confirm = password_fields(_l("Новый пароль"), _l("Повторить новый пароль"))
     submit = SubmitField(_l("Изменить пароль"))
+
+
+class LogoutForm(FlaskForm):
+    """«Выйти»: nothing but the CSRF token, so that no other site can sign the user out."""
+    submit = SubmitField(_l("Выйти"))

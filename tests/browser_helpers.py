@@ -23,4 +23,9 @@ def browser_login(page, base_url: str, login: str, password: str) -> None:
 
 
 def browser_logout(page, base_url: str) -> None:
+    """«Выход» is a POST with the CSRF token: /logout/ offers the button (a GET signs nobody out)."""
     page.goto(f"{base_url}/logout/")
+    button = page.locator('.kb-page form[action="/logout/"] [type=submit]')
+    if button.count():
+        button.click()
+        page.wait_for_load_state("networkidle")

@@ -9,12 +9,12 @@ from flask_appbuilder.security.views import AuthDBView
 from flask_appbuilder.utils.base import get_safe_redirect
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user
+from flask_login import current_user, login_user, logout_user
 
 from app import audit
 from app.extensions import db, limiter
 from app.models import KabinetUser
-from forms.auth import CodeForm, CodeRequestForm, LoginForm, NewPasswordForm, ResetByCodeForm, TotpForm
+from forms.auth import CodeForm, CodeRequestForm, LoginForm, LogoutForm, NewPasswordForm, ResetByCodeForm, TotpForm
 from workflows.accounts import codes
 from workflows.accounts import login as login_flow
 from workflows.accounts import passwords, totp
@@ -26,6 +26,7 @@ LOGIN_CODE_KEY = "kb_login_code"
 RESET_KEY = "kb_reset"
 
 MSG_PASSWORD_SET = _l("Пароль изменен. Войдите в личный кабинет с новым паролем.")
+MSG_TOTP_WRONG = _l("Неверный код. Введите код из приложения-аутентификатора.")
 
 
 def login_limit() -> str:
@@ -157,9 +158,30 @@ class KabinetAuthView(AuthDBView):
             if totp.verify_totp(user, form.code.data):
                 session.pop(TWO_FACTOR_KEY, None)
                 return finish_login(user, remember=state.get("remember"), next_url=state.get("next"), fresh_2fa=True)
-            form.code.errors.append(_("Неверный код. Введите код из приложения-аутентификатора."))
+            db.session.commit()  # keep the counted try
+            form.code.errors.append(totp.lock_message(user) or str(MSG_TOTP_WRONG))
         return self._form_page(form, _("Двухфакторный вход"),
                                intro=_("Введите 6-значный код из приложения-аутентификатора."))
+
+    # ---- «Выход» -------------------------------------------------------------------------------
+    @expose("/logout/", methods=["GET", "POST"])
+    def logout(self):
+        """A POST with the CSRF token ends every session of the user on the server (their session
+        version changes): a cookie copied before is dead too. A GET only offers the button."""
+        form = LogoutForm()
+        if request.method == "GET" or not form.validate_on_submit():
+            if not current_user.is_authenticated:
+                return redirect(url_for("KabinetAuthView.login"))
+            return self._form_page(form, _("Выход"), intro=_("Выйти из личного кабинета?"))
+        if current_user.is_authenticated:
+            login_flow.sign_out(db.session.get(KabinetUser, current_user.id))
+            db.session.commit()
+        locale = session.get("locale")
+        session.clear()  # also any half-done sign-in step
+        logout_user()
+        if locale:
+            session["locale"] = locale
+        return redirect(current_app.config.get("LOGOUT_REDIRECT_URL") or self.appbuilder.get_url_for_index)
 
     # ---- «Забыли пароль?» --------------------------------------------------------------------
     @expose("/password/forgot/", methods=["GET", "POST"])

@@ -1,6 +1,7 @@
 """Kabinet's SecurityManager: FAB's, with our user model, versioned sessions and our
 sign-in pages (app/security/auth_views.py)."""
 from flask import g, has_request_context, request
+from flask_appbuilder.api import BaseApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import (
     Permission,
@@ -13,9 +14,11 @@ from flask_appbuilder.security.sqla.models import (
     assoc_user_role,
 )
 from flask_login import current_user
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
+from app.models.base import utcnow
 from app.models.user import KabinetUser
 from app.security.auth_views import KabinetAuthView
 
@@ -45,16 +48,26 @@ PERMISSIONS_OF_ROLES = (
 )
 
 
+class ClosedSecurityApi(BaseApi):
+    """Stands in for FAB's SecurityApi, which FAB registers even with FAB_ADD_SECURITY_API off:
+    its JWT login (/api/v1/security/login) checked passwords without the login page's rate
+    limits, audit or second factor. It exposes nothing, so every /api/v1/security/* is 404;
+    a REST API of the portal brings its own sign-in."""
+
+    resource_name = "security"
+
+
 class KabinetSecurityManager(SecurityManager):
     user_model = KabinetUser
     authdbview = KabinetAuthView
+    security_api = ClosedSecurityApi
     #: FAB's «User's Statistics» draws with Google's chart loader from the internet, which the
     #: CSP (app/security/headers.py) and the no-CDN rule (static/vendor/README.md) exclude
     userstatschartview = None
 
     def auth_user_db(self, username, password):
-        """FAB's own password check (its JSON API login): our identifiers and rules, and never
-        for users with two-factor login, which that API cannot ask for."""
+        """FAB's own password check, should any FAB path still ask (its JSON login is closed):
+        our identifiers and rules, and never for users with two-factor login."""
         from workflows.accounts.login import authenticate
         from workflows.accounts.totp import totp_required
 
@@ -63,6 +76,41 @@ class KabinetSecurityManager(SecurityManager):
             return None
         self.update_user_auth_stat(user, True)
         return user
+
+    def update_user_auth_stat(self, user, success=True):
+        """FAB's login counters, each changed by one UPDATE: FAB read the count, added one and
+        wrote it back (and committed), so concurrent failures were lost. Flushes; the caller commits."""
+        if success:
+            values = {"login_count": func.coalesce(KabinetUser.login_count, 0) + 1, "last_login": utcnow(),
+                      "fail_login_count": 0}
+        else:
+            values = {"fail_login_count": func.coalesce(KabinetUser.fail_login_count, 0) + 1}
+        counted = self.session.execute(
+            update(KabinetUser).where(KabinetUser.id == user.id).values(**values)
+            .returning(KabinetUser.login_count, KabinetUser.fail_login_count, KabinetUser.last_login)
+            .execution_options(synchronize_session=False)
+        ).one()
+        for name, value in zip(("login_count", "fail_login_count", "last_login"), counted):
+            set_committed_value(user, name, value)
+        if success:
+            self.on_user_login(user)
+        else:
+            self.on_user_login_failed(user)
+
+    def reset_password(self, userid, password):
+        """FAB's «Reset Password» pages (an admin for a user, or for oneself): our hashing, and the
+        user's other sessions end, as with every password change; the changing browser stays in."""
+        from flask_login import login_user
+
+        from app import audit
+        from app.users import set_password
+
+        user = self.get_user_by_id(userid)
+        set_password(user, password)
+        audit.record("account.password_reset", user, summary="Пароль изменен (страница FAB)")
+        self.session.commit()
+        if current_user.is_authenticated and current_user.id == user.id:
+            login_user(user)
 
     def load_user(self, pk):
         """Flask-Login loader: «<id>:<session_version>» — a stale version logs out."""

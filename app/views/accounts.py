@@ -1,8 +1,6 @@
 """Views of the accounts area: registration and confirmation (A1, A2, A7), «Мои данные»
 (A5), password change and two-factor login (A4, A10). Sign-in pages live in
 app/security/auth_views.py. Views are thin; rules are in workflows/accounts/."""
-import secrets
-
 from flask import Response, current_app, flash, redirect, request, session, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
@@ -12,7 +10,7 @@ from flask_login import current_user, login_user
 from app.extensions import db, limiter
 from app.identifiers import mask_phone
 from app.models import KabinetUser, LegalForm
-from app.security.auth_views import code_limit, login_limit
+from app.security.auth_views import MSG_TOTP_WRONG, code_limit, login_limit
 from app.settings import get_setting
 from forms.auth import ChangePasswordForm, CodeForm, RegistrationForm, ResendForm, TotpForm
 from forms.profile import (
@@ -23,12 +21,13 @@ from forms.profile import (
     profile_form_class,
     profile_sections,
 )
-from workflows.accounts import codes, passwords, registration, totp
+from workflows.accounts import captcha, codes, passwords, registration, totp
 from workflows.accounts.profile import CONTACTS, REQUIRED_FIELDS, confirm_contact, missing_profile_fields
 from workflows.accounts.profile import send_contact_code, update_profile
 
 PENDING_KEY = "kb_pending_uid"
 CAPTCHA_KEY = "kb_captcha"
+CAPTCHA_RATE_LIMIT = "30 per minute"
 CONTACT_KEY = "kb_contact"
 
 #: Consumers see «Мои данные» in the menu; everyone reaches password and 2FA pages
@@ -76,9 +75,12 @@ class RegistrationView(BaseView):
         if current_user.is_authenticated:
             return redirect(url_for("KabinetIndexView.index"))
         captcha_required = bool(get_setting("captcha_enabled"))
-        form = RegistrationForm(captcha_answer=session.get(CAPTCHA_KEY), captcha_required=captcha_required)
-        if request.method == "POST":
-            session.pop(CAPTCHA_KEY, None)  # one guess per picture
+        captcha_solved = False
+        if request.method == "POST" and captcha_required:
+            # one try per picture, used up at once: a failure below rolls back, the try stays
+            captcha_solved = captcha.solve(session.pop(CAPTCHA_KEY, None), request.form.get("captcha"))
+            db.session.commit()
+        form = RegistrationForm(captcha_solved=captcha_solved, captcha_required=captcha_required)
         if form.validate_on_submit():
             try:
                 user = registration.register_consumer(
@@ -104,11 +106,13 @@ class RegistrationView(BaseView):
         )
 
     @expose("/captcha.png")
+    @limiter.limit(CAPTCHA_RATE_LIMIT)  # each picture is a row until it is used or expires
     def captcha_image(self):
         from captcha.image import ImageCaptcha
 
-        text = "".join(secrets.choice("ABCDEFGHJKLMNPRSTUVWXYZ23456789") for _ in range(5))
-        session[CAPTCHA_KEY] = text
+        token, text = captcha.new_challenge(replacing=session.get(CAPTCHA_KEY))
+        db.session.commit()
+        session[CAPTCHA_KEY] = token  # the answer stays on the server (the cookie is readable)
         data = ImageCaptcha(width=200, height=70).generate(text).getvalue()
         return Response(data, mimetype="image/png", headers={"Cache-Control": "no-store"})
 
@@ -341,7 +345,8 @@ class SecurityView(BaseView):
                 db.session.commit()
                 flash(_("Двухфакторный вход включен"), "success")
                 return redirect(url_for("SecurityView.security"))
-            form.code.errors.append(_("Неверный код. Введите код из приложения-аутентификатора."))
+            db.session.commit()  # keep the counted try
+            form.code.errors.append(totp.lock_message(user) or str(MSG_TOTP_WRONG))
         return self.render_template("accounts/totp.html", form=form, qr=totp.qr_svg(user), secret=user.totp_secret,
                                     required=totp.totp_required(user))
 
@@ -358,7 +363,8 @@ class SecurityView(BaseView):
             db.session.commit()
             flash(_("Двухфакторный вход отключен"), "success")
         else:
-            flash(_("Неверный код. Введите код из приложения-аутентификатора."), "danger")
+            db.session.commit()  # keep the counted try
+            flash(totp.lock_message(user) or str(MSG_TOTP_WRONG), "danger")
         return redirect(url_for("SecurityView.security"))
 
 

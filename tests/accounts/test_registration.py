@@ -241,24 +241,6 @@ def test_consent_links_to_the_policy_and_the_simple_signature_agreement(client):
     assert "63-ФЗ" in page.text
 
 
-def test_captcha_when_enabled_must_match_the_picture(client, ctx):
-    set_setting("captcha_enabled", True)
-    db.session.commit()
-    page = client.get("/register/")
-    assert "/register/captcha.png" in page.text
-    image = client.get("/register/captcha.png")
-    assert image.mimetype == "image/png" and image.data[:4] == b"\x89PNG"
-    with client.session_transaction() as session:
-        answer = session["kb_captcha"]
-    wrong = client.post("/register/", data=form_data(captcha="WRONG"))
-    assert error_under(wrong.text, "captcha", "Неверно введены символы с картинки")
-    assert users_count() == 0
-    client.get("/register/captcha.png")
-    with client.session_transaction() as session:
-        answer = session["kb_captcha"]
-    assert client.post("/register/", data=form_data(captcha=answer.lower())).status_code == 302
-
-
 def test_registration_form_is_protected_by_csrf(app, client):
     app.config["WTF_CSRF_ENABLED"] = True
     try:
@@ -272,7 +254,7 @@ def test_registration_form_is_protected_by_csrf(app, client):
 
 def test_unconfirmed_user_who_signs_in_is_sent_to_confirm_the_phone(client, ctx, code_for):
     client.post("/register/", data=form_data())
-    client.get("/logout/")
+    client.post("/logout/")
     with client.session_transaction() as session:
         session.clear()
     response = client.post("/login/", data={"username": "+79991234567", "password": "Secret-123!"})

@@ -5,7 +5,7 @@ still checks a password hash, and login codes are "sent" with the same answer.
 """
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import audit
@@ -114,3 +114,14 @@ def login_by_code(destination: str, code: str) -> KabinetUser:
         mark_email_confirmed(user)
     audit.record("account.login_by_code", user, actor=user, summary=f"Вход по коду ({channel})")
     return user
+
+
+def sign_out(user: KabinetUser) -> None:
+    """«Выход»: every session and remember-me cookie of the user stops working, here and on any
+    other device — the session version they carry no longer matches (security/manager.load_user)."""
+    db.session.execute(update(KabinetUser).where(KabinetUser.id == user.id)
+                       .values(session_version=KabinetUser.session_version + 1)
+                       .execution_options(synchronize_session=False))
+    db.session.expire(user, ["session_version"])
+    audit.record("account.logout", user, actor=user, summary="Выход из личного кабинета")
+    db.session.flush()
