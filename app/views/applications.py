@@ -300,8 +300,8 @@ class ConsumerApplicationsView(BaseView):
         form_tokens.release()
         db.session.commit()  # the values typed on the draft form are kept
         if from_edit:
-            return self._render_edit(application, typed or self._saved_form(application),
-                                     attachment_form=form, status=400)
+            shown = typed if typed is not None else self._saved_form(application)
+            return self._render_edit(application, shown, attachment_form=form, status=400)
         return self._render_show(application, attachment_form=form, status=400)
 
     def _attach(self, application, form) -> bool:
