@@ -15,6 +15,7 @@ from app.models import Application, ApplicationEvent, Attachment, Message
 from app.settings import set_setting
 from tests.applications.conftest import PDF, TP_DATA, doc_type, make_draft, make_submitted, transition
 from tests.conftest import IsolatedClient
+from tests.form_helpers import flashes, rendered_token
 
 TOKEN = "Fq3xv7mWQ2c9Zr8T0kLpA1sD4fG6hJ8k"
 
@@ -22,16 +23,6 @@ TOKEN = "Fq3xv7mWQ2c9Zr8T0kLpA1sD4fG6hJ8k"
 def count(model, *where) -> int:
     db.session.expire_all()
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-def flashes(client) -> list:
-    with client.session_transaction() as session:
-        return session.pop("_flashes", [])
-
-
-def rendered_token(html: str, form_test: str) -> str:
-    form = re.search(rf'<form[^>]*data-test="{form_test}".*?</form>', html, re.S).group(0)
-    return re.search(r'name="form_token" value="([^"]+)"', form).group(1)
 
 
 def submit_data(token=TOKEN) -> dict:

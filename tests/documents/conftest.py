@@ -88,6 +88,18 @@ def people(ctx):
 
 
 @pytest.fixture
+def ip_contract(people):
+    """An ИП's contract the organization has signed: waiting for the consumer's CMS signature."""
+    from workflows.documents import signing
+
+    application = make_application(people.entrepreneur)
+    attachment = attach(application, two_sided=True, data=b"%PDF-1.4\n\x00binary contract\r\n")
+    signing.sign_as_organization(attachment, people.staff)
+    db.session.commit()
+    return attachment
+
+
+@pytest.fixture
 def application(people):
     app_row = make_application(people.owner)
     db.session.commit()

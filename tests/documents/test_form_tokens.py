@@ -1,7 +1,6 @@
 """Documents pages sent twice (double click, resent request): one copy request, one answer, one
 template version — the second answer is a redirect with «Уже отправлено», never a 500."""
 import io
-import re
 import threading
 
 import pytest
@@ -9,21 +8,11 @@ import pytest
 from app.extensions import db
 from app.models import CopyRequest, Notification, StatementTemplate
 from tests.conftest import IsolatedClient
-from tests.documents.conftest import make_application
+from tests.form_helpers import flashes, rendered_token
 from tests.documents.test_templates import docx_with
 from tests.factories import make_staff
 
 TOKEN = "Vb7mQ2x9Zr8T0kLpA1sD4fG6hJ8kFq3x"
-
-
-def flashes(client) -> list:
-    with client.session_transaction() as session:
-        return session.pop("_flashes", [])
-
-
-def rendered_token(html: str, form_test: str) -> str:
-    form = re.search(rf'<form[^>]*data-test="{form_test}".*?</form>', html, re.S).group(0)
-    return re.search(r'name="form_token" value="([^"]+)"', form).group(1)
 
 
 def test_copy_request_twice_with_one_token_is_made_once(client, login, people):

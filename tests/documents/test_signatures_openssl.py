@@ -6,22 +6,12 @@ from app.extensions import db
 from app.files import read_stored
 from app.models import TrustedCertificate
 from app.settings import set_setting
-from tests.documents.conftest import attach, make_application
 from tests.documents.openssl_tool import OPENSSL, Signer, needs_gost, subject
 from workflows.documents import signing
 from workflows.documents.certificates import parse_certificate
 from workflows.documents.signing import SigningError
 
 pytestmark = pytest.mark.skipif(OPENSSL is None, reason="!!! SKIPPED LOUDLY: the openssl command is missing")
-
-
-@pytest.fixture
-def ip_contract(people):
-    application = make_application(people.entrepreneur)
-    attachment = attach(application, two_sided=True, data=b"%PDF-1.4\n\x00binary contract\r\n")
-    signing.sign_as_organization(attachment, people.staff)
-    db.session.commit()
-    return attachment
 
 
 def own_subject(user, **extra) -> str:

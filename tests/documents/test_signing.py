@@ -114,15 +114,6 @@ def test_pep_only_for_the_applicant_and_only_for_individuals(people, contract):
         signing.request_pep_code(ip_contract, people.entrepreneur)
 
 
-@pytest.fixture
-def ip_contract(people):
-    application = make_application(people.entrepreneur)
-    attachment = attach(application, two_sided=True, data=b"%PDF-1.4\n\x00binary contract\r\n")
-    signing.sign_as_organization(attachment, people.staff)
-    db.session.commit()
-    return attachment
-
-
 @pytest.mark.parametrize("key_type, encoding", [("rsa", "der"), ("ec", "pem")])
 def test_cms_signature_over_the_document_is_accepted(people, ip_contract, key_type, encoding):
     cert, key = make_certificate(key_type=key_type, ids=ids_of(people.entrepreneur))
