@@ -15,6 +15,8 @@ KEYS = {
     "gost256-tc26a": (["-engine", "gost", "-algorithm", "gost2012_256", "-pkeyopt", "paramset:TCA"], "md_gost12_256"),
     "gost512": (["-engine", "gost", "-algorithm", "gost2012_512", "-pkeyopt", "paramset:A"], "md_gost12_512"),
     "rsa": (["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"], "sha256"),
+    #: an RSA key signing with RSASSA-PSS padding (`cms -keyopt rsa_padding_mode:pss`)
+    "rsa-pss": (["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"], "sha256"),
     "ec": (["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"], "sha256"),
     "ed25519": (["-algorithm", "ED25519"], "sha512"),
 }
@@ -93,6 +95,8 @@ class Signer:
             args += ["-md", digest]
         if no_attributes:
             args.append("-noattr")
+        if self.kind == "rsa-pss":
+            args += ["-keyopt", "rsa_padding_mode:pss"]
         if extra_certs:
             bundle = self.folder / "extra.pem"
             bundle.write_bytes(b"".join(c.cert.read_bytes() for c in extra_certs))

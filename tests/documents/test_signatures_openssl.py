@@ -28,6 +28,7 @@ def sign_as_consumer(attachment, user, signature: bytes):
     pytest.param("gost256-tc26a", "ГОСТ Р 34.10-2012 (256 бит)", "ГОСТ Р 34.11-2012 (256 бит)", marks=needs_gost),
     pytest.param("gost512", "ГОСТ Р 34.10-2012 (512 бит)", "ГОСТ Р 34.11-2012 (512 бит)", marks=needs_gost),
     ("rsa", "RSA", "SHA-256"),
+    ("rsa-pss", "RSA", "SHA-256"),
     ("ec", "ECDSA", "SHA-256"),
 ])
 def test_real_signature_is_accepted_and_its_maths_checked(people, ip_contract, tmp_path, kind, key_name, digest_name):
@@ -55,7 +56,7 @@ def test_gost_signature_without_signed_attributes_is_checked_over_the_document(p
 
 
 @pytest.mark.parametrize("kind", [pytest.param("gost256", marks=needs_gost), pytest.param("gost512", marks=needs_gost),
-                                  "rsa", "ec"])
+                                  "rsa", "rsa-pss", "ec"])
 def test_changed_signature_bytes_are_refused(people, ip_contract, tmp_path, kind):
     signer = Signer(tmp_path, kind, own_subject(people.entrepreneur))
     forged = bytearray(signer.sign(read_stored(ip_contract.file)))
