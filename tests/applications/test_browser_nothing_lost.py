@@ -44,3 +44,39 @@ def test_typed_fields_stay_when_a_document_is_added(live_server, page, reference
     assert {selector: page.input_value(selector) for selector in TYPED} == TYPED
     assert count(Attachment) == 1
 
+
+
+def test_staff_page_keeps_what_was_typed_in_the_other_forms(live_server, page, reference_data, tmp_path):
+    """The staff application page has four forms; sending one reloads the page. What was typed
+    into the others comes back; the form that was sent starts empty."""
+    from tests.applications.conftest import make_submitted
+    from tests.factories import make_staff
+
+    consumer = make_consumer(LegalForm.INDIVIDUAL, **COMPLETE_PROFILE[LegalForm.INDIVIDUAL])
+    application = make_submitted(consumer)
+    staff = make_staff("Staff")
+    scan = tmp_path / "Акт.pdf"
+    scan.write_bytes(PDF)
+    browser_login(page, live_server, staff.email, PASSWORD)
+    page.goto(f"{live_server}/staff/applications/{application.id}")
+    page.fill("[data-test=save-form] textarea[name=comment]", "Проверить схему подключения")
+    page.fill("[data-test=message-form] textarea[name=body]", "Уточните мощность, пожалуйста")
+    page.fill("[data-test=note-form] [name=text]", "Ведется проектирование")
+    form = page.locator("form[data-test=attachment-form]")
+    form.locator("input[name=title]").fill("Акт осмотра")
+    form.locator("input[name=file]").set_input_files(str(scan))
+    form.locator("[data-test=add-document]").click()
+    page.wait_for_load_state("networkidle")
+    assert "Акт осмотра" in page.inner_text("[data-test=documents]")
+    assert page.input_value("[data-test=save-form] textarea[name=comment]") == "Проверить схему подключения"
+    assert page.input_value("[data-test=message-form] textarea[name=body]") == "Уточните мощность, пожалуйста"
+    assert page.input_value("[data-test=note-form] [name=text]") == "Ведется проектирование"
+    assert page.locator("form[data-test=attachment-form] input[name=title]").input_value() == ""
+
+    page.click("[data-test=send-message]")  # the message is sent once and its box starts empty
+    page.wait_for_load_state("networkidle")
+    assert "Уточните мощность, пожалуйста" in page.inner_text("[data-test=messages]")
+    assert page.input_value("[data-test=message-form] textarea[name=body]") == ""
+    page.reload()
+    assert page.input_value("[data-test=message-form] textarea[name=body]") == ""
+    assert page.input_value("[data-test=save-form] textarea[name=comment]") == "Проверить схему подключения"
