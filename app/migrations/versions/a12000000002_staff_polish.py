@@ -1,0 +1,23 @@
+"""Round-1 polish: staff queue and application history
+
+Revision ID: a12000000002
+Revises: a12000000001
+Create Date: 2026-11-30 17:40:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = 'a12000000002'
+down_revision = 'a12000000001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
