@@ -335,8 +335,30 @@ def wrk_run(url: str, cookie: str | None, seconds: int, connections: int) -> dic
             "p50_ms": millis("50%"), "p99_ms": millis("99%")}
 
 
+def serve(module: str, url: str, workers: int) -> tuple[subprocess.Popen, str]:
+    """gunicorn serving bench/<module>.py's `app` with --workers sync workers; (process, base URL)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+         "--chdir", str(ROOT / "bench"), "--log-level", "warning", f"{module}:app"],
+        env={**os.environ, "KABINET_BENCH_DATABASE_URL": url})
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(base + ("/bench/hello" if module == "wsgi" else "/peer/hello"), timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.5)
+    return server, base
+
+
+#: the plain-Flask peer's pages (bench/peer.py): Kabinet's page name → the peer's path
+PEER_PAGES = {FLOOR: "/peer/layout", "Мои заявки": "/peer/my/applications/"}
+
+
 def run_http(app, url: str, staff_key, workers: int, seconds: int) -> dict | None:
-    """Every page over HTTP from gunicorn, hello-world first, each with the same wrk load."""
+    """Every page over HTTP from gunicorn, hello-world first, each with the same wrk load; then the
+    plain-Flask peer's pages with the same consumer cookie, served and loaded the same way."""
     if not shutil.which("wrk"):
         print("wrk not found (apt-get install wrk): the HTTP part is skipped", file=sys.stderr)
         return None
@@ -344,32 +366,42 @@ def run_http(app, url: str, staff_key, workers: int, seconds: int) -> dict | Non
     consumer, staff = client_for(app, consumer_key), client_for(app, staff_key)
     consumer_cookie = session_cookie(consumer, "/my/applications/")
     staff_cookie = session_cookie(staff, "/staff/queue/")
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--chdir", str(ROOT / "bench"), "--log-level", "warning", "wsgi:app"],
-        env={**os.environ, "KABINET_BENCH_DATABASE_URL": url})
-    base = f"http://127.0.0.1:{port}"
+    cookies = {"anonymous": None, "consumer": consumer_cookie, "staff": staff_cookie}
+    results = {}
+    server, base = serve("wsgi", url, workers)
     try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(base + "/bench/hello", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.5)
-        cookies = {"anonymous": None, "consumer": consumer_cookie, "staff": staff_cookie}
-        results = {}
         for name, (who, path) in page_table(application_id, status_id, http=True).items():
-            cookie = cookies[who]
-            request = urllib.request.Request(base + path, headers={"Cookie": f"session={cookie}"} if cookie else {})
-            with urllib.request.urlopen(request, timeout=30) as response:
-                assert response.status == 200 and response.url == base + path, (path, response.url)
-            wrk_run(base + path, cookie, 2, 2 * workers)  # warm-up
-            results[name] = wrk_run(base + path, cookie, seconds, 2 * workers)
-        return results
+            results[name] = load(base, path, cookies[who], seconds, workers)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    server, base = serve("peer", url, workers)
+    try:
+        for name, path in PEER_PAGES.items():
+            results[f"peer: {name}"] = load(base, path, consumer_cookie, seconds, workers)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return results
+
+
+def load(base: str, path: str, cookie: str | None, seconds: int, workers: int) -> dict:
+    request = urllib.request.Request(base + path, headers={"Cookie": f"session={cookie}"} if cookie else {})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200 and response.url == base + path, (path, response.url)
+    wrk_run(base + path, cookie, 2, 2 * workers)  # warm-up
+    return wrk_run(base + path, cookie, seconds, 2 * workers)
+
+
+def peer_lines(http: dict) -> list[str]:
+    """Issue 11's targets: each page ≥ 0.8 of its plain-Flask peer's requests/s, p99/p50 ≤ 3."""
+    lines = []
+    for name in PEER_PAGES:
+        ours, peer = http[name], http[f"peer: {name}"]
+        lines.append(f"- {name}: {ours['rps']} vs peer {peer['rps']} requests/s = {ours['rps'] / peer['rps']:.2f} "
+                     f"of the peer (target ≥ 0.8); p99/p50 {ours['p99_ms'] / ours['p50_ms']:.1f} "
+                     f"(peer {peer['p99_ms'] / peer['p50_ms']:.1f}; target ≤ 3)")
+    return lines
 
 
 def http_table(results: dict) -> str:
@@ -457,6 +489,7 @@ def main():
             f"{http['Мои заявки']['rps'] / hello_http:.2f}, application page "
             f"{http['страница заявки']['rps'] / hello_http:.2f} (target ≥ 0.20); the signed-in page with the "
             f"portal's layout and no content: {http[FLOOR]['rps'] / hello_http:.2f}",
+            *peer_lines(http),
             "",
         ]
     text_report = "\n".join(report)
