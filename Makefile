@@ -14,7 +14,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -d translations || true
+	@$(BIN)/pybabel -q compile --use-fuzzy -d translations || true
 
 ## Set up everything and serve the portal with demo data (SQLite, in-process jobs).
 run: install demo-db
@@ -22,13 +22,13 @@ run: install demo-db
 	@echo "  Kabinet: http://$(HOST):$(PORT)/"
 	@echo "  Письма и SMS (коды подтверждения) пишутся в: $$(pwd)/instance/outbox/"
 	@echo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@$(FLASK) run --host $(HOST) --port $(PORT)
 
 demo-db: install
-	$(FLASK) db upgrade
-	$(FLASK) kabinet sync-roles
-	$(FLASK) kabinet seed
-	$(FLASK) kabinet demo
+	@KABINET_MIGRATION_LOG_LEVEL=WARNING $(FLASK) db upgrade
+	@$(FLASK) kabinet sync-roles > /dev/null
+	@$(FLASK) kabinet seed > /dev/null
+	@$(FLASK) kabinet demo
 
 ## The whole test suite: SQLite (with browser tests), then PostgreSQL and Redis where present.
 test: install

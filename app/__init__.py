@@ -28,6 +28,8 @@ def init_logging(app: Flask) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # FAB narrates every permission it creates at INFO; that buries what an operator needs.
     logging.getLogger("flask_appbuilder").setLevel(app.config.get("FAB_LOG_LEVEL", "WARNING"))
+    # alembic announces each plugin it loads, on every `flask` command; warnings still show
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def init_proxy(app: Flask) -> None:

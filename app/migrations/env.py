@@ -1,4 +1,5 @@
 import logging
+import os
 from logging.config import fileConfig
 
 from flask import current_app
@@ -13,6 +14,11 @@ config = context.config
 # This line sets up loggers basically.
 fileConfig(config.config_file_name)
 logger = logging.getLogger('alembic.env')
+# `make run` upgrades quietly (KABINET_MIGRATION_LOG_LEVEL=WARNING): a newcomer needs the
+# demo logins, not one line per migration; errors still show. `make migration` keeps INFO.
+if os.environ.get('KABINET_MIGRATION_LOG_LEVEL'):
+    for name in ('alembic', 'flask_migrate'):
+        logging.getLogger(name).setLevel(os.environ['KABINET_MIGRATION_LOG_LEVEL'])
 
 
 def get_engine():

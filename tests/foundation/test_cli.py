@@ -49,3 +49,25 @@ def test_demo_fills_the_staff_queue_once(ctx, reference_data):
     assert len(applications) == 1
     assert applications[0].submitted_at is not None
     assert applications[0].status.is_initial
+
+
+def test_make_demo_db_prints_the_logins_not_alembic_chatter(tmp_path):
+    """`make run` shows a newcomer the demo logins; alembic's INFO lines would bury them."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KABINET_", "DATABASE_URL", "FLASK_"))}
+    env["KABINET_INSTANCE_DIR"] = str(tmp_path)
+    # -o install: the virtualenv is there already; run exactly the demo-db recipe
+    done = subprocess.run(["make", "--no-print-directory", "-o", "install", "demo-db"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=300)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert (tmp_path / "kabinet.sqlite3").exists()
+    assert "INFO  [alembic" not in output and "INFO alembic" not in output, output
+    for login in ("admin@demo.kabinet", "staff@demo.kabinet", "fl@demo.kabinet", "Demo-2026!"):
+        assert login in output
+    assert "flask --app" not in output, "make echoes its commands"
+    assert len(output.splitlines()) <= 15, output
