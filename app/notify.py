@@ -22,7 +22,7 @@ def _render(template: str, part: str, context: dict) -> str | None:
 
 #: templates whose messages carry a one-time code or a password link: sealed while they wait
 #: (app.sealing), scrubbed once sent, failed or expired (app.jobs.notifications)
-SECRET_TEMPLATES = frozenset({"account_code", "account_password_setup"})
+SECRET_TEMPLATES = frozenset({"account_code", "account_password_setup", "account_confirm_email"})
 
 
 def queue_email(recipient: str, subject: str, body: str, *, html: str | None = None,

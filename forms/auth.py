@@ -198,6 +198,11 @@ class ResendForm(FlaskForm):
     submit = SubmitField(_l("Отправить код"))
 
 
+class SendLinkForm(FlaskForm):
+    """«Отправить письмо повторно»: a new email confirmation link (nothing but the CSRF token)."""
+    submit = SubmitField(_l("Отправить письмо повторно"))
+
+
 class TotpForm(FlaskForm):
     code = StringField(_l("Код из приложения"), filters=[strip], validators=[DataRequired(MSG_REQUIRED), six_digits])
     submit = SubmitField(_l("Подтвердить"))

@@ -12,7 +12,7 @@ from app.identifiers import mask_phone
 from app.models import KabinetUser, LegalForm
 from app.security.auth_views import MSG_TOTP_WRONG, code_limit, login_limit
 from app.settings import get_setting
-from forms.auth import ChangePasswordForm, CodeForm, RegistrationForm, ResendForm, TotpForm
+from forms.auth import ChangePasswordForm, CodeForm, RegistrationForm, ResendForm, SendLinkForm, TotpForm
 from forms.profile import (
     READ_ONLY,
     EmailForm,
@@ -141,7 +141,9 @@ class RegistrationView(BaseView):
                 return redirect(url_for("KabinetAuthView.login"))
         resend = ResendForm(formdata=None, data={"phone": user.phone})
         return self.render_template("accounts/confirm_phone.html", form=form, resend=resend,
-                                    phone=mask_phone(user.phone))
+                                    phone=mask_phone(user.phone), email=user.email,
+                                    email_confirmed=user.email_confirmed_at is not None,
+                                    link_hours=registration.EMAIL_LINK_TTL_SECONDS // 3600)
 
     @expose("/resend/", methods=["POST"])
     @limiter.limit(code_limit)
@@ -173,8 +175,10 @@ class RegistrationView(BaseView):
             registration.confirm_email_by_link(token)
         except codes.CodeError as exc:
             db.session.rollback()
-            return self.render_template("accounts/message.html", title=_("Подтверждение адреса электронной почты"),
-                                        message=exc.message)
+            return self.render_template(
+                "accounts/message.html", title=_("Подтверждение адреса электронной почты"), message=exc.message,
+                hint=_("Новое письмо со ссылкой можно запросить в разделе «Мои данные» после входа."),
+                links=[(url_for("ProfileView.profile"), _("Перейти в «Мои данные»"))])
         db.session.commit()
         flash(_("Адрес электронной почты подтвержден"), "success")
         if current_user.is_authenticated:
@@ -189,7 +193,7 @@ class ProfileView(BaseView):
     default_view = "profile"
     class_permission_name = "ConsumerCabinet"
     method_permission_name = {name: "access" for name in (
-        "profile", "contact", "contact_confirm", "notifications")}
+        "profile", "contact", "contact_confirm", "notifications", "email_link")}
 
     def _consumer(self):
         user = db.session.get(KabinetUser, current_user.id)
@@ -215,6 +219,7 @@ class ProfileView(BaseView):
             "accounts/profile.html", form=form, sections=profile_sections(form, legal_form), consumer=consumer,
             user=user, required=REQUIRED_FIELDS[legal_form], read_only=READ_ONLY[legal_form], missing=missing,
             incomplete_message=MSG_INCOMPLETE if missing else None, notify_form=notify_form,
+            link_form=SendLinkForm(formdata=None),
             legal_forms=LegalForm,
         )
 
@@ -241,8 +246,6 @@ class ProfileView(BaseView):
     def contact(self, kind):
         user, _consumer = self._consumer()
         form = PhoneForm() if kind == "phone" else EmailForm()
-        if request.method == "GET" and kind == "email" and user.email_confirmed_at is None:
-            form.email.data = user.email
         if form.validate_on_submit():
             value = form[kind].data
             try:
@@ -258,10 +261,28 @@ class ProfileView(BaseView):
                 session[CONTACT_KEY] = {"kind": kind, "value": codes.normalize_destination(CONTACTS[kind][1], value)}
                 flash(_("Код подтверждения отправлен на %(dest)s", dest=value), "info")
                 return redirect(url_for("ProfileView.contact_confirm", kind=kind))
-        title = _("Изменение номера телефона") if kind == "phone" else _("Адрес электронной почты")
+        title = _("Изменение номера телефона") if kind == "phone" else _("Изменение адреса электронной почты")
         return self.render_template("accounts/form.html", form=form, title=title,
                                     intro=_("Код подтверждения из сообщения действителен в течение 5 минут."),
                                     links=[(url_for("ProfileView.profile"), _("Вернуться к «Мои данные»"))])
+
+    @expose("/email/link/", methods=["POST"])
+    @has_access
+    @limiter.limit(code_limit)
+    def email_link(self):
+        """«Отправить письмо повторно»: a new link confirming the unconfirmed email."""
+        user, _consumer = self._consumer()
+        if SendLinkForm().validate_on_submit() and user.email_confirmed_at is None:
+            try:
+                registration.send_email_link(user)
+            except codes.CodeThrottled as exc:
+                db.session.rollback()
+                flash(exc.message, "danger")
+            else:
+                db.session.commit()
+                flash(_("Письмо со ссылкой для подтверждения отправлено на %(email)s. Перейдите по ссылке из "
+                        "письма.", email=user.email), "info")
+        return redirect(url_for("ProfileView.profile"))
 
     @expose("/<any(phone, email):kind>/confirm/", methods=["GET", "POST"])
     @has_access

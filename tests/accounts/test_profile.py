@@ -135,7 +135,7 @@ def test_email_change_needs_a_code_sent_to_the_new_address(client, consumer, fre
     assert fresh(consumer).email == "new.address@example.ru"
 
 
-def test_unconfirmed_email_is_confirmed_from_the_profile(client, ctx, login, fresh, code_for):
+def test_unconfirmed_email_is_confirmed_by_a_new_link_from_the_profile(client, ctx, login, fresh, link_for):
     from app.models.base import utcnow
 
     user = make_consumer(confirmed=False)
@@ -143,10 +143,9 @@ def test_unconfirmed_email_is_confirmed_from_the_profile(client, ctx, login, fre
     db.session.commit()
     login(user)
     page = client.get("/my/profile/")
-    assert "Подтвердить адрес электронной почты" in page.text
-    assert f'value="{user.email}"' in client.get("/my/email/").text
-    client.post("/my/email/", data={"email": user.email})
-    client.post("/my/email/confirm/", data={"code": code_for(user.email)})
+    assert "перейдите по ссылке из письма" in page.text and "Отправить письмо повторно" in page.text
+    client.post("/my/email/link/")
+    client.get("/" + link_for(user.email).split("://", 1)[1].split("/", 1)[1])
     assert fresh(user).email_confirmed_at is not None
 
 

@@ -73,7 +73,7 @@ def test_registration_creates_unconfirmed_consumer_sends_codes_and_tells_the_org
     if legal_form is LegalForm.LEGAL_ENTITY:
         assert user.consumer.ogrn == data["ogrn"] and user.consumer.kpp == "773601001"
         assert user.consumer.org_name == "ООО «Ромашка»"
-    # SMS code to the phone, code + link to the email, notice to the organization (A7)
+    # SMS code to the phone, a link to the email, notice to the organization (A7)
     assert code_for("+79991234567")
     recipients = {m["To"] for m in sent.emails}
     assert {"tuksin@example.ru", "office@org.ru"} <= recipients

@@ -1,4 +1,5 @@
 """Registration (A1, A7) and confirmation of the phone and email (A2)."""
+from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -6,7 +7,7 @@ from app import audit
 from app.extensions import db
 from app.models import ConsumerProfile, KabinetUser, LegalForm
 from app.models.base import utcnow
-from app.notify import notify_organization
+from app.notify import notify_organization, queue_email
 from app.users import create_consumer
 from workflows.accounts import codes
 
@@ -65,7 +66,7 @@ def duplicate_errors(values: dict, *, exclude_user_id: int | None = None) -> dic
 
 def register_consumer(*, legal_form: LegalForm, email: str, phone: str, password: str, profile: dict,
                       ip: str | None = None) -> KabinetUser:
-    """Create an unconfirmed consumer, send the phone and email codes, tell the organization.
+    """Create an unconfirmed consumer, send the phone code and the email link, tell the organization.
 
     Raises DuplicateError with the seed messages when an identifier is taken. Flushes.
     """
@@ -83,8 +84,7 @@ def register_consumer(*, legal_form: LegalForm, email: str, phone: str, password
     audit.record("account.registered", user, actor=user,
                  summary=f"Регистрация: {legal_form.label}", after={"email": user.email, "phone": user.phone})
     send_phone_code(user, ip=ip)
-    codes.issue_code(purpose="confirm_email", channel=codes.EMAIL, destination=user.email, user=user,
-                     with_link=True, link_ttl_seconds=EMAIL_LINK_TTL_SECONDS, ip=ip)
+    send_email_link(user, ip=ip)
     notify_organization("account_registered", consumer=consumer, user=user)
     return user
 
@@ -118,9 +118,20 @@ def confirm_phone(user, code: str) -> None:
     db.session.flush()
 
 
-def send_email_code(user, *, ip: str | None = None):
-    return codes.issue_code(purpose="confirm_email", channel=codes.EMAIL, destination=user.email, user=user,
-                            with_link=True, link_ttl_seconds=EMAIL_LINK_TTL_SECONDS, ip=ip)
+def send_email_link(user, *, ip: str | None = None):
+    """The letter with the link that confirms the email (seed 000: a link, no code to type).
+
+    An earlier link stops working. Raises CodeThrottled when asked too often. Flushes.
+    """
+    row = codes.issue_code(purpose="confirm_email", channel=codes.EMAIL, destination=user.email, user=user,
+                           with_link=True, link_ttl_seconds=EMAIL_LINK_TTL_SECONDS, ip=ip, send=False)
+    context = {"user": user, "link": row.plain_link, "hours": EMAIL_LINK_TTL_SECONDS // 3600,
+               "app_name": current_app.config.get("APP_NAME")}
+    subject = render_template("notifications/account_confirm_email.subject.j2", **context).strip()
+    body = render_template("notifications/account_confirm_email.txt.j2", **context).strip()
+    queue_email(user.email, subject, body, user_id=user.id, template="account_confirm_email",
+                expires_at=row.expires_at)
+    return row
 
 
 def mark_email_confirmed(user) -> None:
@@ -128,12 +139,6 @@ def mark_email_confirmed(user) -> None:
         user.email_confirmed_at = utcnow()
         audit.record("account.email_confirmed", user, actor=user, summary="Адрес электронной почты подтвержден")
         db.session.flush()
-
-
-def confirm_email(user, code: str) -> None:
-    """The emailed code proves the address (raises CodeError)."""
-    codes.verify_code(purpose="confirm_email", destination=user.email, code=code)
-    mark_email_confirmed(user)
 
 
 def confirm_email_by_link(token: str) -> KabinetUser:
