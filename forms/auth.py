@@ -186,6 +186,14 @@ class CodeRequestForm(FlaskForm):
     submit = SubmitField(_l("Направить код подтверждения"))
 
 
+class ForgotPasswordForm(FlaskForm):
+    """«Забыли пароль?»: the login, any of seed 000's identifiers."""
+
+    destination = StringField(_l("Логин"), filters=[strip], validators=[DataRequired(MSG_REQUIRED)],
+                              description=_l("Email, номер телефона, СНИЛС, ОГРН или ОГРНИП"))
+    submit = SubmitField(_l("Восстановить пароль"))
+
+
 class CodeForm(FlaskForm):
     code = StringField(_l("Код подтверждения"), filters=[strip], validators=[DataRequired(MSG_REQUIRED), six_digits])
     submit = SubmitField(_l("Подтвердить"))

@@ -14,7 +14,8 @@ from flask_login import current_user, login_user, logout_user
 from app import audit
 from app.extensions import db, limiter
 from app.models import KabinetUser
-from forms.auth import CodeForm, CodeRequestForm, LoginForm, LogoutForm, NewPasswordForm, ResetByCodeForm, TotpForm
+from forms.auth import (CodeForm, CodeRequestForm, ForgotPasswordForm, LoginForm, LogoutForm, NewPasswordForm,
+                        ResetByCodeForm, TotpForm)
 from workflows.accounts import codes
 from workflows.accounts import login as login_flow
 from workflows.accounts import passwords, totp
@@ -187,53 +188,46 @@ class KabinetAuthView(AuthDBView):
     @expose("/password/forgot/", methods=["GET", "POST"])
     @limiter.limit(code_limit, methods=["POST"])
     def forgot_password(self):
-        form = CodeRequestForm()
-        del form.remember
+        form = ForgotPasswordForm()
         if form.validate_on_submit():
-            channel, destination = login_flow.channel_of(form.destination.data)
-            user = login_flow._user_by_destination(channel, destination)
-            can_send = user is not None and (channel == codes.SMS or user.email_confirmed_at is not None)
             try:
-                if can_send:
-                    codes.issue_code(purpose="reset_password", channel=channel, destination=destination, user=user,
-                                     with_link=channel == codes.EMAIL,
-                                     link_ttl_seconds=passwords.RESET_LINK_TTL_SECONDS)
+                passwords.send_reset_code(form.destination.data)
             except codes.CodeThrottled:
                 db.session.rollback()  # same answer as a sent code (see login_code)
             else:
                 db.session.commit()
-            session[RESET_KEY] = destination
-            flash(_("Если учетная запись с подтвержденным адресом существует, на него отправлен код "
-                    "подтверждения."), "info")
+            session[RESET_KEY] = form.destination.data
+            flash(_("Если учетная запись с таким логином существует, код подтверждения отправлен на ее "
+                    "подтвержденный адрес электронной почты или номер телефона."), "info")
             return redirect(url_for("KabinetAuthView.reset_by_code"))
         return self._form_page(form, _("Восстановление пароля"),
-                               intro=_("Укажите email или номер телефона, указанные в личном кабинете. "
-                                       "Восстановить пароль по почте можно, если адрес подтвержден."),
+                               intro=_("Укажите логин: email, номер телефона, СНИЛС, ОГРН или ОГРНИП. Код "
+                                       "подтверждения придет на подтвержденный адрес электронной почты (в письме "
+                                       "есть и ссылка для смены пароля), а если адрес не подтвержден — в SMS."),
                                links=[(url_for("KabinetAuthView.login"), _("Вход в личный кабинет"))])
 
     @expose("/password/forgot/code/", methods=["GET", "POST"])
     @limiter.limit(login_limit, methods=["POST"])
     def reset_by_code(self):
-        destination = session.get(RESET_KEY)
-        if not destination:
+        login = session.get(RESET_KEY)
+        if not login:
             return redirect(url_for("KabinetAuthView.forgot_password"))
         form = ResetByCodeForm()
         if form.validate_on_submit():
             try:
-                row = codes.verify_code(purpose="reset_password", destination=destination, code=form.code.data)
+                user, channel = passwords.verify_reset_code(login, form.code.data)
             except codes.CodeError as exc:
                 db.session.commit()
                 form.code.errors.append(exc.message)
             else:
-                user = db.session.get(KabinetUser, row.user_id)
-                passwords.reset_password(user, form.password.data, how=row.channel)
+                passwords.reset_password(user, form.password.data, how=channel)
                 db.session.commit()
                 session.pop(RESET_KEY, None)
                 flash(str(MSG_PASSWORD_SET), "success")
                 return redirect(url_for("KabinetAuthView.login"))
         return self._form_page(form, _("Восстановление пароля"),
-                               intro=_("Введите код подтверждения, отправленный на %(dest)s, и новый пароль.",
-                                       dest=destination),
+                               intro=_("Введите код подтверждения из письма или SMS и новый пароль. Логин: "
+                                       "%(login)s.", login=login),
                                links=[(url_for("KabinetAuthView.forgot_password"), _("Отправить код повторно"))])
 
     def _password_by_link(self, purpose: str, token: str, title: str):

@@ -71,6 +71,52 @@ def _tell_user(user, how: str | None) -> None:
     notify_user(user, "account_password_changed", how=how, important=True)
 
 
+def recovery_destination(login: str):
+    """Where «Забыли пароль?» sends the code for any login of seed 000: (user, channel, address) or None.
+
+    A typed email gets it when confirmed, a typed phone by SMS; СНИЛС, ОГРН, ОГРНИП or a staff
+    login send it to the account's confirmed email, else to its confirmed phone.
+    """
+    from workflows.accounts.login import candidates, channel_of
+
+    found = candidates(login)
+    if len(found) != 1:
+        return None
+    user = found[0]
+    email = (codes.EMAIL, user.email.lower()) if user.email and user.email_confirmed_at else None
+    phone = (codes.SMS, user.phone) if user.phone and user.phone_confirmed_at else None
+    typed = channel_of(login)
+    if typed is not None and typed[0] == codes.EMAIL:
+        target = email
+    elif typed is not None and typed[1] == user.phone:
+        target = (codes.SMS, user.phone)  # the SMS reaching the typed phone proves it
+    else:
+        target = email or phone
+    return (user, *target) if target else None
+
+
+def send_reset_code(login: str) -> None:
+    """«Восстановить пароль»: a code (and, by email, a link) to the account behind `login`; silent
+    when there is none. Raises CodeThrottled only for an account that asked too often."""
+    target = recovery_destination(login)
+    if target is None:
+        return
+    user, channel, destination = target
+    codes.issue_code(purpose="reset_password", channel=channel, destination=destination, user=user,
+                     with_link=channel == codes.EMAIL, link_ttl_seconds=RESET_LINK_TTL_SECONDS)
+
+
+def verify_reset_code(login: str, code: str):
+    """The user whose reset code for `login` is right (raises CodeError; no account: «Неверный код»)."""
+    from app.models import KabinetUser
+
+    target = recovery_destination(login)
+    if target is None:
+        raise codes.CodeError(codes.MSG_WRONG)  # the same words as for an account
+    row = codes.verify_code(purpose="reset_password", destination=target[2], code=code)
+    return db.session.get(KabinetUser, row.user_id), row.channel
+
+
 def send_password_setup(user) -> None:
     """Email a consumer opened at the office (A6) their login and a link to set a password.
 
