@@ -56,7 +56,7 @@ def test_front_page_shows_login_text_and_links_to_anonymous(client, pages):
 def test_front_page_shows_information_page_to_consumer(client, login, pages, consumer):
     login(consumer)
     body = client.get("/").get_data(as_text=True)
-    assert "выберите пункт меню: Документооборот" in body
+    assert "выберите пункт меню «Подать заявку»" in body
     assert 'href="/register/"' not in body
 
 

@@ -247,10 +247,27 @@ INFO_TEXT = (
     "документы, что позволяет организовать документооборот по технологическому присоединению Ваших "
     "энергопринимающих устройств без посещения офиса {{ org_short_name }}.</p>"
     "<p>Чтобы подать заявку на технологическое присоединение (перераспределение максимальной мощности, "
-    "восстановление / переоформление документов о технологическом присоединении), либо направить сообщение "
-    "в адрес {{ org_short_name }} в электронном виде, выберите пункт меню: Документооборот</p>"
-    "<p>Чтобы изменить регистрационные данные, выберите Данные</p>"
+    "восстановление / переоформление документов о технологическом присоединении), выберите пункт меню "
+    "«Подать заявку». Поданные заявки, их статусы и документы — в разделе «Мои заявки».</p>"
+    "<p>Чтобы направить сообщение в адрес {{ org_short_name }} в электронном виде, выберите пункт меню "
+    "«Сообщение сетевой организации».</p>"
+    "<p>Чтобы изменить регистрационные данные, выберите пункт меню «Мои данные».</p>"
 )
+#: default texts of earlier releases, per page: a page still showing one gets today's default
+#: when `flask kabinet seed` runs (round 1 named menu items that consumers do not have)
+FORMER_DEFAULTS = {
+    "info": (
+        "<h2>Добро пожаловать в личный кабинет {{ org_short_name }}</h2>"
+        "<p>«Личный кабинет» дает возможность направить заявку на технологическое присоединение, отправлять, "
+        "получать, подписывать в электронном виде договор на технологическое присоединение, а также иные "
+        "документы, что позволяет организовать документооборот по технологическому присоединению Ваших "
+        "энергопринимающих устройств без посещения офиса {{ org_short_name }}.</p>"
+        "<p>Чтобы подать заявку на технологическое присоединение (перераспределение максимальной мощности, "
+        "восстановление / переоформление документов о технологическом присоединении), либо направить "
+        "сообщение в адрес {{ org_short_name }} в электронном виде, выберите пункт меню: Документооборот</p>"
+        "<p>Чтобы изменить регистрационные данные, выберите Данные</p>",
+    ),
+}
 DEFAULT_TEXTS = {
     "login": LOGIN_TEXT,
     "info": INFO_TEXT,
@@ -266,9 +283,11 @@ DEFAULT_TEXTS = {
 
 
 def seed_system_pages() -> None:
-    """Create the built-in pages with a first published text (idempotent)."""
+    """Create the built-in pages with a first published text (idempotent); a page still showing a
+    former default text gets today's (an admin's own text is kept)."""
     for order, (slug, title) in enumerate(SYSTEM_PAGES.items()):
         if get_page(slug) is not None:
+            _refresh_former_default(get_page(slug))
             continue
         page = InfoPage(slug=slug, title=title, is_system=True, show_in_menu=slug in MENU_PAGES,
                         sort_order=order * 10)
@@ -280,3 +299,11 @@ def seed_system_pages() -> None:
         db.session.flush()
         page.published_version_id = version.id
     db.session.flush()
+
+
+def _refresh_former_default(page: InfoPage) -> None:
+    published = page.published_version
+    if published is None or published.body_html not in FORMER_DEFAULTS.get(page.slug, ()):
+        return
+    version = save_draft(page, published.title, DEFAULT_TEXTS[page.slug], note="Текст по умолчанию обновлен")
+    publish(page, version)
