@@ -17,6 +17,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         init_security(app)
         register_views(app)
     register_blueprints(app)
+    init_error_pages(app)
     init_jobs(app)
     init_template_helpers(app)
     init_cli(app)
@@ -82,6 +83,12 @@ def register_blueprints(app: Flask) -> None:
     from app.views.health import health_bp
 
     app.register_blueprint(health_bp)
+
+
+def init_error_pages(app: Flask) -> None:
+    from app.views import errors
+
+    errors.register(app)
 
 
 def init_jobs(app: Flask) -> None:

@@ -53,6 +53,40 @@ def navbar_menu() -> Markup:
     return html
 
 
+#: menu entries the consumer header shows beside the user's name, not in the menu row
+HEADER_LINK_NAMES = ("Информация", "Помощь")
+
+
+def public_menu() -> dict:
+    """The consumer/visitor menu as plain links, cached like navbar_menu: {"main": [...],
+    "header": [...]}, each link a dict(name, label, href, icon). The template marks the
+    current page itself (the cache must not depend on the URL)."""
+    from flask_babel import gettext
+
+    from app.extensions import appbuilder
+
+    key = ("public", appbuilder.sm.current_permissions(), str(get_locale()))
+    cache = current_app.extensions.setdefault("kabinet.navbar_menu", {})
+    links = cache.get(key)
+    if links is None:
+        if len(cache) >= MENU_CACHE_SIZE:
+            cache.clear()
+        links = {"main": [], "header": []}
+        for item in appbuilder.menu.get_list():
+            for entry in item.childs or [item]:
+                if entry and entry.name != "-" and appbuilder.sm.has_access("menu_access", entry.name):
+                    part = "header" if entry.name in HEADER_LINK_NAMES else "main"
+                    links[part].append({"name": entry.name, "label": gettext(str(entry.label)), "href": entry.get_url(),
+                                        "icon": entry.icon})
+        cache[key] = links
+    return links
+
+
+def uses_public_layout(user) -> bool:
+    """Visitors and consumers get the public-service layout; staff and admins keep FAB's."""
+    return bool(user is None or not user.is_authenticated or user.consumer is not None)
+
+
 #: FAB's static files, in the order of its appbuilder/init.html
 FAB_ASSETS = {
     "head_css": [
@@ -115,6 +149,11 @@ class RowUrl:
 def register(app: Flask) -> None:
     install_gettext(app)
     app.add_template_global(navbar_menu, "navbar_menu")
+    app.add_template_global(public_menu, "public_menu")
+    app.add_template_global(uses_public_layout, "uses_public_layout")
+    from app.settings import get_setting
+
+    app.add_template_global(get_setting, "org_setting")
     app.add_template_global(RowUrl, "row_url")
     app.add_template_global(fab_assets, "fab_assets")
     app.add_template_global(status_label, "status_label")

@@ -15,6 +15,8 @@ from tests.factories import make_consumer, make_staff
 
 
 def navbar(html: str) -> str:
+    if 'id="kb-menu"' in html:  # the public layout's menu (visitors, consumers)
+        return html.split('id="kb-menu"', 1)[1].split("</ul>", 1)[0]
     return html.split('<ul class="nav navbar-nav">', 1)[1].split("</ul>\n            <ul", 1)[0]
 
 

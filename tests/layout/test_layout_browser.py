@@ -1,0 +1,64 @@
+"""The consumer's layout in Chromium: one menu row on a desktop, «Меню» on a phone, a
+visible «Выход» that signs out, the organization's name in the header."""
+import pytest
+
+from tests.browser_helpers import browser_login
+from tests.factories import PASSWORD, make_consumer
+
+pytestmark = pytest.mark.browser
+
+MENU_LINKS = "#kb-menu > li > a"
+
+
+@pytest.fixture
+def consumer(ctx):
+    return make_consumer()
+
+
+def test_desktop_menu_fits_one_row_and_is_reached_with_tab(live_server, page, consumer):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    browser_login(page, live_server, consumer.email, PASSWORD)
+    page.goto(f"{live_server}/my/applications/")
+    assert "АО «Электросети»" in page.inner_text("[data-test=org-name]")
+    links = page.locator(f"{MENU_LINKS}:visible")
+    assert links.count() >= 6
+    tops = [links.nth(i).bounding_box()["y"] for i in range(links.count())]
+    assert max(tops) - min(tops) <= 4, tops
+    assert not page.is_visible("[data-test=menu-toggle]")
+
+    reached = []
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement.getAttribute('href')"))
+    assert "#main" in reached and "/my/applications/" in reached, reached  # skip link, then the menu
+
+
+def test_phone_menu_folds_into_a_button_that_works_with_the_keyboard(live_server, page, consumer):
+    page.set_viewport_size({"width": 375, "height": 740})
+    browser_login(page, live_server, consumer.email, PASSWORD)
+    page.goto(f"{live_server}/my/applications/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page.is_visible("[data-test=logout]")
+    assert not page.locator(MENU_LINKS).first.is_visible()
+    toggle = page.locator("[data-test=menu-toggle]")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.focus()
+    page.keyboard.press("Enter")
+    page.locator(MENU_LINKS).first.wait_for(state="visible")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    page.locator("#kb-menu a[href='/my/notifications/']").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/my/notifications/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_visible_logout_signs_out(live_server, page, consumer):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    browser_login(page, live_server, consumer.email, PASSWORD)
+    logout = page.locator("[data-test=logout]")
+    assert logout.is_visible() and "Выход" in logout.inner_text()
+    logout.click()
+    page.wait_for_load_state("networkidle")
+    page.goto(f"{live_server}/my/applications/")
+    assert "/login/" in page.url
+    assert not page.locator("[data-test=logout]").count()
