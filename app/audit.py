@@ -27,8 +27,16 @@ def record(
     object_type: str | None = None,
     object_id: Any = None,
 ) -> AuditRecord:
-    """Append an audit record for `action` on `obj` (flushes; the request commits)."""
+    """Append an audit record for `action` on `obj` (flushes; the request commits). The object
+    is named in words as it is now (object_label); the changed fields of a watched object it
+    explains are left out of the automatic record, so one change makes one row."""
+    from app.audit_labels import describe
+
+    if obj is not None and type(obj) in WATCHED:
+        _explain(obj, set(before or {}) | set(after or {}))
     who = _actor(actor)
+    with db.session.no_autoflush:
+        label = describe(obj) if obj is not None else None
     entry = AuditRecord(
         action=action,
         actor_id=getattr(who, "id", None),
@@ -36,6 +44,7 @@ def record(
         ip=request.remote_addr if has_request_context() else None,
         object_type=object_type or (type(obj).__name__ if obj is not None else None),
         object_id=str(object_id if object_id is not None else getattr(obj, "id", "")) or None,
+        object_label=label,
         summary=summary,
         before=before,
         after=after,
@@ -101,11 +110,27 @@ def to_json(value: Any) -> Any:
 SKIPPED = frozenset({"created_at", "updated_at", "changed_on", "created_on"})
 
 
-def _keys(obj, spec: Watch) -> list[str]:
+def _references(mapper) -> dict[str, Any]:
+    """Foreign-key attribute → its many-to-one relationship: the log names the row it points
+    to («from_status»: «Черновик»), never its id («from_status_id»: 2)."""
+    refs = {}
+    for rel in mapper.relationships:
+        if rel.direction.name != "MANYTOONE" or len(rel.local_columns) != 1:
+            continue
+        column = next(iter(rel.local_columns))
+        for prop in mapper.column_attrs:
+            if column in prop.columns:
+                refs.setdefault(prop.key, rel)
+    return refs
+
+
+def _keys(obj, spec: Watch) -> list[tuple[str, Any]]:
+    """(attribute, its many-to-one relationship or None) of every recorded field."""
     mapper = inspect(obj).mapper
     if spec.fields is not None:
-        return [key for key in mapper.attrs.keys() if key in spec.fields]
-    return [attr.key for attr in mapper.column_attrs if attr.key not in SKIPPED]
+        return [(key, None) for key in mapper.attrs.keys() if key in spec.fields]
+    refs = _references(mapper)
+    return [(attr.key, refs.get(attr.key)) for attr in mapper.column_attrs if attr.key not in SKIPPED]
 
 
 def _value(spec: Watch, key: str, value: Any) -> Any:
@@ -114,9 +139,20 @@ def _value(spec: Watch, key: str, value: Any) -> Any:
     return to_json(value)
 
 
+def _named(related) -> str | None:
+    from app.audit_labels import name_of
+
+    return name_of(related) or None if related is not None else None
+
+
 def _row(obj, spec: Watch) -> dict:
     values = {}
-    for key in _keys(obj, spec):
+    for key, rel in _keys(obj, spec):
+        if key == "id":  # already the record's object_id
+            continue
+        if rel is not None:
+            values[rel.key] = _named(getattr(obj, rel.key))
+            continue
         value = getattr(obj, key)
         if isinstance(value, (list, set)) and value and hasattr(next(iter(value)), "_sa_instance_state"):
             value = sorted(str(v) for v in value)
@@ -124,10 +160,32 @@ def _row(obj, spec: Watch) -> dict:
     return values
 
 
-def _changes(obj, spec: Watch) -> tuple[dict, dict]:
+def _reference_change(session: Session, state, key: str, rel) -> tuple | None:
+    """(old name, new name) of a reference changed by id or by object, or None."""
+    column, link = state.attrs[key].history, state.attrs[rel.key].history
+    if not (column.has_changes() or link.has_changes()):
+        return None
+    target = rel.mapper.class_
+    old_id = (column.deleted or column.unchanged or [None])[0]
+    old = link.deleted[0] if link.deleted else (session.get(target, old_id) if old_id is not None else None)
+    if link.added:
+        new = link.added[0]
+    elif column.added and column.added[0] is not None:
+        new = session.get(target, column.added[0])
+    else:
+        new = None
+    return None if new is old else (_named(old), _named(new))
+
+
+def _changes(session: Session, obj, spec: Watch) -> tuple[dict, dict]:
     state = inspect(obj)
     before, after = {}, {}
-    for key in _keys(obj, spec):
+    for key, rel in _keys(obj, spec):
+        if rel is not None:
+            change = _reference_change(session, state, key, rel)
+            if change is not None:
+                before[rel.key], after[rel.key] = change
+            continue
         history = state.attrs[key].history
         if not history.has_changes():
             continue
@@ -146,19 +204,33 @@ def _changes(obj, spec: Watch) -> tuple[dict, dict]:
     return before, after
 
 
+_EXPLAINED = "kabinet_audit_explained"
+
+
+def _explain(obj, keys: set) -> None:
+    """An explicit record() covers these fields of `obj`: the watcher leaves them out."""
+    explained = db.session.info.setdefault(_EXPLAINED, {})
+    explained.setdefault(inspect(obj), set()).update(keys)
+
+
 def _record_watched(session: Session, obj, kind: str) -> None:
+    from app.audit_labels import describe
+
     spec = WATCHED.get(type(obj))
     if spec is None:
         return
+    state = inspect(obj)
     if kind == "update":
-        before, after = _changes(obj, spec)
+        before, after = _changes(session, obj, spec)
+        for key in session.info.get(_EXPLAINED, {}).get(state, ()):
+            before.pop(key, None)
+            after.pop(key, None)
         if not after and not before:
             return
     elif kind == "create":
         before, after = None, {k: v for k, v in _row(obj, spec).items() if v not in (None, "", [])}
     else:
         before, after = _row(obj, spec), None
-    state = inspect(obj)
     ident = state.identity[0] if state.identity and len(state.identity) == 1 else (
         "/".join(str(v) for v in state.identity) if state.identity else None)
     who = _actor(None)
@@ -169,7 +241,7 @@ def _record_watched(session: Session, obj, kind: str) -> None:
         ip=request.remote_addr if has_request_context() else None,
         object_type=type(obj).__name__,
         object_id=str(ident) if ident is not None else None,
-        summary=str(obj)[:500],
+        object_label=describe(obj),
         before=before,
         after=after,
     ))
@@ -197,6 +269,7 @@ def _audit_before_flush(session: Session, flush_context, instances) -> None:
 
 @event.listens_for(Session, "after_flush_postexec")
 def _audit_after_flush(session: Session, flush_context) -> None:
+    session.info.pop(_EXPLAINED, None)
     new = session.info.pop(_PENDING_NEW, None)
     if new:
         with session.no_autoflush:
@@ -208,7 +281,7 @@ def _audit_after_flush(session: Session, flush_context) -> None:
 
 GENESIS = "0" * 64
 EXPORT_FIELDS = ("id", "at", "actor_id", "actor_name", "ip", "action", "object_type", "object_id",
-                 "summary", "before", "after")
+                 "object_label", "summary", "before", "after")
 
 
 def _chain_key() -> bytes:

@@ -21,6 +21,9 @@ class AuditRecord(Model):
     action: Mapped[str] = mapped_column(String(64), nullable=False)  # e.g. user.register, application.status
     object_type: Mapped[Optional[str]] = mapped_column(String(64))
     object_id: Mapped[Optional[str]] = mapped_column(String(64))
+    #: the object in words as it was then («Переход «Отказать»: … → …», «Пользователь …»): names
+    #: change, the log keeps what was true; searched like the summary
+    object_label: Mapped[Optional[str]] = mapped_column(String(500))
     summary: Mapped[Optional[str]] = mapped_column(Text)
     before: Mapped[Optional[dict]] = mapped_column(JSON)
     after: Mapped[Optional[dict]] = mapped_column(JSON)

@@ -972,11 +972,12 @@ class AuditLogView(AreaAccess, BaseView):
     @expose("/")
     @has_access
     def index(self):
-        from workflows.admin.auditlog import PAGE_SIZE, search
+        from workflows.admin.auditlog import PAGE_SIZE, search, shown
 
         form, filters = self._filters()
         page = request.args.get("page", 1, type=int)
         rows, total = search(page=page, **filters)
+        rows = shown(rows)
         args = {k: v for k, v in request.args.items() if k != "page"}
         return self.render_template("admin/audit.html", form=form, rows=rows, total=total, page=page,
                                     pages=max(1, -(-total // PAGE_SIZE)), args=args)
@@ -984,22 +985,20 @@ class AuditLogView(AreaAccess, BaseView):
     @expose("/export.csv")
     @has_access
     def export_csv(self):
-        import json
-
         from app.formatting import format_datetime
-        from workflows.admin.auditlog import stream
+        from workflows.admin.auditlog import shown, stream
 
         _form, filters = self._filters()
         out = _spooled_text()
         writer = csv.writer(out, delimiter=";")
-        writer.writerow(["id", "Дата и время", "Кто", "IP", "Действие", "Объект", "Идентификатор", "Описание",
-                         "До", "После"])
-        for entry in stream(**filters):
+        writer.writerow(["id", "Дата и время", "Кто", "IP", "Действие", "Объект", "Описание", "Было", "Стало",
+                         "Код действия", "Тип объекта", "Идентификатор"])
+        for row in shown(stream(**filters)):
+            entry = row.record
             writer.writerow([_cell(v) for v in (
-                entry.id, format_datetime(entry.at), entry.actor_name, entry.ip, entry.action, entry.object_type,
-                entry.object_id, entry.summary,
-                json.dumps(entry.before, ensure_ascii=False) if entry.before is not None else "",
-                json.dumps(entry.after, ensure_ascii=False) if entry.after is not None else "")])
+                entry.id, format_datetime(entry.at), entry.actor_name, entry.ip, row.action, row.object, row.summary,
+                "; ".join(f"{k}: {v}" for k, v in row.before), "; ".join(f"{k}: {v}" for k, v in row.after),
+                entry.action, entry.object_type, entry.object_id)])
         return _send_spooled(out, "audit.csv", "text/csv; charset=utf-8")
 
     @expose("/export.jsonl")

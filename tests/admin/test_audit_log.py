@@ -26,10 +26,13 @@ def test_list_shows_who_when_what_before_after_and_filters(client, login, org_ad
     login(org_admin)
     body = client.get("/admin/audit/").get_data(as_text=True)
     assert "Записей: 3" in body
-    assert "Сотрудникова Анна" in body and "settings.update" in body and "+7 495" in body
+    assert "Сотрудникова Анна" in body and "Изменение настроек" in body and "+7 495" in body
+    assert "Телефон организации" in body and "Пользователь № 7" in body
     found = client.get("/admin/audit/?q=Помощь").get_data(as_text=True)
-    assert "Записей: 1" in found and "page.publish" in found
+    assert "Записей: 1" in found and "Публикация страницы" in found
     assert "Записей: 1" in client.get("/admin/audit/?action=user.").get_data(as_text=True)
+    assert "Записей: 1" in client.get("/admin/audit/?action=блокировка").get_data(as_text=True)
+    assert "Записей: 1" in client.get("/admin/audit/?object_type=Пользователь").get_data(as_text=True)
     assert "Записей: 0" in client.get("/admin/audit/?date_from=2099-01-01").get_data(as_text=True)
     assert "Записей: 3" in client.get("/admin/audit/?date_from=не-дата").get_data(as_text=True)
 
@@ -41,7 +44,8 @@ def test_csv_export(client, login, org_admin, records):
     text = response.get_data().decode("utf-8-sig")
     lines = text.strip().splitlines()
     assert lines[0].startswith("id;Дата и время;Кто")
-    assert len(lines) == 2 and "settings.update" in lines[1] and "+7 495" in lines[1]
+    assert len(lines) == 2 and "Изменение настроек" in lines[1] and "settings.update" in lines[1]
+    assert "Телефон организации: +7 495" in lines[1]
 
 
 def _export(client):

@@ -69,9 +69,10 @@ def set_blocked(user: KabinetUser, blocked: bool, *, actor=None) -> None:
     user.active = not blocked
     if blocked:
         user.session_version = (user.session_version or 0) + 1
-    db.session.flush()
+    # recorded before the flush: the automatic watcher then leaves «active» to this one row
     audit.record("user.block" if blocked else "user.unblock", user, actor=actor,
-                 summary=user.display_name, before={"active": blocked}, after={"active": not blocked})
+                 before={"active": blocked}, after={"active": not blocked})
+    db.session.flush()
 
 
 class OpenAccountError(Exception):

@@ -16,8 +16,10 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('audit_record', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('object_label', sa.String(length=500), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('audit_record', schema=None) as batch_op:
+        batch_op.drop_column('object_label')
