@@ -21,9 +21,15 @@ def _local(value: datetime) -> datetime:
     return value.astimezone(zone)
 
 
-def format_date(value: date | datetime | None) -> str:
-    if value is None:
+def format_date(value: date | datetime | str | None) -> str:
+    """DD.MM.YYYY; also for a date kept as ISO text in JSON (the stage tracker's «2026-03-01»)."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
     if isinstance(value, datetime):
         value = _local(value)
     return value.strftime("%d.%m.%Y")

@@ -18,6 +18,7 @@ from flask_login import current_user
 from wtforms import SelectField, SelectMultipleField, TextAreaField
 
 from app.extensions import db
+from app.formatting import format_date
 from app.models import (
     ApplicationKind,
     ApplicationType,
@@ -662,6 +663,7 @@ class CalendarDayView(DictionaryView):
     search_columns = ["day", "is_working"]
     base_order = ("day", "desc")
     label_columns = {"day": _l("Дата"), "is_working": _l("Рабочий день"), "note": _l("Примечание")}
+    formatters_columns = {"day": format_date}  # DD.MM.YYYY, like every date in the portal
     description_columns = {"is_working": _l("Отметьте для перенесённого рабочего дня; снимите для праздника")}
 
 
