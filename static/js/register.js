@@ -13,6 +13,10 @@
         var req = part.getAttribute('data-required-forms').split(' ').indexOf(value) >= 0;
         label.classList.toggle('kb-required', req);
       }
+      var input = part.querySelector('input, select, textarea');
+      if (input) {  // screen readers hear «обязательное» with the star (WCAG 3.3.2)
+        if (req) { input.setAttribute('aria-required', 'true'); } else { input.removeAttribute('aria-required'); }
+      }
     });
   }
   form.querySelectorAll('input[name=legal_form]').forEach(function (r) { r.addEventListener('change', show); });
