@@ -241,9 +241,18 @@ class StaffSaveForm(FlaskForm):
     status_file = FileField(_l("Файл"), validators=[Optional()])
 
     def setup(self, transitions, document_types):
-        self.transition_id.choices = [(0, _l("— не менять —"))] + [(t.id, t.name) for t in transitions]
+        self.transition_id.choices = [(0, _l("— не менять —"))] + [(t.id, transition_label(t)) for t in transitions]
         self.status_document_type_id.choices = _document_choices(document_types)
         return self
+
+
+def transition_label(transition) -> str:
+    """A status choice names the status it leads to; the action too where it says something else
+    («Отказать → Отказано»), not where it repeats it («Подготовка оферты договора»)."""
+    target = transition.to_status.name
+    if " ".join(transition.name.lower().split()) == " ".join(target.lower().split()):
+        return target
+    return f"{transition.name} → {target}"
 
 
 class StageNoteForm(FlaskForm):

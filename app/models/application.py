@@ -19,10 +19,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import TimestampMixin, utcnow
+from app.models.search import search_key
 
 
 class ApplicationKind:
@@ -209,6 +211,8 @@ class Application(TimestampMixin, Model):
     data: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
     #: denormalised from the address field for «Мои заявки» and search
     object_address: Mapped[Optional[str]] = mapped_column(String(500))
+    #: object_address folded for the staff queue's search (app.models.search), set on every write
+    search_address: Mapped[Optional[str]] = mapped_column(String(500))
     #: a status typed by staff where the type allows free statuses
     free_status: Mapped[Optional[str]] = mapped_column(String(200))
     submitted_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
@@ -243,6 +247,13 @@ class Application(TimestampMixin, Model):
     @property
     def display_status(self) -> str:
         return self.free_status or self.status.name
+
+
+@event.listens_for(Application, "before_insert")
+@event.listens_for(Application, "before_update")
+def _fold_search_address(mapper, connection, application: Application) -> None:
+    """Every write of an application refreshes its address key (edited while data was missing, too)."""
+    application.search_address = search_key(application.object_address)
 
 
 class ApplicationEvent(Model):

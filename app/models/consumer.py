@@ -4,10 +4,11 @@ from enum import Enum
 from typing import Optional
 
 from flask_appbuilder import Model
-from sqlalchemy import Date, ForeignKey, Index, Integer, String
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import TimestampMixin
+from app.models.search import search_key
 
 
 class LegalForm(str, Enum):
@@ -80,6 +81,9 @@ class ConsumerProfile(TimestampMixin, Model):
     registration_address: Mapped[Optional[str]] = mapped_column(String(500))  # адрес регистрации / юридический
     postal_address: Mapped[Optional[str]] = mapped_column(String(500))  # почтовый / фактический
 
+    #: ФИО and organization name folded for the staff queue's search (app.models.search)
+    search_name: Mapped[Optional[str]] = mapped_column(String(700))
+
     user = relationship("KabinetUser", back_populates="consumer")
 
     __table_args__ = (Index("ix_consumer_names", "last_name", "first_name"),)
@@ -128,3 +132,10 @@ class ConsumerProfile(TimestampMixin, Model):
                 ((l, v) for l, v in self.identifiers if l in ("ОГРН", "ОГРНИП")), main[0]
             )
         return f"{self.form.label} - {label}: {value}"
+
+
+@event.listens_for(ConsumerProfile, "before_insert")
+@event.listens_for(ConsumerProfile, "before_update")
+def _fold_search_name(mapper, connection, profile: ConsumerProfile) -> None:
+    """Every write of a profile refreshes its search key (a renamed consumer is found by the new name)."""
+    profile.search_name = search_key(profile.full_name, profile.org_name)

@@ -51,7 +51,7 @@ def test_connection_application_from_submission_to_contract_execution(live_serve
     page.goto(f"{live_server}/staff/queue/")
     page.click(f"[data-test=queue-row][data-id='{application_id}'] [data-test=open]")
     page.check("#assign_number")
-    choose_transition(page, "Запросить недостающие сведения")
+    choose_transition(page, "Запросить недостающие сведения → Ожидание недостающих сведений")
     page.select_option("#status_document_type_id", value=str(doc_type("missing_data").id))
     page.set_input_files("#status_file", str(letter))
     page.fill("[data-test=save-form] textarea[name=comment]", "Приложите копию паспорта")

@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.extensions import db
 from app.paging import Page, paginate
 from app.models import Application, ApplicationEvent, ApplicationType, Attachment, ConsumerProfile, Message, Status
+from app.models.search import search_key
 from app.security.access import scope_applications
 
 PAGE_SIZE = 20
@@ -113,19 +114,27 @@ def staff_queue(user, filters: QueueFilters, *, today: date, page: int = 1, per_
             query = query.where(Application.due_on >= today, Application.due_on <= today + timedelta(days=3))
     term = (filters.q or "").strip()
     if term:
-        digits = "".join(ch for ch in term if ch.isdigit())
-        matching = select(ConsumerProfile.id)
-        conditions = [ConsumerProfile.last_name.ilike(term + "%"), ConsumerProfile.org_name.ilike("%" + term + "%")]
-        if digits and len(digits) >= 10:
-            conditions += [ConsumerProfile.inn == digits, ConsumerProfile.ogrn == digits,
-                           ConsumerProfile.ogrnip == digits, ConsumerProfile.snils == digits]
-        matching = matching.where(or_(*conditions))
-        query = query.where(or_(Application.number == term, Application.consumer_id.in_(matching)))
+        query = query.where(_search_condition(term))
     if filters.overdue or filters.due:
         query = query.order_by(Application.due_on, Application.id)
     else:
         query = query.order_by(Application.submitted_at.desc(), Application.id.desc())
     return paginate(scope_applications(query, user), page, per_page)
+
+
+def _search_condition(term: str):
+    """Number (exact), ФИО or organization name (any part, any case: «ветрова анна»), identifiers
+    (digits), object address (any part, any case). Folded keys are compared (app.models.search),
+    so Cyrillic matches in any case on SQLite too; still one statement with the page."""
+    key = search_key(term) or ""
+    digits = "".join(ch for ch in term if ch.isdigit())
+    conditions = [ConsumerProfile.search_name.contains(key, autoescape=True)]
+    if digits and len(digits) >= 10:
+        conditions += [ConsumerProfile.inn == digits, ConsumerProfile.ogrn == digits,
+                       ConsumerProfile.ogrnip == digits, ConsumerProfile.snils == digits]
+    matching = select(ConsumerProfile.id).where(or_(*conditions))
+    return or_(Application.number == term, Application.consumer_id.in_(matching),
+               Application.search_address.contains(key, autoescape=True))
 
 
 def queue_dictionaries():

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 import nh3
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import joinedload
 
 from app import audit
 from app.extensions import db
@@ -120,6 +121,7 @@ def transitions_from(application: Application, roles: set[str] | None = None) ->
         select(Transition)
         .where(Transition.application_type_id == application.application_type_id,
                Transition.from_status_id == application.status_id, Transition.active.is_(True))
+        .options(joinedload(Transition.to_status))  # the choices name the target status
         .order_by(Transition.sort_order, Transition.id)
     ).all()
     if roles is None:
