@@ -43,3 +43,14 @@ def test_visitor_sees_the_skip_link_and_a_named_language_link(client, ctx):
     assert '<a class="kb-skip" href="#main">Перейти к содержанию</a>' in html and 'id="main"' in html
     language = re.search(r'<a class="kb-language".*?</a>', html, re.S).group(0)
     assert '<span class="sr-only">Язык: </span>' in language and ">EN<" in language
+
+
+def test_the_organization_s_logo_is_in_the_header_once(client, ctx):
+    from app.extensions import db
+    from app.settings import set_setting
+
+    set_setting("org_logo", "a" * 40)
+    db.session.commit()
+    html = client.get("/").text
+    assert html.count('data-test="org-logo"') == 1
+    assert re.search(r'<header class="kb-header">.*data-test="org-logo".*</header>', html, re.S)
