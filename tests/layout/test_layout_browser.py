@@ -2,6 +2,8 @@
 visible «Выход» that signs out, the organization's name in the header."""
 import pytest
 
+from app.models import LegalForm
+from tests.applications.conftest import COMPLETE_PROFILE
 from tests.browser_helpers import browser_login
 from tests.factories import PASSWORD, make_consumer
 
@@ -62,3 +64,18 @@ def test_visible_logout_signs_out(live_server, page, consumer):
     page.goto(f"{live_server}/my/applications/")
     assert "/login/" in page.url
     assert not page.locator("[data-test=logout]").count()
+
+
+def test_no_consumer_page_scrolls_sideways_on_a_phone(live_server, page, reference_data):
+    consumer = make_consumer(LegalForm.LEGAL_ENTITY, **COMPLETE_PROFILE[LegalForm.LEGAL_ENTITY])
+    page.set_viewport_size({"width": 375, "height": 740})
+    browser_login(page, live_server, consumer.email, PASSWORD)
+    hrefs = page.eval_on_selector_all(MENU_LINKS, "links => links.map(a => a.getAttribute('href'))")
+    assert "/my/applications/new" in hrefs
+    too_wide = {}
+    for href in hrefs:
+        page.goto(f"{live_server}{href}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 375:
+            too_wide[href] = width
+    assert too_wide == {}
