@@ -20,7 +20,7 @@ install: $(VENV)/.installed
 run: install demo-db
 	@echo
 	@echo "  Kabinet: http://$(HOST):$(PORT)/"
-	@echo "  Письма и SMS (коды подтверждения) пишутся в: $$(pwd)/instance/outbox/"
+	@echo "  Письма и SMS (коды подтверждения) пишутся в: $${OUTBOX_DIR:-$${KABINET_INSTANCE_DIR:-$$(pwd)/instance}/outbox}/"
 	@echo
 	@$(FLASK) run --host $(HOST) --port $(PORT)
 
