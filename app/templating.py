@@ -158,6 +158,7 @@ def register(app: Flask) -> None:
     app.add_template_global(fab_assets, "fab_assets")
     app.add_template_global(status_label, "status_label")
     app.add_template_global(get_locale, "get_locale")  # <html lang> (WCAG 3.1.1)
-    from app import urls
+    from app import labels, urls
 
     urls.register(app)
+    labels.register(app)

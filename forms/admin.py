@@ -16,6 +16,11 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
+from app.labels import ROLE_LABELS
+
+#: the roles an organization admin gives (workflows/admin/staff.py MANAGED_ROLES), by name
+STAFF_ROLE_CHOICES = [(role, ROLE_LABELS[role]) for role in ("Staff", "OrgAdmin")]
+
 REQUIRED = _l("Поле обязательно для заполнения")
 
 
@@ -165,9 +170,9 @@ class StaffForm(FlaskForm):
     last_name = StringField(_l("Фамилия"), validators=[DataRequired(REQUIRED), Length(max=64, message=_l("Не более 64 символов"))])
     first_name = StringField(_l("Имя"), validators=[DataRequired(REQUIRED), Length(max=64, message=_l("Не более 64 символов"))])
     email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED), Email(message=_l("Некорректный адрес электронной почты")), Length(max=320)])
-    role = SelectField(_l("Роль"), choices=[("Staff", "Сотрудник"), ("OrgAdmin", "Администратор организации")])
+    role = SelectField(_l("Роль"), choices=STAFF_ROLE_CHOICES)
     submit = SubmitField(_l("Добавить сотрудника"))
 
 
 class StaffRoleForm(FlaskForm):
-    role = SelectField(_l("Роль"), choices=[("Staff", "Сотрудник"), ("OrgAdmin", "Администратор организации")])
+    role = SelectField(_l("Роль"), choices=STAFF_ROLE_CHOICES)

@@ -20,6 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.models.base import utcnow
 from app.models.user import KabinetUser
+from app.security import fab_views
 from app.security.auth_views import KabinetAuthView
 
 # Every request runs these: built once, because building a statement with its loader options
@@ -64,6 +65,13 @@ class KabinetSecurityManager(SecurityManager):
     #: FAB's «User's Statistics» draws with Google's chart loader from the internet, which the
     #: CSP (app/security/headers.py) and the no-CDN rule (static/vendor/README.md) exclude
     userstatschartview = None
+    # FAB's user/role/group screens with roles and permissions in words (app/security/fab_views.py)
+    userdbmodelview = fab_views.UserDBModelView
+    rolemodelview = fab_views.RoleModelView
+    groupmodelview = fab_views.UserGroupModelView
+    permissionmodelview = fab_views.PermissionModelView
+    viewmenumodelview = fab_views.ViewMenuModelView
+    permissionviewmodelview = fab_views.PermissionViewModelView
 
     def auth_user_db(self, username, password):
         """FAB's own password check, should any FAB path still ask (its JSON login is closed):

@@ -35,8 +35,10 @@ from app.models import (
     Transition,
     TypeDocumentRequirement,
 )
+from app.labels import FIELD_TYPE_LABELS, ROLE_LABELS, field_type_label, roles_label
 from app.models.dictionaries import TOPIC_KIND_LABELS
 from app.security.access import is_organization
+from app.security.roles import CONSUMER, ORG_ADMIN, STAFF
 
 #: permission views of this area; OrgAdmin already holds OrganizationAdmin (roles.py)
 ADMIN_PERMISSION = "OrganizationAdmin"
@@ -467,19 +469,23 @@ class DictionaryView(AreaAccess, ModelView):
 
     class_permission_name = ADMIN_PERMISSION
     page_size = 50
+    #: newest first: a row just added is at the top, not on the last page
+    base_order = ("id", "desc")
 
     def __init__(self):
         # FAB makes every non-nullable column InputRequired, so an unchecked box could
         # never be saved; flags get plain checkboxes instead
         from wtforms import BooleanField
 
-        flags = {col: BooleanField(self.label_columns.get(col, col))
+        # «Действует» is ticked on a new row, as the model's default: unticked, a new status
+        # or transition would be silently out of use
+        flags = {col: BooleanField(self.label_columns.get(col, col), default=col == "active")
                  for col in (self.add_columns or []) if self.datamodel.is_boolean(col)}
         self.add_form_extra_fields = {**flags, **(self.add_form_extra_fields or {})}
         self.edit_form_extra_fields = {**flags, **(self.edit_form_extra_fields or {})}
-        # lists speak Russian: «да»/«нет» for flags, nothing for empty values
+        # lists and show pages speak Russian: «да»/«нет» for flags, nothing for empty values
         formatters = {}
-        for col in self.list_columns or []:
+        for col in dict.fromkeys([*(self.list_columns or []), *(self.show_columns or [])]):
             if self.datamodel.is_boolean(col):
                 formatters[col] = lambda value: _("да") if value else _("нет")
             elif col not in (self.formatters_columns or {}):
@@ -558,12 +564,11 @@ class FormFieldView(RetireMixin, DictionaryView):
                      "legal_forms": _l("Правовые формы"), "is_object_address": _l("Адрес объекта"),
                      "sort_order": _l("Порядок"), "active": _l("Действует")}
     add_form_extra_fields = edit_form_extra_fields = {
-        "field_type": SelectField(_l("Тип поля"), choices=[
-            ("string", "Строка"), ("text", "Текст"), ("integer", "Целое число"), ("decimal", "Число"),
-            ("date", "Дата"), ("select", "Выбор из списка"), ("checkbox", "Флажок"), ("address", "Адрес")]),
+        "field_type": SelectField(_l("Тип поля"), choices=list(FIELD_TYPE_LABELS.items())),
         "choices": LinesField(_l("Варианты (по одному в строке)")),
         "legal_forms": _legal_forms_field(),
     }
+    formatters_columns = {"field_type": field_type_label}
 
 
 class StatusView(RetireMixin, DictionaryView):
@@ -618,9 +623,10 @@ class TransitionView(RetireMixin, DictionaryView):
                                         get_label=_status_label),
         "to_status": QuerySelectField(_l("В статус"), query_func=_status_query, get_pk_func=lambda s: s.id,
                                       get_label=_status_label),
-        "roles": SelectMultipleField(_l("Кто может"), choices=[("Consumer", "Заявитель"), ("Staff", "Сотрудник"),
-                                                               ("OrgAdmin", "Администратор")]),
+        "roles": SelectMultipleField(_l("Кто может"), choices=[
+            (role, ROLE_LABELS[role]) for role in (CONSUMER, STAFF, ORG_ADMIN)]),
     }
+    formatters_columns = {"roles": roles_label}
 
     def pre_add(self, item):
         from workflows.admin.dictionaries import check_transition

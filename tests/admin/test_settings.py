@@ -40,7 +40,7 @@ def test_settings_form_shows_and_saves_every_setting(client, login, org_admin):
     page = client.get("/admin/settings/").get_data(as_text=True)
     for spec in SPECS:
         assert page.count(f'name="{spec.key}"') == 1, spec.key
-    for legend in ("Реквизиты", "Почта и SMS", "Безопасность"):
+    for legend in ("Реквизиты", "Почта и SMS", "Правила входа"):
         assert f"<legend>{legend}</legend>" in page
     response = _save(client, org_name="ООО «Сетевая организация»", org_inn="7707083893", org_bank_bik="044525225",
                      org_bank_account="40702810900000000001", captcha_enabled="y", drafts_per_type="2")

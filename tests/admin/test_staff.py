@@ -124,7 +124,7 @@ def test_fab_group_form_gives_its_roles_to_its_members(client, login, staff):
     assert client.get("/admin/staff/").status_code in (302, 403)
     login(admin)
     form = client.get("/groups/add").get_data(as_text=True)
-    org_admin_role = re.search(r'<option value="(\d+)">OrgAdmin</option>', form).group(1)
+    org_admin_role = re.search(r'<option value="(\d+)">Администратор организации</option>', form).group(1)
     response = client.post("/groups/add", data={"name": "Руководители", "label": "Руководители",
                                                 "roles": [org_admin_role], "users": [str(staff.id)]})
     assert response.status_code == 302

@@ -172,7 +172,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
     ("Контакты", ["org_phone", "org_email"]),
     ("Заявки и файлы", ["application_forms_url", "drafts_per_type", "upload_max_file_mb", "upload_max_total_mb",
                         "upload_allowed_extensions"]),
-    ("Безопасность", ["captcha_enabled", "password_min_length", "totp_required_for_staff"]),
+    ("Правила входа", ["captcha_enabled", "password_min_length", "totp_required_for_staff"]),
     (GATEWAY_SECTION, ["mail_server", "mail_port", "mail_username", "mail_password", "mail_default_sender",
                      "sms_http_url", "sms_http_auth", "sms_sender"]),
 ]

@@ -11,11 +11,12 @@ from sqlalchemy.orm import selectinload
 from app import audit
 from app.extensions import db
 from app.models import KabinetUser
+from app.labels import ROLE_LABELS
 from app.security.roles import ORG_ADMIN, STAFF
 from app.users import create_user, find_role
 
-#: the roles an organization admin may give
-MANAGED_ROLES = {STAFF: "Сотрудник", ORG_ADMIN: "Администратор организации"}
+#: the roles an organization admin may give, with their names (app/labels.py)
+MANAGED_ROLES = {STAFF: ROLE_LABELS[STAFF], ORG_ADMIN: ROLE_LABELS[ORG_ADMIN]}
 
 
 class StaffError(ValueError):
