@@ -5,7 +5,9 @@
   var labels = JSON.parse(document.getElementById('report-labels').textContent);
   function chart(id, type, names, datasets) {
     var el = document.getElementById(id);
-    if (el) { new Chart(el, {type: type, data: {labels: names, datasets: datasets}, options: {responsive: true}}); }
+    // counts and days are whole numbers: no 0,1 … 1,0 steps on the axis
+    var options = {responsive: true, scales: {y: {beginAtZero: true, ticks: {precision: 0}}}};
+    if (el) { new Chart(el, {type: type, data: {labels: names, datasets: datasets}, options: options}); }
   }
   function column(rows, i) { return rows.map(function (r) { return r[i]; }); }
 
