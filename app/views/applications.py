@@ -57,8 +57,9 @@ def application_context(application, *, viewer_side: str) -> dict:
         "viewer_side": viewer_side,
         "attachments": live,
         "removed_attachments": [a for a in attachments if a.deleted_at is not None],
-        "refusal_documents": [a for a in live if a.purpose == "refusal_reason"],
-        "missing_documents": [a for a in live if a.purpose == "missing_data"],
+        "refusal": status_panel(application, live, "refusal_reason"),
+        "missing": status_panel(application, live, "missing_data"),
+        "deletable": deletable_ids(live, viewer_side, application),
         "invoices": [a for a in live if a.purpose == "invoice"],
         "messages": messages,
         "new_message_ids": service.mark_messages_read(messages, viewer_side),
@@ -68,6 +69,26 @@ def application_context(application, *, viewer_side: str) -> dict:
         "field_rows": _field_rows(application),
         "org_name": get_setting("org_short_name"),
     }
+
+
+def status_panel(application, live, role: str) -> dict | None:
+    """«Причина отказа» / «Недостающие данные»: while the application is in a status of that
+    document role, the documents and the comment of the transition that brought it there
+    (an earlier request for missing data, already answered, is not shown again)."""
+    if application.status.document_role != role:
+        return None
+    event = next((e for e in reversed(application.events)
+                  if e.kind == "status" and e.to_status_id == application.status_id and e.from_status_id), None)
+    if event is None:
+        return {"documents": [a for a in live if a.purpose == role], "comment": None}
+    sent_with = set((event.payload or {}).get("attachments") or [])
+    documents = [a for a in live if a.id in sent_with or (a.purpose == role and a.created_at >= event.at)]
+    return {"documents": documents, "comment": event.comment}
+
+
+def deletable_ids(live, side: str, application) -> set[int]:
+    """The documents whose «Удалить» the service would accept from this side (no button that is refused)."""
+    return {a.id for a in live if service.removal_refusal(a, side, application) is None}
 
 
 def remove_document(application, attachment_id: int, *, side: str) -> bool:
@@ -223,7 +244,8 @@ class ConsumerApplicationsView(BaseView):
             attachments=live,
             required_documents=service.required_documents(application.application_type,
                                                           application.consumer.legal_form),
-            missing_documents=[a for a in live if a.purpose == "missing_data"],
+            missing=status_panel(application, live, "missing_data"),
+            deletable=deletable_ids(live, service.CONSUMER_SIDE, application),
             max_file_mb=max_file_bytes() // (1024 * 1024),
             forms_url=get_setting("application_forms_url"),
             drafts_limit=service.drafts_limit(application.application_type),

@@ -446,16 +446,26 @@ def add_attachment(application: Application, file_storage, actor, *, side: str, 
     return attachment
 
 
+def removal_refusal(attachment: Attachment, side: str, application: Application) -> str | None:
+    """Why `side` may not delete this document, or None; pages offer «Удалить» only where it is None."""
+    if side == CONSUMER_SIDE and (attachment.side != CONSUMER_SIDE or not is_editable_by_consumer(application)):
+        return _("Этот документ нельзя удалить")
+    # only two-sided documents are signed (workflows.documents.signing): no signature query for the others
+    if attachment.needs_two_sided_signature and getattr(attachment, "signatures", None):
+        return _("Подписанный документ нельзя удалить")
+    return None
+
+
 def remove_attachment(attachment: Attachment, actor, *, side: str) -> None:
     """Staff delete a wrongly attached document (kept in the history); consumers their draft's files."""
     application = attachment.application
     if attachment.deleted_at is not None:
         return
-    if side == CONSUMER_SIDE and (attachment.side != CONSUMER_SIDE or not is_editable_by_consumer(application)):
-        raise ApplicationError(_("Этот документ нельзя удалить"))
-    signatures = getattr(attachment, "signatures", None)
-    if signatures:
-        raise ApplicationError(_("Подписанный документ нельзя удалить"))
+    refusal = removal_refusal(attachment, side, application)
+    if refusal is None and getattr(attachment, "signatures", None):  # whatever the flag says
+        refusal = _("Подписанный документ нельзя удалить")
+    if refusal:
+        raise ApplicationError(refusal)
     attachment.deleted_at = utcnow()
     attachment.deleted_by_id = getattr(actor, "id", None)
     db.session.flush()
