@@ -41,6 +41,8 @@ os.environ.setdefault("KABINET_INSTANCE_DIR", "/tmp/kabinet-bench-instance")
 
 from sqlalchemy import event, insert, select, text  # noqa: E402
 
+from app.models.search import search_key  # noqa: E402  (the queue's search keys, as the app writes them)
+
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/kb_bench"
 SQLITE_PATH = "/tmp/kabinet-bench.sqlite3"
@@ -136,6 +138,7 @@ def seed_consumers(app, count: int) -> list[int]:
                     birth_date=datetime(1980, 1, 1).date(), passport_series="4510", passport_number=f"{i % 999999:06d}",
                     passport_issued_by="ОВД", passport_issued_on=datetime(2000, 1, 1).date(),
                     registration_address="Казань", postal_address="Казань",
+                    search_name=search_key(f"Потребитель{i} Иван Петрович"),
                 ) for i in chunk])
             if conn.dialect.name == "postgresql":
                 for table in ("ab_user", "consumer", "ab_user_role"):
@@ -183,7 +186,8 @@ def seed_applications(app, consumer_ids: list[int], count: int, rng: random.Rand
                         id=i, application_type_id=tp.id, consumer_id=rng.choice(consumer_ids),
                         status_id=statuses[code], number=f"ТП-{submitted.year}-{i:07d}",
                         data={"object_address": address, "city": "Казань", "max_power_kw": "15"},
-                        object_address=address, submitted_at=submitted, status_changed_at=submitted,
+                        object_address=address, search_address=search_key(address),
+                        submitted_at=submitted, status_changed_at=submitted,
                         due_on=(submitted + timedelta(days=14)).date() if code in ("review", "offer") else None,
                         tracker={}, version=2, created_at=submitted, updated_at=submitted,
                     ))
