@@ -4,8 +4,8 @@ as labels (app/labels.py), «Да»/«Нет» for flags, newest rows first.
 Each class keeps FAB's class name, so endpoints (``UserDBModelView.userinfo``) and the
 permission view names that roles hold stay the same.
 """
-from flask_appbuilder.fields import QuerySelectMultipleField
-from flask_appbuilder.fieldwidgets import Select2ManyWidget
+from flask_appbuilder.fields import QuerySelectField, QuerySelectMultipleField
+from flask_appbuilder.fieldwidgets import Select2ManyWidget, Select2Widget
 from flask_appbuilder.security import views as fab
 from flask_appbuilder.widgets import ListWidget, ShowWidget
 from flask_babel import lazy_gettext as _l
@@ -23,6 +23,29 @@ def _many(label, model_of, get_label):
 
     return QuerySelectMultipleField(label, query_func=query, get_pk_func=lambda row: row.id,
                                     get_label=get_label, widget=Select2ManyWidget())
+
+
+def _one(label, model_of, get_label):
+    """A choice of one related row, shown by its label (FAB's search filters)."""
+    def query():
+        from app.extensions import db
+
+        return db.session.query(model_of())
+
+    return QuerySelectField(label, query_func=query, get_pk_func=lambda row: row.id, get_label=get_label,
+                            widget=Select2Widget())
+
+
+def _permission_model():
+    from app.extensions import appbuilder
+
+    return appbuilder.sm.permission_model
+
+
+def _view_menu_model():
+    from app.extensions import appbuilder
+
+    return appbuilder.sm.viewmenu_model
 
 
 def _role_model():
@@ -110,3 +133,7 @@ class ViewMenuModelView(fab.ViewMenuModelView):
 class PermissionViewModelView(fab.PermissionViewModelView):
     label_columns = {"permission": _l("Право"), "view_menu": _l("Экран или меню"), "role": _l("Роли")}
     formatters_columns = {"permission": lambda p: action_label(p.name), "view_menu": lambda v: screen_label(v.name)}
+    search_form_extra_fields = {
+        "permission": _one(_l("Право"), _permission_model, lambda p: action_label(p.name)),
+        "view_menu": _one(_l("Экран или меню"), _view_menu_model, lambda v: screen_label(v.name)),
+        "role": _many(_l("Роли"), _role_model, role_label)}

@@ -25,7 +25,8 @@
     event.preventDefault();
     var name = this.getAttribute('data-kb-multiple-action');
     if ($('input.action_check:checked').length === 0) {
-      ab_alert('No row selected');
+      // the text in the page's language, from templates/appbuilder/general/alert.html
+      ab_alert($('#modal-alert').first().attr('data-no-row') || 'No row selected');
       return;
     }
     confirmThen(this.getAttribute('data-kb-confirm'), function () {

@@ -24,6 +24,14 @@
     }
   });
   quill.setContents(quill.clipboard.convert({html: body.value || ''}), 'silent');
+  // tooltips and names of the toolbar buttons in the user's language (Quill names them in English)
+  var titles = JSON.parse(document.getElementById('editor-titles').textContent);
+  document.querySelectorAll('.ql-toolbar button, .ql-toolbar .ql-picker').forEach(function (button) {
+    var format = (button.className.match(/ql-([a-z]+)/) || [])[1];
+    var key = button.value ? format + ':' + button.value : format;
+    var title = titles[key] || titles[format];
+    if (title) { button.title = title; button.setAttribute('aria-label', title); }
+  });
   var attachButton = document.querySelector('.ql-attach');
   attachButton.innerHTML = '<i class="fa fa-paperclip"></i>';
   attachButton.title = editor.getAttribute('data-attach-title');

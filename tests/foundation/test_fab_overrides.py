@@ -15,6 +15,9 @@ COPIED_FROM = {
     "appbuilder/general/widgets/base_list.html": "16fec5c8fa0b3da9d887fce6168b109e26c96f48d32784304e8a8a0240421ea5",
     "appbuilder/general/widgets/search.html": "36c988fa2af397d9471690521224384abc13a4156b3bc744459f59ba7c7471c0",
     "appbuilder/swagger/swagger.html": "47c3a0a0f542150036db2c7ab622373eaa7aa3dde4777ae921b95b08a7e35aef",
+    # buttons in the page's language, not always English (issue 12)
+    "appbuilder/general/confirm.html": "b40fa102c061f75bc43de5b65b90f4858d1b5fe8d223ad49c99c0e894125c062",
+    "appbuilder/general/alert.html": "a1d8f674dcdba29725488ee3557c0e0e7aea635f39012613c9284be38da2a31f",
 }
 
 
