@@ -3,7 +3,7 @@
 import pytest
 
 from tests.browser_helpers import browser_login
-from tests.foundation.portal_pages import DEMO_PASSWORD, ROLE_EMAILS, prepare_portal_data
+from tests.foundation.portal_pages import DEMO_PASSWORD, ROLE_EMAILS, prepare_portal_data, user_of
 
 pytestmark = pytest.mark.browser
 
@@ -15,7 +15,7 @@ def portal_data(ctx):
 
 def test_select2_speaks_russian(live_server, page, portal_data):
     browser_login(page, live_server, ROLE_EMAILS["Admin"], DEMO_PASSWORD)
-    page.goto(f"{live_server}/users/edit/1")
+    page.goto(f"{live_server}/users/edit/{user_of('Staff').id}")  # ids differ on PostgreSQL
     page.wait_for_load_state("networkidle")
     clear = page.locator(".select2-selection__clear").first
     assert clear.get_attribute("title") == "Удалить все элементы"
