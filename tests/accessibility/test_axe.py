@@ -25,7 +25,8 @@ PAGES = {
 }
 STAFF_PAGES = {
     "Staff": ["/staff/queue/", "/staff/applications/{submitted}"],
-    "OrgAdmin": ["/admin/topics/list/", "/admin/topics/add"],  # FAB's list (row checkboxes, search, actions), form
+    # FAB's list (row checkboxes, search, actions) and form; Kabinet's staff and settings screens
+    "OrgAdmin": ["/admin/topics/list/", "/admin/topics/add", "/admin/staff/", "/admin/settings/"],
 }
 #: what a page must show for its scan to count (the parts the issue names)
 MUST_SHOW = {
