@@ -7,8 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.foundation.portal_pages import (
-    START_PAGES, admin_matrix_pages, crawl, model_view_pages, prepare_portal_data, user_of)
+from tests.foundation.portal_pages import START_PAGES, pages_of_role, prepare_portal_data
 
 #: FAB's English msgids (its templates and catalogue) and codes that leaked into screens
 ENGLISH = [
@@ -98,22 +97,9 @@ def portal_data(ctx):
     prepare_portal_data()
 
 
-def _pages_of(app, client, login, role):
-    with client.session_transaction() as session:
-        session.clear()
-    start = list(START_PAGES[role])
-    if role is not None:
-        login(user_of(role))
-    if role == "OrgAdmin":
-        start += admin_matrix_pages()
-    if role == "Admin":
-        start += model_view_pages()
-    return list(crawl(app, client, start))
-
-
 @pytest.mark.parametrize("role", list(START_PAGES))
 def test_every_page_of_every_role_is_in_russian(app, client, login, portal_data, role):
-    pages = _pages_of(app, client, login, role)
+    _, pages = pages_of_role(app, client, login, role)
     assert len(pages) > 5
     english = {url: sorted(found) for url, response, html in pages
                if response.status_code < 500 and (found := english_words(html))}

@@ -5,7 +5,6 @@ once on PostgreSQL — leaves one row and leads both answers to the same result 
 """
 import io
 import re
-import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -14,8 +13,7 @@ from app.extensions import db
 from app.models import Application, ApplicationEvent, Attachment, Message
 from app.settings import set_setting
 from tests.applications.conftest import PDF, TP_DATA, doc_type, make_draft, make_submitted, transition
-from tests.conftest import IsolatedClient
-from tests.form_helpers import flashes, rendered_token
+from tests.form_helpers import flashes, post_together, rendered_token
 
 TOKEN = "Fq3xv7mWQ2c9Zr8T0kLpA1sD4fG6hJ8k"
 
@@ -150,33 +148,6 @@ def test_a_malformed_token_is_refused(client, login, consumer, ctx):
 
 
 # ---- two at once: the unique index decides (PostgreSQL; SQLite serializes writers) --------
-
-def post_together(app, user, url, data_of, n=2):
-    """POST `url` from n clients at the same moment; each answer's status, or 500 on an exception."""
-    app.test_client_class = IsolatedClient
-    clients = []
-    for _ in range(n):
-        client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
-        clients.append(client)
-    barrier, answers = threading.Barrier(n), []
-
-    def send(client):
-        barrier.wait()
-        try:
-            answers.append(client.post(url, data=data_of()).status_code)
-        except Exception:  # the test client re-raises what would be a 500
-            answers.append(500)
-
-    threads = [threading.Thread(target=send, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return answers
-
 
 @pytest.fixture
 def postgresql(app):

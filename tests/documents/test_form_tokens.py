@@ -1,14 +1,12 @@
 """Documents pages sent twice (double click, resent request): one copy request, one answer, one
 template version — the second answer is a redirect with «Уже отправлено», never a 500."""
 import io
-import threading
 
 import pytest
 
 from app.extensions import db
 from app.models import CopyRequest, Notification, StatementTemplate
-from tests.conftest import IsolatedClient
-from tests.form_helpers import flashes, rendered_token
+from tests.form_helpers import flashes, post_together, rendered_token
 from tests.documents.test_templates import docx_with
 from tests.factories import make_staff
 
@@ -65,27 +63,9 @@ def test_two_copy_answers_at_once_fulfil_once(app, people):
     row = CopyRequest(consumer_id=people.owner.consumer.id, documents="Акт")
     db.session.add(row)
     db.session.commit()
-    row_id, staff_id = row.id, people.staff.get_id()
-    app.test_client_class = IsolatedClient
-    clients = [app.test_client() for _ in range(2)]
-    for client in clients:
-        with client.session_transaction() as session:
-            session["_user_id"], session["_fresh"] = staff_id, True
-    barrier, answers = threading.Barrier(2), []
-
-    def send(client):
-        barrier.wait()
-        try:
-            answers.append(client.post(f"/documents/copies/staff/{row_id}", data=answer_data(),
-                                       content_type="multipart/form-data").status_code)
-        except Exception:  # the test client re-raises what would be a 500
-            answers.append(500)
-
-    threads = [threading.Thread(target=send, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = post_together(app, people.staff, f"/documents/copies/staff/{row.id}", answer_data,
+                            content_type="multipart/form-data")
+    row_id = row.id
     db.session.expire_all()
     assert answers == [302, 302]
     assert len(db.session.get(CopyRequest, row_id).files) == 1

@@ -154,3 +154,18 @@ def _kind(adapter, parts):
         return None
     keys = tuple(sorted(key for key, _, _ in (p.partition("=") for p in parts.query.split("&")) if key))
     return endpoint, keys
+
+
+def pages_of_role(app, client, login, role) -> tuple[list[str], list]:
+    """The pages `role` reaches from its start pages (plus the admin matrix for OrgAdmin and every
+    ModelView's pages for Admin): (start pages, crawled pages)."""
+    with client.session_transaction() as session:
+        session.clear()
+    start = list(START_PAGES[role])
+    if role is not None:
+        login(user_of(role))
+    if role == "OrgAdmin":
+        start += admin_matrix_pages()
+    if role == "Admin":
+        start += model_view_pages()
+    return start, list(crawl(app, client, start))

@@ -7,8 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.foundation.portal_pages import (
-    START_PAGES, admin_matrix_pages, crawl, model_view_pages, user_of)
+from tests.foundation.portal_pages import START_PAGES, pages_of_role
 
 DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "poster", "background"}
@@ -53,22 +52,9 @@ def test_the_finder_finds_what_the_csp_blocks():
                          '<a href="/my/" data-confirm="Удалить?" class="one">') == []
 
 
-def _pages_of(app, client, login, role):
-    with client.session_transaction() as session:
-        session.clear()
-    start = list(START_PAGES[role])
-    if role is not None:
-        login(user_of(role))
-    if role == "OrgAdmin":
-        start += admin_matrix_pages()
-    if role == "Admin":
-        start += model_view_pages()
-    return start, list(crawl(app, client, start))
-
-
 @pytest.mark.parametrize("role", list(START_PAGES))
 def test_no_page_of_any_role_has_inline_script(app, client, login, portal, role):
-    start, pages = _pages_of(app, client, login, role)
+    start, pages = pages_of_role(app, client, login, role)
     rendered = {url for url, response, _ in pages if response.status_code < 400}
     unreached = [url for url in start if url not in rendered and url != "/no-such-page/"]
     assert unreached == [], f"{role}: start pages that did not render: {unreached}"
@@ -80,10 +66,10 @@ def test_no_page_of_any_role_has_inline_script(app, client, login, portal, role)
 
 
 def test_fab_lists_and_the_not_found_page_are_among_the_checked(app, client, login, portal):
-    _, pages = _pages_of(app, client, login, "Admin")
+    _, pages = pages_of_role(app, client, login, "Admin")
     statuses = {url: response.status_code for url, response, _ in pages}
     assert statuses.get("/admin/statuses/list/") == 200
     assert any(url.startswith("/admin/statuses/edit/") for url in statuses)
     assert len(pages) > 60
-    _, anonymous = _pages_of(app, client, login, None)
+    _, anonymous = pages_of_role(app, client, login, None)
     assert {url: response.status_code for url, response, _ in anonymous}["/no-such-page/"] == 404

@@ -4,7 +4,7 @@ Search keys for the staff queue: the consumer's ФИО and organization name and
 address, folded in Python (SQLite folds only ASCII letters), filled here for existing rows.
 
 Revision ID: a12000000002
-Revises: a12000000001
+Revises: a10000000004
 Create Date: 2026-11-30 17:40:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = 'a12000000002'
-down_revision = 'a12000000001'
+down_revision = 'a10000000004'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Round-1 polish: audit log in words
 
 Revision ID: a12000000004
-Revises: a12000000003
+Revises: a12000000002
 Create Date: 2026-11-30 17:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'a12000000004'
-down_revision = 'a12000000003'
+down_revision = 'a12000000002'
 branch_labels = None
 depends_on = None
 
