@@ -42,7 +42,7 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'kabinet.sqlite3'}"
     )
     # pre-ping: a restarted database costs no failed request; LIFO: requests reuse the most
-    # recent connection, whose prepared statements PostgreSQL keeps (app/transactions.py)
+    # recent connection, whose prepared statements PostgreSQL keeps (app/core/transactions.py)
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_use_lifo": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
 
@@ -90,7 +90,7 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
-    #: Strict-Transport-Security on every response (app/security/headers.py): browsers keep to
+    #: Strict-Transport-Security on every response (app/web/headers.py): browsers keep to
     #: HTTPS for a year, sub-domains included; off in development and tests
     HSTS_ENABLED = env_bool("HSTS_ENABLED", True)
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")

@@ -13,12 +13,14 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     init_logging(app)
     init_proxy(app)
     init_extensions(app)
+    areas = collect_areas(app)
     with app.app_context():
         init_security(app)
-        register_views(app)
+        register_views(app, areas)
     register_blueprints(app)
     init_error_pages(app)
-    init_jobs(app)
+    init_boundary(app)
+    init_jobs(app, areas)
     init_template_helpers(app)
     init_cli(app)
     return app
@@ -46,8 +48,8 @@ def init_proxy(app: Flask) -> None:
 def init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every model is mapped before migrations/FAB look)
     from app.extensions import csrf, db, init_limiter, migrate
-    from app.sqlite import init_sqlite
-    from app.transactions import init_transactions
+    from app.core.sqlite import init_sqlite
+    from app.core.transactions import init_transactions
 
     db.init_app(app)
     init_sqlite(app)
@@ -64,18 +66,26 @@ def init_security(app: Flask) -> None:
     from app.views.index import KabinetIndexView
 
     AppBuilder(indexview=KabinetIndexView, update_perms=False).init_app(app, db.session)
-    from app.security.headers import init_security_headers
+    from app.web.headers import init_security_headers
 
     init_security_headers(app)
 
 
-def register_views(app: Flask) -> None:
+def collect_areas(app: Flask) -> tuple:
+    """The areas in menu order; the one place that imports them all (app/core/areas.py)."""
+    from app.views import AREAS
+
+    app.extensions["kabinet_areas"] = AREAS
+    return AREAS
+
+
+def register_views(app: Flask, areas) -> None:
     """Every FAB view is registered here, never as a side effect of an import."""
     from app.extensions import appbuilder
-    from app.views import register_all
-    from app.views.actions import init_unknown_actions
+    from app.web.actions import init_unknown_actions
 
-    register_all(appbuilder)
+    for area in areas:
+        area.register(appbuilder)
     init_unknown_actions(app)
 
 
@@ -86,19 +96,28 @@ def register_blueprints(app: Flask) -> None:
 
 
 def init_error_pages(app: Flask) -> None:
-    from app.views import errors
+    from app.web import errors
 
     errors.register(app)
 
 
-def init_jobs(app: Flask) -> None:
-    from app.jobs.queue import init_queue
+def init_boundary(app: Flask) -> None:
+    """One commit per request, after every view is registered (app/web/boundary.py)."""
+    from app.web.boundary import init_boundary as wrap_views
 
-    init_queue(app)
+    wrap_views(app)
+
+
+def init_jobs(app: Flask, areas) -> None:
+    from app.core.jobs.queue import init_queue
+    from app.core.notifications.outbox import sweep_outbox
+
+    periodic = [(sweep_outbox, 60)] + [job for area in areas for job in area.periodic_jobs]
+    init_queue(app, periodic_jobs=periodic)
 
 
 def init_template_helpers(app: Flask) -> None:
-    from app import formatting, templating
+    from app.core import formatting, templating
 
     formatting.register(app)
     templating.register(app)

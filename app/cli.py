@@ -20,7 +20,7 @@ def sync_roles_command():
 @kabinet_cli.command("seed")
 def seed_command():
     """Load the default reference data (application types, statuses, calendar …)."""
-    from app.seed import seed_reference_data
+    from app.core.areas import seed_reference_data
 
     seed_reference_data()
     db.session.commit()
@@ -40,7 +40,7 @@ def demo_command(password):
 @kabinet_cli.command("outbox-sweep")
 def outbox_sweep_command():
     """Deliver every due outbox message now (also run every minute by `rq cron`)."""
-    from app.jobs.notifications import sweep_outbox
+    from app.core.notifications.outbox import sweep_outbox
 
     click.echo(f"{sweep_outbox()} messages processed")
 
@@ -64,7 +64,7 @@ def worker_command(burst):
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def audit_verify_command(path):
     """Check an audit log export (JSON lines with a hash chain): exit 1 if a line was changed."""
-    from app.audit import ChainBroken, verify_chain
+    from app.core.audit import ChainBroken, verify_chain
 
     with open(path, encoding="utf-8") as export:
         try:

@@ -6,10 +6,10 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from app.extensions import db
-from app.identifiers import make_snils
-from app.jobs.queue import dispatch_ready
+from app.core.identifiers import make_snils
+from app.core.jobs.queue import dispatch_ready
 from app.models import Application, ApplicationType, DocumentType, KabinetUser, LegalForm
-from app.users import create_consumer, create_user
+from app.core.users import create_consumer, create_user
 
 DEMO_STAFF = [
     ("admin@demo.kabinet", "Администратор", "Портала", ["Admin"]),

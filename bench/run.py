@@ -96,7 +96,7 @@ def create_schema(app):
 
     from app.extensions import db
     from app.security.roles import sync_roles
-    from app.seed import seed_reference_data
+    from app.core.areas import seed_reference_data
 
     with app.app_context():
         Model.metadata.create_all(db.engine)
@@ -112,7 +112,7 @@ def seed_consumers(app, count: int) -> list[int]:
     """Users, their Consumer role and a ФЛ profile each; returns consumer ids."""
     from app.extensions import db
     from app.models import ConsumerProfile, KabinetUser
-    from app.users import hash_password
+    from app.core.users import hash_password
 
     with app.app_context():
         role_id = app.appbuilder.sm.find_role("Consumer").id
@@ -206,7 +206,7 @@ def seed_applications(app, consumer_ids: list[int], count: int, rng: random.Rand
 
 def make_staff(app):
     from app.extensions import db
-    from app.users import create_user
+    from app.core.users import create_user
 
     with app.app_context():
         user = create_user(email="bench-staff@bench.kabinet", first_name="Анна", last_name="Сотрудникова",

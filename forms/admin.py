@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
-from app.labels import ROLE_LABELS
+from app.core.labels import ROLE_LABELS
 
 #: the roles an organization admin gives (workflows/admin/staff.py MANAGED_ROLES), by name
 STAFF_ROLE_CHOICES = [(role, ROLE_LABELS[role]) for role in ("Staff", "OrgAdmin")]
@@ -72,7 +72,7 @@ SETTING_PATTERNS = {
 
 
 def settings_form_class(specs):
-    """One form over every organization setting (F2), built from app.settings.SPECS."""
+    """One form over every organization setting (F2), built from app.core.settings.SPECS."""
 
     class SettingsForm(FlaskForm):
         pass

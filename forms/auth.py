@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, StopValidation, ValidationError
 
-from app.identifiers import (
+from app.core.identifiers import (
     InvalidIdentifier,
     normalize_phone,
     validate_inn,
@@ -39,7 +39,7 @@ def person_name(form, field):
 
 
 def identifier(validate):
-    """A field validator from an app.identifiers validator; stores the normalized value."""
+    """A field validator from an app.core.identifiers validator; stores the normalized value."""
 
     def _check(form, field):
         if not field.data:

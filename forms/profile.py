@@ -5,7 +5,7 @@ from wtforms import BooleanField, DateField, StringField, SubmitField
 from wtforms.widgets import TextInput
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
-from app.identifiers import validate_inn, validate_kpp
+from app.core.identifiers import validate_inn, validate_kpp
 from app.models import LegalForm
 from forms.auth import MSG_EMAIL, MSG_REQUIRED, identifier, person_name, phone_number, strip
 from workflows.accounts.profile import REQUIRED_FIELDS

@@ -19,7 +19,7 @@ os.environ.setdefault("KABINET_INSTANCE_DIR", str(Path(__file__).resolve().paren
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.messaging import memory_outbox  # noqa: E402
+from app.core.notifications.transports import memory_outbox  # noqa: E402
 
 #: FAB's permission tables are filled once per session by sync_roles and kept
 KEPT_TABLES = {"ab_permission", "ab_view_menu", "ab_permission_view", "ab_role", "ab_permission_view_role"}
@@ -86,7 +86,7 @@ def _clean(app):
 
 @pytest.fixture(autouse=True)
 def _clean_database(request, app):
-    from app.jobs.queue import _ready_jobs
+    from app.core.jobs.queue import _ready_jobs
 
     memory_outbox.clear()
     _ready_jobs().clear()  # committed-but-undispatched jobs of an earlier test
@@ -160,7 +160,7 @@ def login(client):
 
 @pytest.fixture
 def reference_data(ctx):
-    from app.seed import seed_reference_data
+    from app.core.areas import seed_reference_data
 
     seed_reference_data()
     db.session.commit()

@@ -6,9 +6,9 @@ from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
 from app.extensions import db
-from app.identifiers import make_snils, ogrnip_check_digit
+from app.core.identifiers import make_snils, ogrnip_check_digit
 from app.models import LegalForm
-from app.users import create_consumer, create_user
+from app.core.users import create_consumer, create_user
 
 PASSWORD = "Secret-123!"
 _counter = itertools.count(1)

@@ -105,7 +105,7 @@ class ConsumerProfile(TimestampMixin, Model):
     @property
     def identifiers(self) -> list[tuple[str, str]]:
         """(label, formatted value) pairs shown in the header and to staff."""
-        from app.identifiers import format_snils
+        from app.core.identifiers import format_snils
 
         pairs = []
         if self.snils:

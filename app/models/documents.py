@@ -1,6 +1,6 @@
 """Documents (section C): statement templates, rendered applications, signatures, copy requests.
 
-File content always lives in StoredFile (app/files.py); these rows say what a file is.
+File content always lives in StoredFile (app/core/files.py); these rows say what a file is.
 A Signature row is the evidence record of one side signing one attachment; once an
 attachment has one, the attachment and its file can no longer change (C5).
 """

@@ -41,7 +41,7 @@ class OutboxMessage(Model):
     html: Mapped[Optional[str]] = mapped_column(Text)
     #: the notification template it came from, for the audit and reports
     template: Mapped[Optional[str]] = mapped_column(String(64))
-    #: carries a one-time code or password link: body and html are sealed (app.sealing)
+    #: carries a one-time code or password link: body and html are sealed (app.core.sealing)
     #: while it waits, and replaced by REDACTED once it is sent, failed or expired
     secret: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), nullable=False)
     #: after this its content is useless (the code's lifetime): expired instead of sent

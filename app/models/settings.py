@@ -1,4 +1,4 @@
-"""Organization settings (F2) as key/value rows; defaults live in app/settings.py."""
+"""Organization settings (F2) as key/value rows; defaults live in app/core/settings.py."""
 from datetime import datetime
 from typing import Any, Optional
 

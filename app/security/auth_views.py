@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
-from app import audit
+from app.core import audit
 from app.extensions import db, limiter
 from app.models import KabinetUser
 from forms.auth import (CodeForm, CodeRequestForm, ForgotPasswordForm, LoginForm, LogoutForm, NewPasswordForm,
@@ -45,7 +45,7 @@ def login_key() -> str:
 
 def landing_url(user, *, first_login: bool = False, next_url: str | None = None) -> str:
     """Where a user goes after signing in: what they must do first, else `next` or home."""
-    from app.security.gate import pending_step
+    from app.web.gate import pending_step
 
     step = pending_step(user)
     if step:

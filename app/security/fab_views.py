@@ -1,5 +1,5 @@
 """FAB's user, role and group screens speaking words (issue 12): role names and permissions
-as labels (app/labels.py), «Да»/«Нет» for flags, newest rows first.
+as labels (app/core/labels.py), «Да»/«Нет» for flags, newest rows first.
 
 Each class keeps FAB's class name, so endpoints (``UserDBModelView.userinfo``) and the
 permission view names that roles hold stay the same.
@@ -10,7 +10,7 @@ from flask_appbuilder.security import views as fab
 from flask_appbuilder.widgets import ListWidget, ShowWidget
 from flask_babel import lazy_gettext as _l
 
-from app.labels import (
+from app.core.labels import (
     action_label, permission_label, permissions_label, role_label, roles_label, screen_label, yes_no)
 
 
@@ -78,7 +78,7 @@ def _or_empty(value):
 
 
 def _when(value) -> str:
-    from app.formatting import format_datetime
+    from app.core.formatting import format_datetime
 
     return format_datetime(value) if value else ""
 

@@ -63,7 +63,7 @@ class KabinetSecurityManager(SecurityManager):
     authdbview = KabinetAuthView
     security_api = ClosedSecurityApi
     #: FAB's «User's Statistics» draws with Google's chart loader from the internet, which the
-    #: CSP (app/security/headers.py) and the no-CDN rule (static/vendor/README.md) exclude
+    #: CSP (app/web/headers.py) and the no-CDN rule (static/vendor/README.md) exclude
     userstatschartview = None
     # FAB's user/role/group screens with roles and permissions in words (app/security/fab_views.py)
     userdbmodelview = fab_views.UserDBModelView
@@ -110,8 +110,8 @@ class KabinetSecurityManager(SecurityManager):
         user's other sessions end, as with every password change; the changing browser stays in."""
         from flask_login import login_user
 
-        from app import audit
-        from app.users import set_password
+        from app.core import audit
+        from app.core.users import set_password
 
         user = self.get_user_by_id(userid)
         set_password(user, password)
@@ -161,7 +161,7 @@ class KabinetSecurityManager(SecurityManager):
 
     def current_permissions(self) -> frozenset[tuple[str, str]]:
         """The (permission, view) pairs of the signed-in user's roles, or of the public role:
-        what the menu shows depends on nothing else (app/templating.py caches it by this)."""
+        what the menu shows depends on nothing else (app/core/templating.py caches it by this)."""
         user = g.user if getattr(g, "user", None) is not None else current_user
         return self._permissions_of_roles(role.id for role in self.get_user_roles(user))
 

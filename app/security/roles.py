@@ -3,7 +3,7 @@
 
 A view declares `class_permission_name`; its methods share one permission through
 `method_permission_name`. Each area lists what its roles need (views and
-`menu_access` on its menu entries) in `ROLE_PERMISSIONS` of app/views/<area>.py.
+`menu_access` on its menu entries) in its `AREA.permissions` (app/core/areas.py).
 """
 CONSUMER = "Consumer"
 STAFF = "Staff"
@@ -13,7 +13,7 @@ ADMIN = "Admin"
 #: who may act for the organization in workflows (transitions name these too)
 ORGANIZATION_ROLES = frozenset({STAFF, ORG_ADMIN, ADMIN})
 
-#: the base every role gets; each area adds its own in app/views/<area>.py:ROLE_PERMISSIONS
+#: the base every role gets; each area adds its own in `AREA.permissions`
 BASE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     CONSUMER: [("can_access", "ConsumerCabinet"), ("can_access", "AccountSecurity")],
     STAFF: [("can_access", "AccountSecurity"), ("can_access", "StaffWorkspace")],
@@ -23,12 +23,12 @@ BASE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
 
 
 def role_configs() -> dict[str, list[tuple[str, str]]]:
-    """Role → (permission, view) pairs: the base plus every area's ROLE_PERMISSIONS."""
-    from app.views import AREAS
+    """Role → (permission, view) pairs: the base plus what every area declares."""
+    from app.core.areas import declared_areas
 
     configs = {role: list(pairs) for role, pairs in BASE_PERMISSIONS.items()}
-    for area in AREAS:
-        for role, pairs in getattr(area, "ROLE_PERMISSIONS", {}).items():
+    for area in declared_areas():
+        for role, pairs in area.permissions.items():
             configs.setdefault(role, [])
             configs[role].extend(pair for pair in pairs if pair not in configs[role])
     return configs

@@ -1,10 +1,4 @@
-"""Registers every FAB view, one call per area, in menu order."""
+"""The areas in menu order; each declares itself in `AREA` (app/core/areas.py)."""
 from app.views import accounts, admin, applications, documents, staff, trusted_certificates
 
-#: each area module has register(appbuilder) and may have ROLE_PERMISSIONS
-AREAS = (accounts, applications, documents, staff, admin, trusted_certificates)
-
-
-def register_all(appbuilder) -> None:
-    for area in AREAS:
-        area.register(appbuilder)
+AREAS = tuple(module.AREA for module in (accounts, applications, documents, staff, admin, trusted_certificates))

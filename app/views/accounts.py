@@ -8,10 +8,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 
 from app.extensions import db, limiter
-from app.identifiers import mask_phone
+from app.core.identifiers import mask_phone
 from app.models import KabinetUser, LegalForm
 from app.security.auth_views import MSG_TOTP_WRONG, code_limit, login_limit
-from app.settings import get_setting
+from app.core.settings import get_setting
 from forms.auth import ChangePasswordForm, CodeForm, RegistrationForm, ResendForm, SendLinkForm, TotpForm
 from forms.profile import (
     READ_ONLY,
@@ -24,6 +24,8 @@ from forms.profile import (
 from workflows.accounts import captcha, codes, passwords, registration, totp
 from workflows.accounts.profile import CONTACTS, REQUIRED_FIELDS, confirm_contact, missing_profile_fields
 from workflows.accounts.profile import send_contact_code, update_profile
+from app.core.areas import Area
+
 
 PENDING_KEY = "kb_pending_uid"
 CAPTCHA_KEY = "kb_captcha"
@@ -229,7 +231,7 @@ class ProfileView(BaseView):
         user, _consumer = self._consumer()
         form = NotificationsForm()
         if form.validate_on_submit():
-            from app import audit
+            from app.core import audit
 
             before = {"notify_email": user.notify_email, "notify_sms": user.notify_sms}
             user.notify_email, user.notify_sms = form.notify_email.data, form.notify_sms.data
@@ -399,7 +401,7 @@ def _too_many_requests(error):
 
 def register(appbuilder) -> None:
     """Add this area's views and menu entries."""
-    from app.security.gate import init_gate
+    from app.web.gate import init_gate
 
     appbuilder.add_view_no_menu(RegistrationView())
     appbuilder.add_view_no_menu(ProfileView())
@@ -408,3 +410,12 @@ def register(appbuilder) -> None:
     app = current_app._get_current_object()
     init_gate(app)
     app.register_error_handler(429, _too_many_requests)
+
+
+AREA = Area(
+    "accounts",
+    register=register,
+    permissions=ROLE_PERMISSIONS,
+    seeders=(),
+    notifications=("account_code", "account_confirm_email", "account_password_changed", "account_password_setup", "account_registered"),
+)

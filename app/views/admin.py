@@ -18,7 +18,7 @@ from flask_login import current_user
 from wtforms import SelectField, SelectMultipleField, TextAreaField
 
 from app.extensions import db
-from app.formatting import format_date
+from app.core.formatting import format_date
 from app.models import (
     ApplicationKind,
     ApplicationType,
@@ -35,10 +35,13 @@ from app.models import (
     Transition,
     TypeDocumentRequirement,
 )
-from app.labels import FIELD_TYPE_LABELS, ROLE_LABELS, field_type_label, roles_label
+from app.core.labels import FIELD_TYPE_LABELS, ROLE_LABELS, field_type_label, roles_label
 from app.models.dictionaries import TOPIC_KIND_LABELS
 from app.security.access import is_organization
 from app.security.roles import CONSUMER, ORG_ADMIN, STAFF
+from app.core.areas import Area
+from workflows.admin.defaults import seed_topics
+from workflows.pages.service import seed_system_pages
 
 #: permission views of this area; OrgAdmin already holds OrganizationAdmin (roles.py)
 ADMIN_PERMISSION = "OrganizationAdmin"
@@ -107,7 +110,7 @@ class InfoPageView(BaseView):
     @expose("/asset/<key>")
     def asset(self, key):
         """An image of a page or the logo; only files registered as public assets."""
-        from app.files import send_stored
+        from app.core.files import send_stored
         from workflows.pages import service
 
         if len(key) != 40 or not all(ch in "0123456789abcdef" for ch in key):
@@ -308,7 +311,7 @@ class AdminPagesView(AreaAccess, BaseView):
     @has_access
     def upload_file(self):
         """The editor's paper-clip button: store a document, answer its download address."""
-        from app.files import UploadRejected
+        from app.core.files import UploadRejected
         from forms.admin import ImageUploadForm
         from workflows.pages import service
 
@@ -327,7 +330,7 @@ class AdminPagesView(AreaAccess, BaseView):
     @has_access
     def upload_image(self):
         """The editor's image button: store the picture, answer its public address."""
-        from app.files import UploadRejected
+        from app.core.files import UploadRejected
         from forms.admin import ImageUploadForm
         from workflows.pages import service
 
@@ -362,7 +365,7 @@ class SettingsView(AreaAccess, BaseView):
     @expose("/", methods=["GET", "POST"])
     @has_access
     def index(self):
-        from app.files import UploadRejected
+        from app.core.files import UploadRejected
         from forms.admin import TestMessageForm, settings_form_class
         from workflows.admin import settings as service
         from workflows.pages.service import store_image
@@ -415,7 +418,7 @@ class SettingsView(AreaAccess, BaseView):
     @expose("/test", methods=["POST"])
     @has_access
     def test_message(self):
-        from app.identifiers import InvalidIdentifier
+        from app.core.identifiers import InvalidIdentifier
         from forms.admin import TestMessageForm, settings_form_class
         from workflows.admin import settings as service
 
@@ -807,7 +810,7 @@ class ConsumersView(AreaAccess, BaseView):
         form = ConsumerSearchForm(request.args)
         page = request.args.get("page", 1, type=int)
         rows, total = search_consumers(form.q.data or "", page=page)
-        from app.identifiers import format_phone
+        from app.core.identifiers import format_phone
 
         return self.render_template("admin/consumers/list.html", form=form, rows=rows, total=total, page=page,
                                     format_phone=format_phone,
@@ -993,7 +996,7 @@ class AuditLogView(AreaAccess, BaseView):
     @expose("/export.csv")
     @has_access
     def export_csv(self):
-        from app.formatting import format_datetime
+        from app.core.formatting import format_datetime
         from workflows.admin.auditlog import shown, stream
 
         _form, filters = self._filters()
@@ -1012,7 +1015,7 @@ class AuditLogView(AreaAccess, BaseView):
     @expose("/export.jsonl")
     @has_access
     def export_jsonl(self):
-        from app.audit import export_chain
+        from app.core.audit import export_chain
         from workflows.admin.auditlog import stream
 
         _form, filters = self._filters()
@@ -1069,7 +1072,7 @@ class ReportsView(AreaAccess, BaseView):
 
     def _table(self, kind, date_from, date_to):
         """(header, rows) of one report, the same for the page and the CSV."""
-        from app.formatting import format_date
+        from app.core.formatting import format_date
         from workflows.admin import reports
 
         if kind == "by-status":
@@ -1144,7 +1147,7 @@ def watch_admin_models() -> None:
     """F6: dictionaries, roles and user roles/blocking are audited on every change."""
     from flask_appbuilder.security.sqla.models import Role
 
-    from app import audit
+    from app.core import audit
 
     for model, action in (
         (ApplicationType, "dictionary.application_type"), (FormField, "dictionary.form_field"),
@@ -1158,3 +1161,12 @@ def watch_admin_models() -> None:
     # roles and blocking only: contact data changes are audited by the accounts area, and an
     # erased account (A8) must not leave its personal data behind in automatic records
     audit.watch(KabinetUser, "user", fields={"roles", "active"})
+
+
+AREA = Area(
+    "admin",
+    register=register,
+    permissions=ROLE_PERMISSIONS,
+    seeders=(seed_system_pages, seed_topics),
+    notifications=(),
+)

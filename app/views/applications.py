@@ -11,14 +11,14 @@ from flask_login import current_user
 from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import form_tokens
+from app.web import form_tokens
 from app.extensions import db
-from app.paging import page_number, paginate
-from app.files import UploadRejected, max_file_bytes, send_stored
+from app.core.paging import page_number, paginate
+from app.core.files import UploadRejected, max_file_bytes, send_stored
 from app.models import Application, ApplicationKind, Attachment, DocumentType, Notification
 from app.models.base import utcnow
 from app.security.access import current_consumer, ensure_attachment_of, ensure_owns_application
-from app.settings import get_setting
+from app.core.settings import get_setting
 from forms.applications import (
     AttachmentForm,
     ConfirmForm,
@@ -30,6 +30,8 @@ from forms.applications import (
 from workflows.applications import queries, service
 from workflows.applications.guards import InvalidTransition
 from workflows.applications.tracker import tracker_rows
+from app.core.areas import Area
+from workflows.applications.defaults import seed_applications
 
 PROFILE_URL = "/my/profile/"
 MSG_PROFILE = "Внимание! Для подачи заявки необходимо заполнить все обязательные поля"
@@ -445,3 +447,12 @@ def register(appbuilder) -> None:
     appbuilder.add_link(MENU_MINE, href="/my/applications/", icon="fa-list")
     appbuilder.add_link(MENU_MESSAGE, href="/my/applications/new?type=message", icon="fa-envelope")
     appbuilder.add_link(MENU_NOTICES, href="/my/notifications/", icon="fa-bell")
+
+
+AREA = Area(
+    "applications",
+    register=register,
+    permissions=ROLE_PERMISSIONS,
+    seeders=(seed_applications,),
+    notifications=("application_document", "application_document_added", "application_invoice", "application_number", "application_resubmitted", "application_stage", "application_status", "application_submitted", "application_tracker", "message_from_organization", "message_to_organization"),
+)

@@ -15,10 +15,10 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app import form_tokens
+from app.web import form_tokens
 from app.extensions import db, limiter
-from app.paging import page_number, paginate
-from app.files import read_stored, send_stored
+from app.core.paging import page_number, paginate
+from app.core.files import read_stored, send_stored
 from app.models import (
     Application,
     ApplicationType,
@@ -52,6 +52,8 @@ from forms.documents import (
 )
 from workflows.documents import bundles, copies, evidence, signing, templates
 from workflows.documents.bounded import TooLarge, read_at_most, sha256_at_most
+from app.core.areas import Area
+from workflows.documents.templates import seed_default_templates
 
 MENU_COPIES = "Запросы копий документов"
 MENU_COPIES_STAFF = "Запросы копий"
@@ -562,7 +564,7 @@ class UploadTooLarge(Exception):
 def _verify_upload(document_stream, signature_stream):
     """Both files are read in chunks and refused past their caps: the signature file at 1 MB,
     the document at the portal's upload limit (hashed as it streams when only its hash is needed)."""
-    from app.files import max_file_bytes
+    from app.core.files import max_file_bytes
 
     try:
         signature_file = read_at_most(signature_stream, SIGNATURE_FILE_BYTES)
@@ -592,7 +594,7 @@ def _when(result) -> dict:
     """The evidence times (ISO, UTC) as «DD.MM.YYYY HH:MM» in the portal's time zone."""
     from datetime import datetime
 
-    from app.formatting import format_datetime
+    from app.core.formatting import format_datetime
 
     payload = (result.evidence if result else None) or {}
     found = {"signed_at": payload.get("signed_at"), **{k: v for k, v in (payload.get("pep") or {}).items()
@@ -641,3 +643,12 @@ def register(appbuilder) -> None:
     appbuilder.add_link(MENU_COPIES_STAFF, href="/documents/copies/staff/", icon="fa-copy")
     appbuilder.add_link(MENU_TEMPLATES, href="/documents/templates/", icon="fa-file-word-o")
     appbuilder.add_link(MENU_VERIFY, href="/verify-signature/", icon="fa-check-circle")
+
+
+AREA = Area(
+    "documents",
+    register=register,
+    permissions=ROLE_PERMISSIONS,
+    seeders=(seed_default_templates,),
+    notifications=("document_copy_answered", "document_copy_requested", "document_sign_requested", "document_signed"),
+)

@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import form_tokens
+from app.web import form_tokens
 from app.extensions import db
-from app.paging import page_number
-from app.files import UploadRejected, max_file_bytes, send_stored
+from app.core.paging import page_number
+from app.core.files import UploadRejected, max_file_bytes, send_stored
 from app.models import Attachment, DocumentType, Transition
 from app.security.access import ensure_attachment_of, ensure_organization_application
 from app.views.applications import all_access, application_context, remove_document
@@ -27,6 +27,8 @@ from forms.applications import (
 from workflows.applications import queries, service
 from workflows.applications.guards import InvalidTransition, TransitionContext
 from workflows.applications.tracker import STAGES
+from app.core.areas import Area
+
 
 
 def _date_arg(name: str) -> date | None:
@@ -274,3 +276,12 @@ def register(appbuilder) -> None:
     """Add this area's views and menu entries."""
     appbuilder.add_view_no_menu(StaffApplicationsView())
     appbuilder.add_link(MENU_QUEUE, href="/staff/queue/", icon="fa-inbox")
+
+
+AREA = Area(
+    "staff",
+    register=register,
+    permissions=ROLE_PERMISSIONS,
+    seeders=(),
+    notifications=(),
+)

@@ -9,11 +9,13 @@ from sqlalchemy.orm import defer, joinedload
 
 from app.extensions import db
 from app.models import TrustedCertificate
-from app.paging import page_number, paginate
+from app.core.paging import page_number, paginate
 from app.views.admin import ADMIN_CATEGORY, AreaAccess
 from forms.documents import ConfirmForm, TrustedCertificateForm
 from workflows.documents import trust_store
 from workflows.documents.bounded import TooLarge, read_at_most
+from app.core.areas import Area
+
 
 PERMISSION = "TrustedCertificates"
 MENU = "Доверенные сертификаты УЦ"
@@ -106,3 +108,12 @@ class TrustedCertificatesView(AreaAccess, BaseView):
 def register(appbuilder) -> None:
     """The screen sits in «Администрирование», after the admin area's own entries."""
     appbuilder.add_view(TrustedCertificatesView(), MENU, icon="fa-certificate", category=ADMIN_CATEGORY)
+
+
+AREA = Area(
+    "trusted_certificates",
+    register=register,
+    permissions=ROLE_PERMISSIONS,
+    seeders=(),
+    notifications=(),
+)

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from app.messaging import memory_outbox
+from app.core.notifications.transports import memory_outbox
 
 
 def last_code(destination: str) -> str:
@@ -69,6 +69,6 @@ def _fresh_rate_limits(app):
     yield
     # codes issued in a test's own app context are committed but never dispatched (no request
     # ends there): drop them so a later test's request does not deliver them
-    from app.jobs.queue import _ready_jobs
+    from app.core.jobs.queue import _ready_jobs
 
     _ready_jobs().clear()

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from app.messaging import memory_outbox
+from app.core.notifications.transports import memory_outbox
 from tests.browser_helpers import browser_login, browser_logout
 from tests.factories import valid_snils
 

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from app.extensions import db
-from app.settings import set_setting
+from app.core.settings import set_setting
 from tests.accounts.test_registration import error_under, form_data, users_count
 
 

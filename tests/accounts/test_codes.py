@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import OneTimeCode, OutboxMessage
 from app.models.base import utcnow
-from app.sealing import unseal
+from app.core.sealing import unseal
 from workflows.accounts.codes import CodeError, CodeThrottled, issue_code, verify_code
 
 PHONE = "+79123456789"

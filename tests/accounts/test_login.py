@@ -7,10 +7,10 @@ import time_machine
 from sqlalchemy import select
 
 from app.extensions import db
-from app.jobs.queue import dispatch_ready
+from app.core.jobs.queue import dispatch_ready
 from app.models import AuditRecord, KabinetUser, LegalForm
 from app.models.base import utcnow
-from app.settings import set_setting
+from app.core.settings import set_setting
 from tests.accounts.conftest import good_ogrn, good_ogrnip
 from tests.factories import PASSWORD, make_consumer, make_staff
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from app.extensions import db
-from app.jobs.queue import dispatch_ready
+from app.core.jobs.queue import dispatch_ready
 from tests.factories import make_consumer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +46,7 @@ def test_setup_link_sent_by_staff_uses_public_url(app, ctx, sent, public_url):
 
 
 def test_absolute_url_builds_routes_under_public_url(app, public_url):
-    from app.urls import absolute_url, public_link
+    from app.core.urls import absolute_url, public_link
 
     with app.test_request_context("/", headers={"Host": "evil.example"}):
         assert absolute_url("KabinetAuthView.forgot_password") == PUBLIC + "/password/forgot/"
@@ -58,7 +58,7 @@ def test_absolute_url_builds_routes_under_public_url(app, public_url):
             public_link("https://evil.example/x")  # only paths inside the portal
 
 
-#: what builds a URL from the request: only app/urls.py may build absolute links at all
+#: what builds a URL from the request: only app/core/urls.py may build absolute links at all
 HOST_DERIVED = re.compile(r"_external\s*=\s*True|host_url|url_root|PUBLIC_URL")
 
 
@@ -66,7 +66,7 @@ def test_no_code_builds_absolute_links_outside_the_helper():
     offenders = []
     for folder in ("app", "workflows", "forms", "templates"):
         for path in (ROOT / folder).rglob("*"):
-            if path.suffix not in (".py", ".html", ".j2") or path == ROOT / "app" / "urls.py":
+            if path.suffix not in (".py", ".html", ".j2") or path == ROOT / "app" / "core" / "urls.py":
                 continue
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 if HOST_DERIVED.search(line):

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import ConsumerProfile, KabinetUser, LegalForm, OutboxMessage
-from app.settings import set_setting
+from app.core.settings import set_setting
 from tests.accounts.conftest import good_ogrn, good_ogrnip
 from tests.factories import (
     PASSWORD,

@@ -91,7 +91,7 @@ def test_admin_post_routes_by_role_change_nothing_when_denied(client, login, use
         assert _denied(response), (role, url, response.status_code)
     db.session.expire_all()
     assert db.session.execute(db.select(InfoPage).where(InfoPage.slug == "x")).scalar_one_or_none() is None
-    from app.settings import get_setting
+    from app.core.settings import get_setting
 
     assert get_setting("org_name") != "Взлом"
     assert db.session.get(type(users["Consumer"]), users["Consumer"].id).active
@@ -128,7 +128,7 @@ def test_admin_menu_shows_for_org_admin_only(client, login, users, ids):
 
 def test_admin_forms_need_the_csrf_token(app, client, login, org_admin, pages):
     """Tests run with CSRF off; this one turns it on and posts without the token."""
-    from app.settings import get_setting
+    from app.core.settings import get_setting
 
     login(org_admin)
     app.config["WTF_CSRF_ENABLED"] = True

@@ -64,7 +64,7 @@ def _type():
 
 def test_every_permission_and_screen_has_a_name(ctx):
     """A permission or screen added later without a label would show as a code."""
-    from app.labels import PERMISSION_LABELS, VIEW_LABELS
+    from app.core.labels import PERMISSION_LABELS, VIEW_LABELS
 
     permissions = db.session.scalars(select(Permission.name)).all()
     screens = db.session.scalars(select(ViewMenu.name)).all()

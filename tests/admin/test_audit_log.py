@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from app import audit
+from app.core import audit
 from app.extensions import db
 from app.models import AuditRecord
 
@@ -118,7 +118,7 @@ def test_audit_verify_command(client, login, org_admin, records, app, tmp_path):
 def test_every_kind_of_change_appears_in_the_log(client, login, pages, org_admin, consumer, staff):
     """Settings, pages, dictionaries, roles and blocking: each leaves a record with before/after."""
     from app.models import DocumentType
-    from app.users import find_role
+    from app.core.users import find_role
 
     login(org_admin)
     client.post("/admin/settings/test", data={"channel": "email", "recipient": "a@example.ru"})

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app import audit
+from app.core import audit
 from app.extensions import db
 from app.models import ApplicationType, AuditRecord, DocumentType, Status
 
@@ -193,7 +193,7 @@ def _codes_in_source() -> tuple[set[str], set[str], list[str]]:
 
 
 def test_every_action_code_has_a_label(app):
-    from app.audit_labels import ACTION_LABELS
+    from app.core.audit_labels import ACTION_LABELS
 
     codes, patterns, unreadable = _codes_in_source()
     assert not unreadable, f"audit.record() with a code the test cannot read: {unreadable}"

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from app.extensions import db
-from app.identifiers import format_snils
+from app.core.identifiers import format_snils
 from app.models import AuditRecord, ConsumerProfile, KabinetUser, LegalForm
 from tests.factories import make_consumer, unique_phone, valid_inn_company, valid_snils
 

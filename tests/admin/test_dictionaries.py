@@ -174,7 +174,7 @@ def test_list_fields_are_edited_as_lists(client, login, org_admin):
 
 
 def test_role_change_through_fab_is_audited(client, login, org_admin, staff):
-    from app.users import find_role
+    from app.core.users import find_role
 
     staff.roles = [find_role("Staff"), find_role("OrgAdmin")]
     db.session.commit()

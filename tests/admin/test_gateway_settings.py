@@ -9,10 +9,10 @@ import pyotp
 import pytest
 
 from app.extensions import db
-from app.jobs.queue import dispatch_ready
+from app.core.jobs.queue import dispatch_ready
 from app.models import AuditRecord, OutboxMessage, OutboxStatus
-from app.notify import queue_email, queue_sms
-from app.settings import get_setting, set_setting
+from app.core.notifications.notify import queue_email, queue_sms
+from app.core.settings import get_setting, set_setting
 from tests.admin.test_settings import _save
 
 OPERATOR_USER, OPERATOR_PASSWORD, OPERATOR_TOKEN = "operator", "operator-smtp-secret", "Bearer operator-sms-token"

@@ -34,7 +34,7 @@ def test_info_page_global_returns_sanitized_published_text(app, pages, org_admin
 
 
 def test_placeholders_come_from_settings_whitelist_only(app, pages, org_admin):
-    from app.settings import set_setting
+    from app.core.settings import set_setting
 
     set_setting("org_short_name", 'ООО "Сети" <b>')
     page = service.get_page("help")

@@ -5,7 +5,7 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditRecord
-from app.settings import SPECS, get_setting
+from app.core.settings import SPECS, get_setting
 
 
 def _form_data(**changes):
@@ -172,7 +172,7 @@ def test_send_test_message_by_email_and_sms(client, login, org_admin, sent):
 
 
 def test_save_over_another_admins_newer_change_is_refused(client, login, org_admin):
-    from app.settings import set_setting
+    from app.core.settings import set_setting
 
     login(org_admin)
     stale = _form_data(org_name="Мой вариант")

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.files import stored_path
+from app.core.files import stored_path
 from app.models import Application, Attachment, LegalForm, Message, Notification, StoredFile
-from app.settings import set_setting
+from app.core.settings import set_setting
 from tests.applications.conftest import PDF, TP_DATA, doc_type, make_draft, make_submitted, move
 from tests.factories import make_consumer
 

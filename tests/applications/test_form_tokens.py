@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Application, ApplicationEvent, Attachment, Message
-from app.settings import set_setting
+from app.core.settings import set_setting
 from tests.applications.conftest import PDF, TP_DATA, doc_type, make_draft, make_submitted, transition
 from tests.form_helpers import flashes, post_together, rendered_token
 

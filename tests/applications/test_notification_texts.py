@@ -9,9 +9,9 @@ from flask import current_app, render_template
 from sqlalchemy import select
 
 from app.extensions import db
-from app.jobs.queue import dispatch_ready
+from app.core.jobs.queue import dispatch_ready
 from app.models import Notification
-from app.settings import set_setting
+from app.core.settings import set_setting
 from tests.applications.conftest import TP_DATA, make_submitted, move, pdf
 from workflows.applications import service
 from workflows.applications.tracker import STAGE_BY_CODE

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from app import create_app
 from app.extensions import db
-from app.jobs.notifications import sweep_outbox
-from app.jobs.queue import dispatch_ready
+from app.core.notifications.outbox import sweep_outbox
+from app.core.jobs.queue import dispatch_ready
 from app.models import Application, OutboxMessage, OutboxStatus
-from app.settings import set_setting
+from app.core.settings import set_setting
 from tests.applications.conftest import make_draft, make_submitted, move
 from workflows.applications import service
 

@@ -6,9 +6,9 @@ import pytest
 from werkzeug.datastructures import FileStorage
 
 from app.extensions import db
-from app.files import UploadRejected, open_stored, stored_path, store_upload, verify_stored
+from app.core.files import UploadRejected, open_stored, stored_path, store_upload, verify_stored
 from app.models import StoredFile
-from app.settings import set_setting
+from app.core.settings import set_setting
 from tests.zip_bombs import docx_of_many_parts, docx_of_zeros
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -16,7 +16,7 @@ from app.models import (
     Status,
     Transition,
 )
-from app.settings import set_setting
+from app.core.settings import set_setting
 from tests.applications.conftest import (
     COMPLETE_PROFILE,
     TP_DATA,

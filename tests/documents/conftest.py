@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from app.extensions import db
-from app.files import store_bytes
+from app.core.files import store_bytes
 from app.models import (
     Application,
     ApplicationType,
@@ -70,7 +70,7 @@ def _forget_undispatched_jobs():
     """Service tests commit outside a request, so nothing dispatches their jobs; drop them
     so they do not leak into the next test's dispatch_ready() (e.g. foundation/test_jobs)."""
     yield
-    from app.jobs.queue import _ready_jobs
+    from app.core.jobs.queue import _ready_jobs
 
     _ready_jobs().clear()
 
@@ -171,7 +171,7 @@ def sms_code(sent, phone: str) -> str:
     """The 6-digit code of the last SMS the memory backend delivered to `phone`."""
     import re
 
-    from app.jobs.queue import dispatch_ready
+    from app.core.jobs.queue import dispatch_ready
 
     dispatch_ready()
     texts = [text for to, text in sent.sms if to == phone]

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from app.extensions import db
-from app.messaging import memory_outbox
+from app.core.notifications.transports import memory_outbox
 from app.models import LegalForm
 from tests.browser_helpers import browser_login, browser_logout
 from tests.documents.conftest import make_application

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from app.extensions import db
-from app.files import read_stored
+from app.core.files import read_stored
 from app.models import CopyRequest, Notification, OutboxMessage, Signature, StatementTemplate
 from tests.documents.conftest import (
     attach,
@@ -43,7 +43,7 @@ def world(people):
     copy = CopyRequest(consumer_id=people.owner.consumer.id, documents="Акт")
     db.session.add(copy)
     db.session.flush()
-    from app.files import store_bytes
+    from app.core.files import store_bytes
     from app.models import CopyRequestFile
 
     copy_file = CopyRequestFile(request_id=copy.id, file_id=store_bytes(b"%PDF-1.4 act", "Акт.pdf").id, title="Акт.pdf")
@@ -314,7 +314,7 @@ def test_reference_data_gives_every_shipped_type_a_template(reference_data):
 
 
 def test_organization_is_told_about_copy_request(client, login, people, sent):
-    from app.settings import set_setting
+    from app.core.settings import set_setting
 
     set_setting("org_email", "office@example.ru")
     db.session.commit()
@@ -345,7 +345,7 @@ def test_staff_upload_organization_cms_over_http(client, login, people):
     application = make_application(people.owner)
     contract = attach(application, two_sided=True)
     db.session.commit()
-    from app.settings import set_setting
+    from app.core.settings import set_setting
 
     set_setting("org_ogrn", "1027700132195")
     set_setting("org_inn", "7736520080")

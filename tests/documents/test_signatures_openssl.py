@@ -3,9 +3,9 @@
 import pytest
 
 from app.extensions import db
-from app.files import read_stored
+from app.core.files import read_stored
 from app.models import TrustedCertificate
-from app.settings import set_setting
+from app.core.settings import set_setting
 from tests.documents.openssl_tool import OPENSSL, Signer, needs_gost, subject
 from workflows.documents import signing
 from workflows.documents.certificates import parse_certificate

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from app.extensions import db
-from app.files import read_stored
+from app.core.files import read_stored
 from app.models import ApplicationEvent, Signature
 from tests.documents.conftest import attach, detached_signature, ids_of, make_application, make_certificate, sms_code
 from workflows.documents import evidence, signature_keys, signing
@@ -247,7 +247,7 @@ def test_certificate_without_identifiers_is_refused(people, ip_contract):
 
 
 def test_representative_allowed_by_the_admin_is_recorded_as_such(people, ip_contract):
-    from app.settings import set_setting
+    from app.core.settings import set_setting
 
     set_setting("signature_allow_representative", True)
     db.session.commit()
@@ -310,7 +310,7 @@ def test_transition_requiring_signed_document(people, contract):
 
 
 def test_organization_may_sign_with_its_own_certificate(people, contract):
-    from app.settings import set_setting
+    from app.core.settings import set_setting
 
     set_setting("org_ogrn", "1027700132195")
     set_setting("org_inn", "7736520080")

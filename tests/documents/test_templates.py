@@ -5,7 +5,7 @@ import pytest
 from docx import Document
 
 from app.extensions import db
-from app.files import read_stored
+from app.core.files import read_stored
 from app.models import RenderedDocument, StatementTemplate
 from tests.documents.conftest import docx_text, make_application
 from tests.zip_bombs import docx_of_many_parts, docx_of_zeros

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.files import read_stored
+from app.core.files import read_stored
 from app.models import AuditRecord, LegalForm, Signature, TrustedCertificate
 from app.models.documents import SignatureSide
 from tests.documents.conftest import attach, make_application
@@ -263,7 +263,7 @@ def test_a_signature_by_an_unknown_ca_says_why_not(client, login, people, contra
 
 
 def test_a_trusted_chain_may_be_required(client, login, people, contract, pki):
-    from app.settings import set_setting
+    from app.core.settings import set_setting
 
     set_setting("signature_require_trusted_chain", True)
     db.session.commit()

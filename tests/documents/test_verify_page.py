@@ -5,7 +5,7 @@ import io
 import pytest
 
 from app.extensions import db
-from app.files import read_stored
+from app.core.files import read_stored
 from tests.documents.conftest import attach, detached_signature, make_application, make_certificate
 from workflows.documents import evidence, signing
 
@@ -71,7 +71,7 @@ def test_an_oversized_signature_file_is_refused(client, sealed):
 
 @pytest.mark.parametrize("kind", ["evidence", "cms"])
 def test_an_oversized_document_is_refused(client, ctx, sealed, kind):
-    from app.settings import set_setting
+    from app.core.settings import set_setting
 
     set_setting("upload_max_file_mb", 1)
     db.session.commit()

@@ -56,7 +56,7 @@ def prepare_portal_data() -> None:
     from flask_appbuilder.security.sqla.models import Group
 
     from app.demo import DEMO_PDF, create_demo_data
-    from app.seed import seed_reference_data
+    from app.core.areas import seed_reference_data
     from workflows.applications import service
     from workflows.pages.service import seed_system_pages
 

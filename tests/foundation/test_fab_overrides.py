@@ -9,7 +9,7 @@ import flask_appbuilder
 FAB_TEMPLATES = Path(flask_appbuilder.__file__).parent / "templates"
 KABINET_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
-#: FAB 5.3.0 originals of the copies that leave out FAB's inline script (CSP, app/security/headers.py)
+#: FAB 5.3.0 originals of the copies that leave out FAB's inline script (CSP, app/web/headers.py)
 COPIED_FROM = {
     "appbuilder/general/lib.html": "d91fc4025d4fc213f0b3f62190af4157bf392b0db5b650fc6231fc2df98f5129",
     "appbuilder/general/widgets/base_list.html": "16fec5c8fa0b3da9d887fce6168b109e26c96f48d32784304e8a8a0240421ea5",

@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from app import create_app
 from app.extensions import db
-from app.jobs.notifications import deliver_outbox_message, sweep_outbox
-from app.jobs.queue import dispatch_ready
-from app.messaging import DeliveryError
+from app.core.notifications.outbox import deliver_outbox_message, sweep_outbox
+from app.core.jobs.queue import dispatch_ready
+from app.core.notifications.transports import DeliveryError
 from app.models import OutboxMessage, OutboxStatus
-from app.notify import queue_email, queue_sms
+from app.core.notifications.notify import queue_email, queue_sms
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,7 +46,7 @@ def test_redelivery_never_sends_twice(ctx, sent):
 
 
 def test_failed_delivery_is_retried_later(ctx, sent, monkeypatch):
-    import app.jobs.notifications as jobs
+    import app.core.notifications.outbox as jobs
 
     def broken(*args, **kwargs):
         raise DeliveryError("gateway down")
@@ -67,7 +67,7 @@ def test_failed_delivery_is_retried_later(ctx, sent, monkeypatch):
 
 
 def test_file_backends_write_eml_and_txt(app, tmp_path):
-    from app.messaging import send_email, send_sms
+    from app.core.notifications.transports import send_email, send_sms
 
     with app.app_context():
         app.config.update(MAIL_BACKEND="file", SMS_BACKEND="file", OUTBOX_DIR=str(tmp_path))
@@ -140,8 +140,8 @@ def test_health_reports_queue_down_as_degraded(app):
 
 def test_without_redis_requests_resend_what_is_pending(app, client, sent, monkeypatch):
     """Embedded mode has no rq cron: a later request re-sends a message whose first try failed."""
-    import app.jobs.notifications as jobs
-    from app.jobs import queue
+    import app.core.notifications.outbox as jobs
+    from app.core.jobs import queue
 
     with app.app_context():
         monkeypatch.setattr(jobs, "send_email", lambda *a, **k: (_ for _ in ()).throw(DeliveryError("SMTP down")))

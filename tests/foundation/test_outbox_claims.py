@@ -4,13 +4,13 @@ from datetime import datetime, timedelta
 import time_machine
 from sqlalchemy import update
 
-import app.jobs.notifications as jobs
+import app.core.notifications.outbox as jobs
 from app.extensions import db
-from app.jobs.notifications import deliver_outbox_message, sweep_outbox
-from app.jobs.queue import dispatch_ready
-from app.messaging import DeliveryError
+from app.core.notifications.outbox import deliver_outbox_message, sweep_outbox
+from app.core.jobs.queue import dispatch_ready
+from app.core.notifications.transports import DeliveryError
 from app.models import OutboxMessage, OutboxStatus
-from app.notify import queue_sms
+from app.core.notifications.notify import queue_sms
 
 START = datetime(2026, 5, 1, 10, 0)
 
@@ -23,7 +23,7 @@ def _left_sending_by_a_dead_worker(text="Код входа: 123456") -> int:
         db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message.id).values(
             status=jobs.SENDING, attempts=1, next_attempt_at=START))
         db.session.commit()
-        from app.jobs.queue import _ready_jobs
+        from app.core.jobs.queue import _ready_jobs
 
         _ready_jobs().clear()
     return message.id
@@ -46,7 +46,7 @@ def test_a_dead_workers_message_is_reclaimed_within_a_minute(ctx, sent):
 
 
 def test_the_claim_outlives_every_socket_timeout():
-    from app.messaging import SOCKET_TIMEOUT
+    from app.core.notifications.transports import SOCKET_TIMEOUT
 
     assert jobs.STALE_CLAIM > jobs.HANDOFF_WITHIN + timedelta(seconds=SOCKET_TIMEOUT)
     assert timedelta(seconds=30) <= jobs.STALE_CLAIM <= timedelta(seconds=60)
@@ -96,7 +96,7 @@ def test_a_stalled_workers_failure_does_not_undo_the_delivery(ctx, sent, monkeyp
 
 def test_email_copies_of_one_message_share_a_message_id(ctx, sent):
     """If SMTP ever delivers twice (a lost «250 OK»), mail clients fold copies by Message-ID."""
-    from app.notify import queue_email
+    from app.core.notifications.notify import queue_email
 
     message = queue_email("a@example.ru", "Тема", "Текст")
     db.session.commit()

@@ -6,11 +6,11 @@ import time_machine
 from sqlalchemy import select, text
 
 from app.extensions import db
-from app.jobs.notifications import sweep_outbox
-from app.jobs.queue import dispatch_ready
-from app.messaging import DeliveryError
+from app.core.notifications.outbox import sweep_outbox
+from app.core.jobs.queue import dispatch_ready
+from app.core.notifications.transports import DeliveryError
 from app.models import OutboxMessage, OutboxStatus
-from app.notify import queue_sms
+from app.core.notifications.notify import queue_sms
 from tests.factories import make_consumer
 from workflows.accounts.codes import issue_code
 
@@ -50,7 +50,7 @@ def test_reset_link_and_code_are_unreadable_while_pending(ctx, sent):
 
 
 def test_setup_link_is_scrubbed_when_delivery_finally_fails(ctx, sent, monkeypatch):
-    import app.jobs.notifications as jobs
+    import app.core.notifications.outbox as jobs
     from workflows.accounts.passwords import send_password_setup
 
     monkeypatch.setattr(jobs, "send_email", lambda *a, **k: (_ for _ in ()).throw(DeliveryError("SMTP down")))
@@ -65,7 +65,7 @@ def test_setup_link_is_scrubbed_when_delivery_finally_fails(ctx, sent, monkeypat
 
 
 def test_expired_code_is_not_sent_late(ctx, sent, monkeypatch):
-    import app.jobs.notifications as jobs
+    import app.core.notifications.outbox as jobs
 
     with time_machine.travel(datetime(2026, 5, 1, 10, 0), tick=False):
         monkeypatch.setattr(jobs, "send_sms", lambda *a, **k: (_ for _ in ()).throw(DeliveryError("gateway down")))

@@ -1,4 +1,4 @@
-"""Lists page the same way (app/paging.py): «Далее» only when there is a next page, and a
+"""Lists page the same way (app/core/paging.py): «Далее» only when there is a next page, and a
 ?page= that is not a positive number means the first page."""
 import pytest
 

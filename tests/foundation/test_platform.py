@@ -3,8 +3,8 @@ import pytest
 from sqlalchemy import select, text
 
 from app.extensions import db
-from app.formatting import format_date, format_money
-from app.identifiers import (
+from app.core.formatting import format_date, format_money
+from app.core.identifiers import (
     InvalidIdentifier,
     format_snils,
     normalize_phone,

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.jobs import queue
+from app.core.jobs import queue
 from app.models import OutboxMessage, OutboxStatus
-from app.notify import queue_sms
+from app.core.notifications.notify import queue_sms
 from tests.factories import PASSWORD, make_consumer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,7 +105,7 @@ def test_a_hung_redis_does_not_hold_responses(make_app, ctx, hung_redis):
 
 @pytest.mark.redis
 def test_rq_cron_sweeps_what_an_outage_left(make_app, app, redis_url, tmp_path):
-    """With Redis configured the sweep is `rq cron app/jobs/cron.py` plus a worker."""
+    """With Redis configured the sweep is `rq cron app/core/jobs/cron.py` plus a worker."""
     from redis import Redis
     from rq import Queue
 
@@ -121,7 +121,7 @@ def test_rq_cron_sweeps_what_an_outage_left(make_app, app, redis_url, tmp_path):
     env = {**os.environ, "KABINET_ENV": "development", "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
            "REDIS_URL": redis_url, "SMS_BACKEND": "file", "OUTBOX_DIR": str(tmp_path),
            "KABINET_INSTANCE_DIR": str(tmp_path / "instance")}
-    cron = subprocess.Popen([sys.executable, "-m", "rq.cli", "cron", "app/jobs/cron.py", "--url", redis_url],
+    cron = subprocess.Popen([sys.executable, "-m", "rq.cli", "cron", "app/core/jobs/cron.py", "--url", redis_url],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 30

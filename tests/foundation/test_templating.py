@@ -1,4 +1,4 @@
-"""The shared page machinery kept cheap (app/templating.py, the user loader): what it shows
+"""The shared page machinery kept cheap (app/core/templating.py, the user loader): what it shows
 must be exactly what FAB would have shown."""
 import re
 from pathlib import Path
@@ -9,8 +9,8 @@ from flask_appbuilder.security.sqla.models import Group, assoc_user_group
 from markupsafe import Markup
 
 from app.extensions import appbuilder, db
-from app.templating import FAB_ASSETS, RowUrl, status_label
-from app.users import find_role
+from app.core.templating import FAB_ASSETS, RowUrl, status_label
+from app.core.users import find_role
 from tests.factories import make_consumer, make_staff
 
 

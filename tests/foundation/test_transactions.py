@@ -1,8 +1,8 @@
-"""How a request's transaction ends when the view did not commit (app/transactions.py)."""
+"""How a request's transaction ends when the view did not commit (app/core/transactions.py)."""
 import pytest
 from sqlalchemy import event, select, text, update
 
-from app import transactions
+from app.core import transactions
 from app.extensions import db
 from app.models import KabinetUser
 from tests.factories import make_consumer

@@ -47,7 +47,7 @@ def test_visitor_sees_the_skip_link_and_a_named_language_link(client, ctx):
 
 def test_the_organization_s_logo_is_in_the_header_once(client, ctx):
     from app.extensions import db
-    from app.settings import set_setting
+    from app.core.settings import set_setting
 
     set_setting("org_logo", "a" * 40)
     db.session.commit()

@@ -28,7 +28,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app import audit
+from app.core import audit
 from app.extensions import db
 from app.models import OneTimeCode
 from app.models.base import utcnow
@@ -133,7 +133,7 @@ def _check_throttle(purpose: str, destination: str, ip: str | None) -> None:
 
 
 def _link_url(purpose: str, token: str) -> str:
-    from app.urls import public_link  # never from the request's Host
+    from app.core.urls import public_link  # never from the request's Host
 
     return public_link(LINK_PATHS[purpose].format(token=token))
 
@@ -194,7 +194,7 @@ def issue_code(*, purpose: str, channel: str, destination: str, user=None, paylo
 def _send(row: OneTimeCode, user) -> None:
     from flask import render_template
 
-    from app.notify import queue_email, queue_sms
+    from app.core.notifications.notify import queue_email, queue_sms
 
     context = {
         "code": row.plain_code,

@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app import audit
+from app.core import audit
 from app.extensions import appbuilder, db
-from app.identifiers import InvalidIdentifier, digits, normalize_phone
+from app.core.identifiers import InvalidIdentifier, digits, normalize_phone
 from app.models import ConsumerProfile, KabinetUser
 from workflows.accounts import codes
 from workflows.accounts.registration import mark_email_confirmed

@@ -5,10 +5,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash
 
-from app import audit
+from app.core import audit
 from app.extensions import db
-from app.settings import get_setting
-from app.users import set_password
+from app.core.settings import get_setting
+from app.core.users import set_password
 from workflows.accounts import codes
 
 PASSWORD_RULE = _l(
@@ -66,7 +66,7 @@ HOW_LABELS = {"sms": "по коду из SMS", "email": "по коду из пи
 
 def _tell_user(user, how: str | None) -> None:
     """A security notice: the password changed (portal, email, SMS per the user's settings)."""
-    from app.notify import notify_user
+    from app.core.notifications.notify import notify_user
 
     notify_user(user, "account_password_changed", how=how, important=True)
 
@@ -125,7 +125,7 @@ def send_password_setup(user) -> None:
     """
     from flask import render_template
 
-    from app.notify import queue_email
+    from app.core.notifications.notify import queue_email
 
     row = codes.issue_code(
         purpose="set_password", channel=codes.EMAIL, destination=user.email, user=user,

@@ -62,7 +62,7 @@ def _plain(value):
 
 def update_profile(consumer: ConsumerProfile, values: dict) -> list[str]:
     """Save «Мои данные»; returns the changed attributes (audited with before/after)."""
-    from app import audit
+    from app.core import audit
     from app.extensions import db
 
     before, after = {}, {}
@@ -103,7 +103,7 @@ def send_contact_code(user, kind: str, new_value: str, *, ip: str | None = None)
 
 def confirm_contact(user, kind: str, new_value: str, code: str) -> str:
     """Store the new phone or email once the code sent there is right; returns the message."""
-    from app import audit
+    from app.core import audit
     from app.extensions import db
     from app.models.base import utcnow
     from workflows.accounts import codes

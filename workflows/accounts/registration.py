@@ -3,12 +3,12 @@ from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app import audit
+from app.core import audit
 from app.extensions import db
 from app.models import ConsumerProfile, KabinetUser, LegalForm
 from app.models.base import utcnow
-from app.notify import notify_organization, queue_email
-from app.users import create_consumer
+from app.core.notifications.notify import notify_organization, queue_email
+from app.core.users import create_consumer
 from workflows.accounts import codes
 
 #: the seed messages for identifiers that already have a cabinet (field → message)

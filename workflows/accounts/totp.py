@@ -16,12 +16,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app import audit
+from app.core import audit
 from app.extensions import db
 from app.models import KabinetUser
 from app.models.base import utcnow
-from app.settings import get_setting
-from app.transactions import wrote_nothing
+from app.core.settings import get_setting
+from app.core.transactions import wrote_nothing
 
 #: a code from the previous or next 30-second window is still accepted (clock drift)
 VALID_WINDOW = 1

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
-from app.audit_labels import ACTION_LABELS, OBJECT_LABELS, action_label, object_type_label, role_name
+from app.core.audit_labels import ACTION_LABELS, OBJECT_LABELS, action_label, object_type_label, role_name
 from app.extensions import db
-from app.formatting import format_datetime
+from app.core.formatting import format_datetime
 from app.models import AuditRecord
 
 PAGE_SIZE = 50
@@ -113,7 +113,7 @@ def _screens() -> tuple[dict, dict]:
             options = getattr(field, "kwargs", {}).get("choices")
             if isinstance(options, (list, tuple)):
                 choices.setdefault(model.__name__, {})[key] = {str(k): str(v) for k, v in options}
-    from app.settings import SPECS
+    from app.core.settings import SPECS
 
     labels["Settings"] = {spec.key: spec.label for spec in SPECS}
     return labels, choices

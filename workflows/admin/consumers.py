@@ -3,9 +3,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from app import audit
+from app.core import audit
 from app.extensions import db
-from app.identifiers import (
+from app.core.identifiers import (
     InvalidIdentifier,
     digits,
     normalize_phone,
@@ -16,7 +16,7 @@ from app.identifiers import (
     validate_snils,
 )
 from app.models import ConsumerProfile, KabinetUser, LegalForm
-from app.users import create_consumer
+from app.core.users import create_consumer
 
 PAGE_SIZE = 25
 

@@ -1,4 +1,4 @@
-"""Organization data and settings (F2): one form over app.settings.SPECS.
+"""Organization data and settings (F2): one form over app.core.settings.SPECS.
 
 Values are stored as rows and read per request, so a change takes effect at once in
 every instance. Each save is audited with the changed values before and after; secrets
@@ -9,9 +9,9 @@ changing it needs a current TOTP code of the admin and is audited on its own
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app import audit
-from app.notify import queue_email, queue_sms
-from app.settings import SPECS, get_setting, set_setting
+from app.core import audit
+from app.core.notifications.notify import queue_email, queue_sms
+from app.core.settings import SPECS, get_setting, set_setting
 
 SECRET_KINDS = {"secret"}
 
@@ -56,7 +56,7 @@ def fingerprint() -> str:
     import hashlib
     import json
 
-    from app.settings import all_settings
+    from app.core.settings import all_settings
 
     data = json.dumps(all_settings(), sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(data.encode()).hexdigest()[:32]
@@ -151,7 +151,7 @@ def record_refused_gateway_change(values: dict, *, actor, reason: str) -> None:
 
 def send_test_message(channel: str, recipient: str, *, actor=None):
     """Queue a test email or SMS through the configured gateway («Отправить тестовое сообщение»)."""
-    from app.identifiers import normalize_phone
+    from app.core.identifiers import normalize_phone
 
     org = get_setting("org_short_name")
     text = _("Тестовое сообщение личного кабинета %(org)s. Если вы его получили, настройки верны.", org=org)

@@ -8,14 +8,14 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app import audit
+from app.core import audit
 from app.extensions import db
 from app.models import KabinetUser
-from app.labels import ROLE_LABELS
+from app.core.labels import ROLE_LABELS
 from app.security.roles import ORG_ADMIN, STAFF
-from app.users import create_user, find_role
+from app.core.users import create_user, find_role
 
-#: the roles an organization admin may give, with their names (app/labels.py)
+#: the roles an organization admin may give, with their names (app/core/labels.py)
 MANAGED_ROLES = {STAFF: ROLE_LABELS[STAFF], ORG_ADMIN: ROLE_LABELS[ORG_ADMIN]}
 
 
@@ -64,4 +64,4 @@ def set_role(user: KabinetUser, role: str, *, actor=None) -> None:
         raise StaffError({"role": _("Выберите роль")})
     others = [r for r in user.roles if r.name not in MANAGED_ROLES]
     user.roles = others + [find_role(role)]
-    db.session.flush()  # the role change itself is audited by the user watcher (app.audit.watch)
+    db.session.flush()  # the role change itself is audited by the user watcher (app.core.audit.watch)

@@ -1,6 +1,6 @@
 """List queries of «Мои заявки» and the staff queue: indexed, paginated, a fixed number of SQL queries.
 
-Pages are fetched with LIMIT n+1 (app/paging.py), so a page costs the same at ten thousand
+Pages are fetched with LIMIT n+1 (app/core/paging.py), so a page costs the same at ten thousand
 and at a million applications.
 """
 from dataclasses import dataclass, field
@@ -11,7 +11,7 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
-from app.paging import Page, paginate
+from app.core.paging import Page, paginate
 from app.models import Application, ApplicationEvent, ApplicationType, Attachment, ConsumerProfile, Message, Status
 from app.models.search import search_key
 from app.security.access import scope_applications

@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
-from app import audit
+from app.core import audit
 from app.extensions import db
-from app.files import discard_stored, store_upload
-from app.formatting import _local
+from app.core.files import discard_stored, store_upload
+from app.core.formatting import _local
 from app.models import (
     Application,
     ApplicationEvent,
@@ -32,8 +32,8 @@ from app.models import (
     TypeDocumentRequirement,
 )
 from app.models.base import utcnow
-from app.notify import notify_organization, notify_user
-from app.settings import get_setting
+from app.core.notifications.notify import notify_organization, notify_user
+from app.core.settings import get_setting
 from workflows.applications.calendar import add_working_days
 from workflows.applications.guards import InvalidTransition, TransitionContext, ensure_allowed
 from workflows.applications.tracker import STAGE_BY_CODE

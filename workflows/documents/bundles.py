@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.files import stored_path
-from app.formatting import format_datetime
+from app.core.files import stored_path
+from app.core.formatting import format_datetime
 from app.models import Application, Attachment, Signature
 from workflows.documents import evidence
 from workflows.documents.signing import METHOD_LABELS

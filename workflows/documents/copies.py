@@ -7,13 +7,13 @@ in the portal, by email and SMS, and downloads the copies from «Запросы 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app import audit
+from app.core import audit
 from app.extensions import db
-from app.files import UploadRejected, store_upload
+from app.core.files import UploadRejected, store_upload
 from app.models import Application, CopyRequest, CopyRequestFile
 from app.models.base import utcnow
 from app.models.documents import CopyRequestStatus
-from app.notify import notify_organization, notify_user
+from app.core.notifications.notify import notify_organization, notify_user
 
 #: what consumers usually ask copies of (seed 002: «документов и актов»)
 DOCUMENT_KINDS = [

@@ -10,7 +10,7 @@ recorded and shown as a representative's signature.
 from flask_babel import gettext as _
 
 from app.models import LegalForm
-from app.settings import get_setting
+from app.core.settings import get_setting
 
 #: what each party is expected to be named by in a certificate, per legal form
 CONSUMER_IDENTIFIERS = {

@@ -14,15 +14,15 @@ from flask import has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app import audit
+from app.core import audit
 from app.extensions import db
-from app.files import read_stored, store_bytes
+from app.core.files import read_stored, store_bytes
 from app.models import Application, ApplicationEvent, Attachment, LegalForm, Signature
 from app.models.base import utcnow
 from app.models.documents import SignatureMethod, SignatureSide
-from app.notify import notify_organization, notify_user
+from app.core.notifications.notify import notify_organization, notify_user
 from app.security.access import can_sign_for_organization
-from app.settings import get_setting
+from app.core.settings import get_setting
 from workflows.documents import cms, evidence
 
 SIGN_PURPOSE = "sign"

@@ -26,10 +26,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
-from app import audit
+from app.core import audit
 from app.extensions import db
-from app.files import UploadRejected, check_zip, read_stored, store_bytes
-from app.formatting import format_date, format_datetime
+from app.core.files import UploadRejected, check_zip, read_stored, store_bytes
+from app.core.formatting import format_date, format_datetime
 from app.models import (
     Application,
     ApplicationEvent,
@@ -39,7 +39,7 @@ from app.models import (
     StatementTemplate,
     Status,
 )
-from app.settings import get_setting
+from app.core.settings import get_setting
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

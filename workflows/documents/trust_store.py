@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app import audit
+from app.core import audit
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.documents import TrustedCertificate

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
-from app import audit
+from app.core import audit
 from app.extensions import db
 from app.models import InfoPage, InfoPageVersion, PublicAsset
 from app.models.base import utcnow
@@ -165,7 +165,7 @@ def restore(page: InfoPage, number: int, *, actor=None) -> InfoPageVersion:
 
 def substitute_placeholders(html: str) -> str:
     """Replace {{ org_name }} and the other whitelisted names with escaped setting values."""
-    from app.settings import get_setting
+    from app.core.settings import get_setting
 
     def _value(match: re.Match) -> str:
         name = match.group(1)
@@ -213,7 +213,7 @@ IMAGE_EXTENSIONS = {"png", "jpg", "jpeg", "gif"}
 
 def store_image(file_storage, *, purpose: str, uploader=None) -> PublicAsset:
     """Keep an uploaded picture (png, jpg, gif; checked by content) as a public asset."""
-    from app.files import UploadRejected, extension_of, store_upload
+    from app.core.files import UploadRejected, extension_of, store_upload
 
     name = getattr(file_storage, "filename", "") or ""
     if extension_of(name) not in IMAGE_EXTENSIONS:
@@ -227,7 +227,7 @@ def store_image(file_storage, *, purpose: str, uploader=None) -> PublicAsset:
 def store_document(file_storage, *, uploader=None) -> PublicAsset:
     """Keep a document for a page (e.g. the user manual in «Помощь», seed 003); it is offered
     for download. Types and size follow the organization's upload settings."""
-    from app.files import store_upload
+    from app.core.files import store_upload
 
     stored = store_upload(file_storage, uploader=uploader, max_total=10**12)
     return register_asset(stored, "page_file")

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import StoredFile
-from app.settings import get_setting
+from app.core.settings import get_setting
 
 CHUNK = 1024 * 1024
 MB = 1024 * 1024

@@ -30,7 +30,7 @@ def record(
     """Append an audit record for `action` on `obj` (flushes; the request commits). The object
     is named in words as it is now (object_label); the changed fields of a watched object it
     explains are left out of the automatic record, so one change makes one row."""
-    from app.audit_labels import describe
+    from app.core.audit_labels import describe
 
     if obj is not None and type(obj) in WATCHED:
         _explain(obj, set(before or {}) | set(after or {}))
@@ -140,7 +140,7 @@ def _value(spec: Watch, key: str, value: Any) -> Any:
 
 
 def _named(related) -> str | None:
-    from app.audit_labels import name_of
+    from app.core.audit_labels import name_of
 
     return name_of(related) or None if related is not None else None
 
@@ -214,7 +214,7 @@ def _explain(obj, keys: set) -> None:
 
 
 def _record_watched(session: Session, obj, kind: str) -> None:
-    from app.audit_labels import describe
+    from app.core.audit_labels import describe
 
     spec = WATCHED.get(type(obj))
     if spec is None:

@@ -7,6 +7,7 @@ read-only transaction instead, which changes no data and keeps the plans; a requ
 wrote (flushed, or ran an UPDATE/INSERT/DELETE) without committing is rolled back as before.
 """
 import logging
+from contextlib import contextmanager
 
 from flask import Flask
 from sqlalchemy import event
@@ -53,3 +54,17 @@ def init_transactions(app: Flask) -> None:
                 session.commit()
             except Exception:  # the session is closed next; a failed read-only commit loses nothing
                 log.exception("committing a read-only transaction failed")
+
+
+@contextmanager
+def unit_of_work():
+    """One transaction for a CLI command or a job (the request boundary's twin): committed
+    once at the end, rolled back on any exception."""
+    from app.extensions import db
+
+    try:
+        yield db.session
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise

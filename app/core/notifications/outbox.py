@@ -21,12 +21,12 @@ from flask import current_app
 from sqlalchemy import or_, select, update
 
 from app.extensions import db
-from app.jobs.context import with_app_context
-from app.messaging import SOCKET_TIMEOUT, DeliveryError, send_email, send_sms
+from app.core.jobs.context import with_app_context
+from app.core.notifications.transports import SOCKET_TIMEOUT, DeliveryError, send_email, send_sms
 from app.models import OutboxMessage, OutboxStatus
 from app.models.base import utcnow
 from app.models.outbox import REDACTED
-from app.sealing import SealError, unseal
+from app.core.sealing import SealError, unseal
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +135,7 @@ def _after_failure(message: OutboxMessage, token: str, exc: DeliveryError, outco
 @with_app_context
 def sweep_outbox(limit: int = 500) -> int:
     """Deliver (or re-enqueue) every due message; the periodic catch-up after outages."""
-    from app.jobs.queue import get_queue
+    from app.core.jobs.queue import get_queue
 
     ids = db.session.scalars(
         select(OutboxMessage.id).where(_due(utcnow())).order_by(OutboxMessage.id).limit(limit)

@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 #: audit action code → what a reader sees in «Действие»; the automatic watcher's codes
-#: (app.audit.watch) are «<its action>.create/update/delete»
+#: (app.core.audit.watch) are «<its action>.create/update/delete»
 ACTION_LABELS: dict[str, Any] = {
     "account.registered": _l("Регистрация"),
     "account.opened_at_office": _l("Открытие личного кабинета в офисе"),
@@ -152,9 +152,9 @@ def name_of(obj: Any) -> str:
 
 
 def role_name(name) -> str:
-    """A role in words («Сотрудник» for Staff) by app.labels, the one map of role names."""
+    """A role in words («Сотрудник» for Staff) by app.core.labels, the one map of role names."""
     try:
-        from app.labels import role_label
+        from app.core.labels import role_label
     except ImportError:  # the labels module is optional here: the name as stored
         return str(getattr(name, "name", name))
     return role_label(name)

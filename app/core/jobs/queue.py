@@ -119,7 +119,9 @@ def run_job(path: str, *args):
     return getattr(importlib.import_module(module_name), func_name)(*args)
 
 
-def init_queue(app: Flask) -> None:
+def init_queue(app: Flask, periodic_jobs=()) -> None:
+    """`periodic_jobs`: (job, seconds) pairs that `rq cron` runs, and requests while Redis is away."""
+    app.extensions["kabinet_periodic_jobs"] = tuple(periodic_jobs)
     if app.config.get("REDIS_URL"):
         from redis import Redis
         from rq import Queue
@@ -155,10 +157,9 @@ def sweep_in_process(app: Flask) -> None:
         return
     try:
         _last_sweep["at"] = time.monotonic()
-        from app.jobs.notifications import sweep_outbox
-
-        sweep_outbox(limit=50)
+        for job, _seconds in app.extensions.get("kabinet_periodic_jobs", ()):
+            job()
     except Exception:
-        log.exception("in-process outbox sweep failed")
+        log.exception("in-process periodic job failed")
     finally:
         _sweep_lock.release()

@@ -7,10 +7,10 @@ from flask import render_template
 from jinja2 import TemplateNotFound
 
 from app.extensions import db
-from app.jobs.notifications import deliver_outbox_message
-from app.jobs.queue import enqueue_after_commit
+from app.core.notifications.outbox import deliver_outbox_message
+from app.core.jobs.queue import enqueue_after_commit
 from app.models import Notification, OutboxMessage
-from app.sealing import seal
+from app.core.sealing import seal
 
 
 def _render(template: str, part: str, context: dict) -> str | None:
@@ -21,7 +21,7 @@ def _render(template: str, part: str, context: dict) -> str | None:
 
 
 #: templates whose messages carry a one-time code or a password link: sealed while they wait
-#: (app.sealing), scrubbed once sent, failed or expired (app.jobs.notifications)
+#: (app.core.sealing), scrubbed once sent, failed or expired (app.core.notifications.outbox)
 SECRET_TEMPLATES = frozenset({"account_code", "account_password_setup", "account_confirm_email"})
 
 
@@ -66,7 +66,7 @@ def notify_user(user, template: str, *, link: str | None = None, sms: bool = Tru
 
 def notify_organization(template: str, **context) -> OutboxMessage | None:
     """Email the organization's address from the settings (A7, B5)."""
-    from app.settings import get_setting
+    from app.core.settings import get_setting
 
     address = get_setting("org_email")
     if not address:

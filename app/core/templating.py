@@ -151,14 +151,14 @@ def register(app: Flask) -> None:
     app.add_template_global(navbar_menu, "navbar_menu")
     app.add_template_global(public_menu, "public_menu")
     app.add_template_global(uses_public_layout, "uses_public_layout")
-    from app.settings import get_setting
+    from app.core.settings import get_setting
 
     app.add_template_global(get_setting, "org_setting")
     app.add_template_global(RowUrl, "row_url")
     app.add_template_global(fab_assets, "fab_assets")
     app.add_template_global(status_label, "status_label")
     app.add_template_global(get_locale, "get_locale")  # <html lang> (WCAG 3.1.1)
-    from app import labels, urls
+    from app.core import labels, urls
 
     urls.register(app)
     labels.register(app)

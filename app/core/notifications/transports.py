@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 
 #: seconds any one network operation with a gateway may take (connect, a command, a reply);
-#: app.jobs.notifications sizes its claims from it
+#: app.core.notifications.outbox sizes its claims from it
 SOCKET_TIMEOUT = 20
 
 
@@ -61,7 +61,7 @@ memory_outbox = SentMessages()
 
 def _override(name: str):
     """What an admin entered in the settings for `name`, or None."""
-    from app.settings import get_setting
+    from app.core.settings import get_setting
 
     value = get_setting(name.lower(), None)
     return value if value not in (None, "") else None

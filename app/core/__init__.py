@@ -1,0 +1,1 @@
+"""What every area stands on: database, audit, files, settings, notifications, jobs, formatting."""

@@ -1,0 +1,41 @@
+"""What an area declares about itself, in one small object; the factory collects them.
+
+Each area has one name, the same in every folder (models, views, forms, workflows,
+templates, tests); its `app/views/<area>/__init__.py` ends with `AREA = Area(...)`. The
+factory (`app/__init__.py:AREAS`) is the only place that imports every area: low modules
+(roles, seeding, the job queue) receive what the areas declare, they never import an area.
+"""
+from dataclasses import dataclass, field
+from typing import Callable
+
+from flask import current_app
+
+
+@dataclass(frozen=True)
+class Area:
+    #: the area's name: app/models/<name>.py, app/views/<name>/, forms/<name>.py, …
+    name: str
+    #: registers the area's FAB views, menu entries and blueprints: register(appbuilder)
+    register: Callable = lambda appbuilder: None
+    #: role name → [(permission, view or menu name)] the role needs here (`flask kabinet sync-roles`)
+    permissions: dict = field(default_factory=dict)
+    #: idempotent functions creating the area's reference data (`flask kabinet seed`), in order
+    seeders: tuple = ()
+    #: transition guards the area adds to the applications workflow
+    guards: tuple = ()
+    #: notification template keys the area sends (templates/notifications/<key>.*.j2)
+    notifications: tuple = ()
+    #: (job, seconds) run periodically by `rq cron` and, while Redis is away, by requests
+    periodic_jobs: tuple = ()
+
+
+def declared_areas() -> tuple:
+    """The running application's areas, as the factory collected them."""
+    return current_app.extensions["kabinet_areas"]
+
+
+def seed_reference_data() -> None:
+    """Every area's reference data, area by area in menu order; idempotent, safe to re-run."""
+    for area in declared_areas():
+        for seeder in area.seeders:
+            seeder()

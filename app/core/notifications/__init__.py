@@ -1,0 +1,1 @@
+"""Notifications: notify (portal notice + outbox rows), transports (email/SMS), outbox (delivery jobs)."""
