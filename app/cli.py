@@ -1,14 +1,40 @@
-"""`flask kabinet …` commands: roles, reference data, demo data, outbox, worker."""
+"""`flask kabinet …` commands: roles, reference data, demo data, outbox, worker.
+
+A command that changes data runs in one transaction (`transactional`, the request
+boundary's twin): committed once when it returns, rolled back on any error; a KabinetError
+is its error message and exit status 1.
+"""
+import functools
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.extensions import appbuilder, db
+from app.core.errors import KabinetError
+from app.core.transactions import unit_of_work
+from app.extensions import appbuilder
 
 kabinet_cli = AppGroup("kabinet", help="Kabinet administration commands.")
 
 
-@kabinet_cli.command("sync-roles")
+def transactional(name: str):
+    """A `flask kabinet <name>` command run in unit_of_work()."""
+
+    def register(command):
+        @functools.wraps(command)
+        def run(*args, **kwargs):
+            try:
+                with unit_of_work():
+                    return command(*args, **kwargs)
+            except KabinetError as exc:
+                raise click.ClickException(exc.message) from None
+
+        return kabinet_cli.command(name)(run)
+
+    return register
+
+
+@transactional("sync-roles")
 def sync_roles_command():
     """Create view permissions and make each role hold exactly its configured set."""
     from app.security.roles import sync_roles
@@ -17,17 +43,16 @@ def sync_roles_command():
         click.echo(f"{role}: {count} permissions")
 
 
-@kabinet_cli.command("seed")
+@transactional("seed")
 def seed_command():
     """Load the default reference data (application types, statuses, calendar …)."""
     from app.core.areas import seed_reference_data
 
     seed_reference_data()
-    db.session.commit()
     click.echo("reference data loaded")
 
 
-@kabinet_cli.command("demo")
+@transactional("demo")
 @click.option("--password", default="Demo-2026!", show_default=True)
 def demo_command(password):
     """Create demo users (admin, staff, one consumer per legal form) and print their logins."""
@@ -39,7 +64,8 @@ def demo_command(password):
 
 @kabinet_cli.command("outbox-sweep")
 def outbox_sweep_command():
-    """Deliver every due outbox message now (also run every minute by `rq cron`)."""
+    """Deliver every due outbox message now (also run every minute by `rq cron`); a job, so
+    each message is claimed and recorded in transactions of its own (app/core/notifications)."""
     from app.core.notifications.outbox import sweep_outbox
 
     click.echo(f"{sweep_outbox()} messages processed")

@@ -5,16 +5,16 @@ from datetime import date
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from app.extensions import db
 from app.core.identifiers import make_snils
-from app.core.jobs.queue import dispatch_ready
-from app.models import Application, ApplicationType, DocumentType, KabinetUser, LegalForm
 from app.core.users import create_consumer, create_user
+from app.extensions import db
+from app.models import Application, ApplicationType, KabinetUser, LegalForm
+from app.security.roles import ADMIN, ORG_ADMIN, STAFF
 
 DEMO_STAFF = [
-    ("admin@demo.kabinet", "Администратор", "Портала", ["Admin"]),
-    ("orgadmin@demo.kabinet", "Ольга", "Настройкина", ["OrgAdmin"]),
-    ("staff@demo.kabinet", "Сергей", "Специалистов", ["Staff"]),
+    ("admin@demo.kabinet", "Администратор", "Портала", [ADMIN]),
+    ("orgadmin@demo.kabinet", "Ольга", "Настройкина", [ORG_ADMIN]),
+    ("staff@demo.kabinet", "Сергей", "Специалистов", [STAFF]),
 ]
 
 DEMO_CONSUMERS = [
@@ -47,7 +47,8 @@ DEMO_CONSUMERS = [
 
 
 def create_demo_data(password: str) -> list[str]:
-    """Create (or keep) the demo users; returns the lines to print."""
+    """Create (or keep) the demo users and one submitted application; returns the lines to
+    print. Flushes only: `flask kabinet demo` commits it all at once."""
     lines = ["Демо-пользователи (пароль у всех: %s):" % password]
     for email, first, last, roles in DEMO_STAFF:
         if not _exists(email):
@@ -60,11 +61,8 @@ def create_demo_data(password: str) -> list[str]:
                             profile_fields=profile_fields)
         form = LegalForm(profile_fields["legal_form"])
         lines.append(f"  {form.short:<9} {user_fields['email']}  (тел. {user_fields['phone']})")
-    db.session.commit()
     if _demo_application():
         lines.append("  Заявка ФЛ на технологическое присоединение подана и ждёт сотрудника в «Документообороте».")
-    db.session.commit()
-    dispatch_ready()
     return lines
 
 

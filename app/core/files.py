@@ -21,9 +21,10 @@ from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from app.core.errors import Invalid
+from app.core.settings import get_setting
 from app.extensions import db
 from app.models import StoredFile
-from app.core.settings import get_setting
 
 CHUNK = 1024 * 1024
 MB = 1024 * 1024
@@ -74,12 +75,8 @@ CONTENT_TYPES = {
 }
 
 
-class UploadRejected(ValueError):
+class UploadRejected(Invalid, ValueError):
     """The file was refused; `message` is shown to the user under the file field."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def allowed_extensions() -> list[str]:
@@ -163,43 +160,14 @@ def store_upload(file_storage, *, uploader=None, used_bytes: int = 0,
     `used_bytes` is what the application (or appeal) already holds; the per-application
     limit counts it. Flushes; the request commits. A refused file leaves nothing behind.
     """
-    if file_storage is None or not getattr(file_storage, "filename", ""):
-        raise UploadRejected(_("Выберите файл"))
-    original = safe_original_name(file_storage.filename)
-    ext = extension_of(original)
-    allowed = allowed_extensions()
-    if ext not in allowed:
-        raise UploadRejected(_("Недопустимый тип файла. Разрешены: %(types)s", types=", ".join(allowed)))
-
-    limit = max_file_bytes()
-    total_limit = max_total if max_total is not None else max_total_bytes()
+    original, ext = _accepted_name(file_storage)
+    limits = (max_file_bytes(), max_total if max_total is not None else max_total_bytes(), used_bytes)
     key = secrets.token_hex(20)
     target = upload_dir() / key[:2] / key
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(key + ".part")
-    digest = hashlib.sha256()
-    size = 0
-    head = b""
-    stream = file_storage.stream
     try:
-        with open(temp, "wb") as out:
-            while True:
-                chunk = stream.read(CHUNK)
-                if not chunk:
-                    break
-                size += len(chunk)
-                if size > limit:
-                    raise UploadRejected(_("Файл слишком большой. Максимальный размер файла %(mb)s МБ",
-                                           mb=limit // MB))
-                if used_bytes + size > total_limit:
-                    raise UploadRejected(_("Превышен общий размер файлов заявки: не более %(mb)s МБ",
-                                           mb=total_limit // MB))
-                if len(head) < 8192:
-                    head += chunk[: 8192 - len(head)]
-                digest.update(chunk)
-                out.write(chunk)
-        if size == 0:
-            raise UploadRejected(_("Файл пуст"))
+        size, head, digest = _receive(file_storage.stream, temp, *limits)
         content_type = check_content(ext, head)
         if ext in ZIP_BASED or head.startswith(ZIP_MAGIC):
             check_zip(temp)
@@ -212,17 +180,46 @@ def store_upload(file_storage, *, uploader=None, used_bytes: int = 0,
             pass
         raise
     os.chmod(target, 0o640)
-    stored = StoredFile(
-        storage_key=key,
-        original_name=original,
-        content_type=content_type,
-        size=size,
-        sha256=digest.hexdigest(),
-        uploaded_by_id=getattr(uploader, "id", None),
-    )
+    stored = StoredFile(storage_key=key, original_name=original, content_type=content_type, size=size,
+                        sha256=digest, uploaded_by_id=getattr(uploader, "id", None))
     db.session.add(stored)
     db.session.flush()
     return stored
+
+
+def _accepted_name(file_storage) -> tuple[str, str]:
+    """The upload's safe name and its extension, if that is of an allowed type."""
+    if file_storage is None or not getattr(file_storage, "filename", ""):
+        raise UploadRejected(_("Выберите файл"))
+    original = safe_original_name(file_storage.filename)
+    ext = extension_of(original)
+    allowed = allowed_extensions()
+    if ext not in allowed:
+        raise UploadRejected(_("Недопустимый тип файла. Разрешены: %(types)s", types=", ".join(allowed)))
+    return original, ext
+
+
+def _receive(stream, temp: Path, limit: int, total_limit: int, used_bytes: int) -> tuple[int, bytes, str]:
+    """Write the upload to `temp` within the limits: its size, first 8 KiB and SHA-256."""
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    with open(temp, "wb") as out:
+        while chunk := stream.read(CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise UploadRejected(_("Файл слишком большой. Максимальный размер файла %(mb)s МБ",
+                                       mb=limit // MB))
+            if used_bytes + size > total_limit:
+                raise UploadRejected(_("Превышен общий размер файлов заявки: не более %(mb)s МБ",
+                                       mb=total_limit // MB))
+            if len(head) < 8192:
+                head += chunk[: 8192 - len(head)]
+            digest.update(chunk)
+            out.write(chunk)
+    if size == 0:
+        raise UploadRejected(_("Файл пуст"))
+    return size, head, digest.hexdigest()
 
 
 def store_bytes(data: bytes, name: str, *, uploader=None, content_type: str | None = None) -> StoredFile:

@@ -56,10 +56,20 @@ def init_transactions(app: Flask) -> None:
                 log.exception("committing a read-only transaction failed")
 
 
+def discard() -> None:
+    """Roll back whatever the session holds: a refused or failed request, before its answer is
+    drawn (PostgreSQL refuses every query of a transaction that failed)."""
+    from app.extensions import db
+
+    db.session.rollback()
+
+
 @contextmanager
 def unit_of_work():
     """One transaction for a CLI command or a job (the request boundary's twin): committed
-    once at the end, rolled back on any exception."""
+    once at the end, rolled back on any exception. The jobs it enqueued leave after the
+    commit, as a request's do when it ends (app.core.jobs.queue)."""
+    from app.core.jobs.queue import dispatch_ready
     from app.extensions import db
 
     try:
@@ -68,3 +78,4 @@ def unit_of_work():
     except BaseException:
         db.session.rollback()
         raise
+    dispatch_ready()

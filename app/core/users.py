@@ -7,6 +7,7 @@ from werkzeug.security import generate_password_hash
 from app.extensions import appbuilder, db
 from app.models import ConsumerProfile, KabinetUser
 from app.models.base import utcnow
+from app.security.roles import CONSUMER
 
 
 def hash_password(raw: str) -> str:
@@ -63,7 +64,7 @@ def create_user(
 
 
 def create_consumer(*, user_fields: dict, profile_fields: dict) -> ConsumerProfile:
-    user = create_user(role_names=["Consumer"], **user_fields)
+    user = create_user(role_names=[CONSUMER], **user_fields)
     profile = ConsumerProfile(user=user, **profile_fields)
     db.session.add(profile)
     db.session.flush()

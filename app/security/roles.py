@@ -24,10 +24,12 @@ BASE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
 
 def role_configs() -> dict[str, list[tuple[str, str]]]:
     """Role → (permission, view) pairs: the base plus what every area declares."""
-    from app.core.areas import declared_areas
+    from flask import current_app
 
     configs = {role: list(pairs) for role, pairs in BASE_PERMISSIONS.items()}
-    for area in declared_areas():
+    # the areas the factory collected (app.core.areas.declared_areas), read without importing
+    # app.core: the role names sit below every layer, models and core use them too
+    for area in current_app.extensions["kabinet_areas"]:
         for role, pairs in area.permissions.items():
             configs.setdefault(role, [])
             configs[role].extend(pair for pair in pairs if pair not in configs[role])

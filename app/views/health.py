@@ -15,17 +15,17 @@ def health():
     checks, healthy = {}, True
     started = time.perf_counter()
     try:
-        db.session.execute(text("SELECT 1"))
-        pending = db.session.scalar(
-            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING)
-        )
+        # a connection of its own: a failed check leaves no broken transaction to the request
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            pending = connection.scalar(
+                select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING)
+            )
         checks["database"] = {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
         checks["outbox_pending"] = pending
     except Exception as exc:  # report, don't crash: this page exists to say what is broken
         healthy = False
         checks["database"] = {"ok": False, "error": type(exc).__name__}
-    finally:
-        db.session.rollback()
     queue = current_app.extensions.get("kabinet_queue")
     if queue is None:
         checks["queue"] = {"ok": True, "mode": "in-process"}

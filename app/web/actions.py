@@ -48,7 +48,7 @@ def _crud_view(blueprint_name: str | None) -> BaseCRUDView | None:
 
 def _rows_exist(view: BaseCRUDView, pks: list[str]) -> bool:
     try:
-        return all(view.datamodel.get(view._deserialize_pk_if_composite(pk)) is not None for pk in pks)
+        with db.session.begin_nested():  # a key PostgreSQL refuses fails this savepoint only
+            return all(view.datamodel.get(view._deserialize_pk_if_composite(pk)) is not None for pk in pks)
     except (ValueError, SQLAlchemyError):  # not a key of this table at all
-        db.session.rollback()
         return False

@@ -2,20 +2,23 @@
 that is committed once when the view returns and rolled back on any exception.
 
 A `KabinetError` that leaves a view is answered here, once: rolled back, then a flash
-message and a redirect back to the page for a form that was sent, or its HTTP status
-otherwise. A view that re-renders its form in place catches the error and calls
-`refused(exc)`. A commit refused because someone else changed the row first
-(StaleDataError) is the stale-form refusal. Views, commands and services never commit.
+message and a redirect back to the page for a form that was sent, or the portal's page for
+its HTTP status with its message otherwise. A view that re-renders its form in place
+catches the error and calls `refused(exc)`. A row changed by someone else since the form
+was rendered (StaleDataError, at a flush in the view or at the commit) is the stale-form
+refusal. Views, commands and services never commit.
 """
 import functools
 import logging
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, flash, redirect, request
+from flask import Flask, flash, redirect, request
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.errors import Conflict, KabinetError
+from app.core.transactions import discard
 from app.extensions import db
+from app.web.errors import render_error_page
 
 log = logging.getLogger(__name__)
 
@@ -23,18 +26,23 @@ log = logging.getLogger(__name__)
 UNWRAPPED = {"static", "appbuilder.static"}
 
 
-def refused(exc: KabinetError) -> None:
-    """Undo this request's work and tell the user why; the caller renders the page again."""
-    db.session.rollback()
-    flash(exc.message, exc.category)
+def refused(exc: KabinetError, *, flash_message: bool = True) -> None:
+    """Undo this request's work and tell the user why; the caller renders the page again
+    (with `flash_message=False` it shows the message itself, under the field it concerns)."""
+    discard()
+    if flash_message:
+        flash(exc.message, exc.category)
 
 
 def answer(exc: KabinetError):
-    """The one way a refusal reaches the user: flash and back for a sent form, else a status page."""
-    refused(exc)
+    """The one way a refusal reaches the user: flash and back for a sent form, else the page
+    of its status (with its message, unless that is only its kind's default)."""
     if request.method == "POST" and exc.status < 500 and exc.status != 404:
+        refused(exc)
         return redirect(_back())
-    abort(exc.status, description=exc.message)
+    discard()
+    own_message = exc.message != str(type(exc).default_message)
+    return render_error_page(exc.status, exc.message if own_message else None)
 
 
 def _back() -> str:
@@ -45,15 +53,6 @@ def _back() -> str:
     return request.full_path.rstrip("?")
 
 
-def commit() -> None:
-    """Commit the request's transaction; a concurrent change becomes the stale-form refusal."""
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict() from None
-
-
 def in_transaction(view):
     """Wrap one view function in the request's transaction."""
 
@@ -61,12 +60,14 @@ def in_transaction(view):
     def run(*args, **kwargs):
         try:
             response = view(*args, **kwargs)
-            commit()
+            db.session.commit()
             return response
         except KabinetError as exc:
             return answer(exc)
+        except StaleDataError:  # the row was saved from elsewhere since this form was rendered
+            return answer(Conflict())
         except BaseException:
-            db.session.rollback()
+            discard()
             raise
 
     run.kabinet_boundary = True

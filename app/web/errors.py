@@ -1,4 +1,5 @@
-"""Portal pages for 403, 404 and 500: Russian, with the portal's header and menu.
+"""Portal pages for 403, 404 and 500 and for a refusal (a KabinetError on a page that is not a
+sent form): Russian, with the portal's header and menu.
 
 The full page asks the database (the user, the menu's permissions, the organization's
 name); when that fails — the database is down, which is a common cause of a 500 — the
@@ -10,10 +11,13 @@ from flask import Flask, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app.core.transactions import discard
+
 log = logging.getLogger(__name__)
 
-#: status → (title, explanation)
+#: status → (title, explanation); a refusal (app/web/boundary.py) puts its own message instead
 ERROR_PAGES = {
+    400: (_l("Действие не выполнено"), _l("Запрос не выполнен. Проверьте данные и повторите попытку.")),
     403: (_l("Доступ запрещен"), _l("У вас нет прав для просмотра этой страницы.")),
     404: (_l("Страница не найдена"),
           _l("Такой страницы нет: возможно, ссылка устарела или в адресе есть опечатка.")),
@@ -22,10 +26,12 @@ ERROR_PAGES = {
 }
 
 
-def render_error_page(status: int):
-    title, text = ERROR_PAGES[status]
+def render_error_page(status: int, message: str | None = None):
+    """The portal's page for `status`: its explanation, or `message` when one is given."""
+    title, text = ERROR_PAGES.get(status, ERROR_PAGES[400])
+    text = message or text
     try:
-        _forget_failed_transaction()
+        discard()  # PostgreSQL refuses every query of a transaction that failed; the page asks some
         return render_template("errors/error.html", status=status, title=title, text=text,
                                appbuilder=current_app.appbuilder), status
     except Exception:  # noqa: BLE001 — the full page needs the database; it may be what failed
@@ -33,13 +39,6 @@ def render_error_page(status: int):
         # straight from the environment: render_template's context processors load the user
         page = current_app.jinja_env.get_template("errors/minimal.html")
         return page.render(status=status, title=title, text=text), status
-
-
-def _forget_failed_transaction() -> None:
-    """After an error mid-transaction (PostgreSQL refuses every later query) start afresh."""
-    from app.extensions import db
-
-    db.session.rollback()
 
 
 def _http_error(error: HTTPException):

@@ -82,9 +82,21 @@ def get_queue():
 
 
 def dispatch_ready() -> int:
-    """Hand committed jobs to rq, or run them here; returns how many were dispatched."""
+    """Hand committed jobs to rq, or run them here; returns how many were dispatched.
+
+    A job run here that enqueues more (its own unit_of_work dispatches after its commit)
+    leaves them to this loop: one dispatcher per thread at a time."""
+    if getattr(_ready, "dispatching", False):
+        return 0
+    _ready.dispatching = True
+    try:
+        return _dispatch(_ready_jobs())
+    finally:
+        _ready.dispatching = False
+
+
+def _dispatch(jobs: list) -> int:
     dispatched = 0
-    jobs = _ready_jobs()
     while jobs:
         path, args = jobs.pop(0)
         dispatched += 1

@@ -5,7 +5,7 @@ next_attempt_at) and only the holder of that token may record the outcome. A cla
 than STALE_CLAIM belongs to a worker that died or stalled, and another worker may take the
 message over. So that the two never both hand it over, a worker starts the hand-off only
 within HANDOFF_WITHIN of its claim; what is left of STALE_CLAIM covers the hand-off itself
-(socket operations of at most messaging.SOCKET_TIMEOUT each).
+(socket operations of at most transports.SOCKET_TIMEOUT each).
 
 What «never twice» can mean: no message is handed to the gateway by two workers except
 when a worker dies or hangs *during* the hand-off past the claim. SMTP and a plain HTTP
@@ -17,16 +17,16 @@ import logging
 import uuid
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import or_, select, update
 
-from app.extensions import db
-from app.core.jobs.context import with_app_context
+from app.core.jobs.context import job
+from app.core.jobs.queue import get_queue
 from app.core.notifications.transports import SOCKET_TIMEOUT, DeliveryError, send_email, send_sms
+from app.core.sealing import SealError, unseal
+from app.extensions import db
 from app.models import OutboxMessage, OutboxStatus
 from app.models.base import utcnow
 from app.models.outbox import REDACTED
-from app.core.sealing import SealError, unseal
 
 log = logging.getLogger(__name__)
 
@@ -46,18 +46,28 @@ def _due(now):
     )
 
 
+def _own_transaction(statement) -> int:
+    """Run one claim or outcome UPDATE and commit it at once; how many rows it changed.
+
+    The one place delivery ends a transaction itself (the job's unit_of_work commits the rest):
+    a claim must be visible to every other worker before the hand-off starts, which may take
+    several SOCKET_TIMEOUTs, and an outcome is recorded the moment it is known, so that nothing
+    that fails later in the job can undo «sent» and have the message sent twice."""
+    result = db.session.execute(statement.execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount
+
+
 def _claim(message_id: int) -> str | None:
     """Atomically take one due message (or a stale claim); its claim token, or None if not ours."""
     token = uuid.uuid4().hex
-    result = db.session.execute(
+    claimed = _own_transaction(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, _due(utcnow()))
         .values(status=SENDING, attempts=OutboxMessage.attempts + 1, next_attempt_at=utcnow(),
                 claim_token=token)
-        .execution_options(synchronize_session=False)
     )
-    db.session.commit()
-    return token if result.rowcount == 1 else None
+    return token if claimed == 1 else None
 
 
 def finish(message_id: int, token: str, *, status: str, secret: bool = False, **values) -> str:
@@ -66,14 +76,12 @@ def finish(message_id: int, token: str, *, status: str, secret: bool = False, **
     values.update(status=status, claim_token=None)
     if secret and status in FINAL:
         values.update(body=REDACTED, html=None)
-    result = db.session.execute(
+    recorded = _own_transaction(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.claim_token == token, OutboxMessage.status == SENDING)
         .values(**values)
-        .execution_options(synchronize_session=False)
     )
-    db.session.commit()
-    if result.rowcount == 1:
+    if recorded == 1:
         return status
     log.warning("outbox %s: claim was taken over by another worker; outcome %s not recorded", message_id, status)
     return db.session.scalar(select(OutboxMessage.status).where(OutboxMessage.id == message_id))
@@ -94,7 +102,7 @@ def _hand_over(message: OutboxMessage, body: str, html: str | None, deadline) ->
         raise DeliveryError(f"unknown channel {message.channel}")
 
 
-@with_app_context
+@job
 def deliver_outbox_message(message_id: int) -> str:
     """Send one outbox message if it is due; returns its new status."""
     token = _claim(message_id)
@@ -132,16 +140,13 @@ def _after_failure(message: OutboxMessage, token: str, exc: DeliveryError, outco
     return finish(message.id, token, status=status, last_error=str(exc)[:2000], **retry, **outcome)
 
 
-@with_app_context
+@job
 def sweep_outbox(limit: int = 500) -> int:
     """Deliver (or re-enqueue) every due message; the periodic catch-up after outages."""
-    from app.core.jobs.queue import get_queue
-
     ids = db.session.scalars(
         select(OutboxMessage.id).where(_due(utcnow())).order_by(OutboxMessage.id).limit(limit)
     ).all()
-    db.session.rollback()
-    queue = get_queue() if current_app else None
+    queue = get_queue()
     for message_id in ids:
         if queue is not None:
             queue.enqueue(deliver_outbox_message, message_id)
