@@ -21,7 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.models.base import utcnow
 from app.models.user import KabinetUser
 from app.security import fab_views
-from app.security.auth_views import KabinetAuthView
+from app.views.accounts.signin import KabinetAuthView
 
 # Every request runs these: built once, because building a statement with its loader options
 # costs SQLAlchemy more than the indexed lookups themselves (1.4 ms → 0.4 ms per request).

@@ -20,7 +20,6 @@ fresh one — so refusing it would protect nothing.
 """
 import re
 import secrets
-from datetime import timedelta
 
 from flask import abort, flash, g, redirect, request
 from flask_babel import gettext as _
@@ -28,13 +27,14 @@ from markupsafe import Markup
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from app.core.lifetimes import FORM_TOKENS_KEPT
 from app.extensions import db
 from app.models import FormToken
 from app.models.base import utcnow
 
 FIELD = "form_token"
 #: a user's tokens older than this are deleted when they send the next form
-KEEP = timedelta(days=7)
+KEEP = FORM_TOKENS_KEPT
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 _CLAIMED = "kb_form_token"
 

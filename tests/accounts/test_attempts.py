@@ -9,6 +9,7 @@ import time_machine
 
 from app.extensions import db
 from app.models import KabinetUser, LegalForm, Signature
+from app.security.roles import STAFF
 from tests.accounts.conftest import last_code
 from tests.factories import PASSWORD, make_consumer, make_staff
 from workflows.accounts import codes
@@ -99,7 +100,7 @@ def test_a_right_code_sent_twice_at_once_is_accepted_once(app, ctx):
 def test_concurrent_totp_guesses_are_evaluated_at_most_the_account_limit(app, ctx, monkeypatch):
     from workflows.accounts.totp import verify_totp
 
-    staff = make_staff("Staff")
+    staff = make_staff(STAFF)
     staff.totp_secret, staff.totp_enabled = pyotp.random_base32(), True
     db.session.commit()
     now = datetime.now().replace(second=10, microsecond=0)
@@ -134,7 +135,7 @@ def test_concurrent_wrong_passwords_are_all_counted(app, ctx):
 # ---- 11. per account, whatever the address ----------------------------------------------------
 
 def test_wrong_totp_codes_from_many_addresses_lock_the_account(app, client, ctx):
-    staff = make_staff("Staff")
+    staff = make_staff(STAFF)
     staff.totp_secret, staff.totp_enabled = pyotp.random_base32(), True
     db.session.commit()
     limit = app.config.get("TOTP_MAX_FAILURES", DEFAULT_TOTP_MAX_FAILURES)
@@ -199,7 +200,7 @@ def test_the_simple_signature_code_is_throttled_per_account(app, client, ctx, lo
 
     owner = make_consumer(LegalForm.INDIVIDUAL)
     contract = attach(make_application(owner), two_sided=True)
-    signing.sign_as_organization(contract, make_staff("Staff"))
+    signing.sign_as_organization(contract, make_staff(STAFF))
     db.session.commit()
     login(owner)
     page_url = f"/documents/application/{contract.application_id}/"
@@ -228,7 +229,7 @@ def test_wrong_totp_codes_when_signing_count_against_the_account(app, client, ct
     """The signing page rolls its transaction back on a refusal; the counted tries stay."""
     from tests.documents.conftest import attach, make_application
 
-    staff = make_staff("Staff")
+    staff = make_staff(STAFF)
     staff.totp_secret, staff.totp_enabled = pyotp.random_base32(), True
     contract = attach(make_application(make_consumer(LegalForm.INDIVIDUAL)), two_sided=True)
     db.session.commit()

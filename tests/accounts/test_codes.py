@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import OneTimeCode, OutboxMessage
 from app.models.base import utcnow
+from app.core.lifetimes import EMAIL_CONFIRMATION_LINK
 from app.core.sealing import unseal
 from workflows.accounts.codes import CodeError, CodeThrottled, issue_code, verify_code
 
@@ -35,7 +36,7 @@ def test_code_is_six_digits_stored_only_as_keyed_hash_and_sent_by_sms(ctx):
 
 def test_code_by_email_carries_a_link_and_the_code(ctx):
     row = _issue(purpose="confirm_email", channel="email", destination=EMAIL, with_link=True,
-                 link_ttl_seconds=86400)
+                 link_lifetime=EMAIL_CONFIRMATION_LINK)
     mail = db.session.scalars(select(OutboxMessage)).one()
     assert mail.recipient == "ivan@example.ru"
     assert row.plain_code in unseal(mail.body) and row.plain_link in unseal(mail.body)
@@ -76,7 +77,7 @@ def test_code_is_valid_just_before_expiry(ctx):
 def test_link_code_still_expires_in_five_minutes(ctx):
     with time_machine.travel(datetime(2026, 5, 1, 10, 0, 0), tick=False):
         row = _issue(purpose="confirm_email", channel="email", destination=EMAIL, with_link=True,
-                     link_ttl_seconds=86400)
+                     link_lifetime=EMAIL_CONFIRMATION_LINK)
     with time_machine.travel(datetime(2026, 5, 1, 10, 6, 0), tick=False):
         with pytest.raises(CodeError, match="Срок действия кода истек"):
             verify_code(purpose="confirm_email", destination=EMAIL, code=row.plain_code)

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.core.jobs.queue import dispatch_ready
 from app.models import AuditRecord, KabinetUser, LegalForm
 from app.models.base import utcnow
+from app.security.roles import ORG_ADMIN, STAFF
 from app.core.settings import set_setting
 from tests.accounts.conftest import good_ogrn, good_ogrnip
 from tests.factories import PASSWORD, make_consumer, make_staff
@@ -102,7 +103,7 @@ def test_first_login_of_a_consumer_leads_to_my_data_and_staff_go_home(client, ct
     consumer = make_consumer()
     assert sign_in(client, consumer.email).location.endswith("/my/profile/")
     client.post("/logout/")
-    staff = make_staff("Staff")
+    staff = make_staff(STAFF)
     assert sign_in(client, staff.email).location == "/"
 
 
@@ -296,7 +297,7 @@ def enrol(client, user_id):
 
 
 def test_staff_enrols_in_totp_and_then_needs_a_code_on_every_login(client, ctx):
-    staff = make_staff("Staff")
+    staff = make_staff(STAFF)
     with time_machine.travel(datetime.now().replace(second=5, microsecond=0), tick=False) as clock:
         sign_in(client, staff.email)
         page = client.post("/my/security/totp/", data={"code": "000000"})
@@ -320,7 +321,7 @@ def test_staff_enrols_in_totp_and_then_needs_a_code_on_every_login(client, ctx):
 def test_totp_is_mandatory_for_staff_when_the_setting_says_so(client, ctx):
     set_setting("totp_required_for_staff", True)
     db.session.commit()
-    staff = make_staff("Staff")
+    staff = make_staff(STAFF)
     response = sign_in(client, staff.email)
     assert response.location.endswith("/my/security/totp/")
     assert client.get("/").location.endswith("/my/security/totp/")
@@ -336,7 +337,7 @@ def test_totp_is_mandatory_for_staff_when_the_setting_says_so(client, ctx):
 def test_verify_totp_for_the_documents_area(ctx):
     from workflows.accounts.totp import start_enrolment, verify_totp
 
-    staff = make_staff("OrgAdmin")
+    staff = make_staff(ORG_ADMIN)
     assert verify_totp(staff, "123456") is False
     secret = start_enrolment(staff)
     assert verify_totp(staff, pyotp.TOTP(secret).now()) is True
@@ -354,7 +355,7 @@ def test_password_change_is_told_to_the_user(client, individual, sent):
 def test_a_totp_code_is_accepted_only_once(ctx):
     from workflows.accounts.totp import start_enrolment, verify_totp
 
-    staff = make_staff("Staff")
+    staff = make_staff(STAFF)
     secret = start_enrolment(staff)
     with time_machine.travel(datetime(2026, 5, 1, 10, 0, 5), tick=False):
         code = pyotp.TOTP(secret).now()
@@ -389,7 +390,7 @@ def test_menu_shows_my_data_to_consumers_only(client, ctx, login):
     login(consumer)
     assert "fa-id-card" in client.get("/my/security/").text  # the navbar entry «Мои данные»
     client.post("/logout/")
-    login(make_staff("Staff"))
+    login(make_staff(STAFF))
     assert "fa-id-card" not in client.get("/my/security/").text
 
 

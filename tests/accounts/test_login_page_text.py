@@ -2,6 +2,7 @@
 import pytest
 
 from app.extensions import db
+from app.security.roles import ORG_ADMIN
 from tests.factories import make_staff
 from workflows.pages import service
 
@@ -9,7 +10,7 @@ from workflows.pages import service
 @pytest.mark.parametrize("url", ["/login/", "/register/"])
 def test_admin_text_shows_on_login_and_registration(ctx, client, url):
     service.seed_system_pages()
-    admin = make_staff("OrgAdmin")
+    admin = make_staff(ORG_ADMIN)
     page = service.get_page("login")
     version = service.save_draft(page, page.title, "<p><b>Приём заявок</b> по будням<script>alert(1)</script></p>",
                                  actor=admin)

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditRecord, KabinetUser, LegalForm
+from app.security.roles import ORG_ADMIN, STAFF
 from tests.accounts.conftest import good_ogrn, good_ogrnip
 from tests.accounts.test_registration import error_under
 from tests.factories import make_consumer, make_staff
@@ -179,14 +180,14 @@ def test_consumer_reaches_own_pages(client, consumer, url):
     assert client.get(url).status_code == 200
 
 
-@pytest.mark.parametrize("role", ["Staff", "OrgAdmin"])
+@pytest.mark.parametrize("role", [STAFF, ORG_ADMIN])
 @pytest.mark.parametrize("url", CONSUMER_PAGES)
 def test_staff_do_not_reach_consumer_pages(client, ctx, login, role, url):
     login(make_staff(role))
     assert client.get(url).status_code == 403
 
 
-@pytest.mark.parametrize("role", ["Staff", "OrgAdmin"])
+@pytest.mark.parametrize("role", [STAFF, ORG_ADMIN])
 @pytest.mark.parametrize("url", EVERYONE_PAGES)
 def test_staff_reach_security_pages(client, ctx, login, role, url):
     login(make_staff(role))

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import ConsumerProfile, KabinetUser, LegalForm, OutboxMessage
 from app.core.settings import set_setting
+from app.security.roles import CONSUMER
 from tests.accounts.conftest import good_ogrn, good_ogrnip
 from tests.factories import (
     PASSWORD,
@@ -67,7 +68,7 @@ def test_registration_creates_unconfirmed_consumer_sends_codes_and_tells_the_org
     user = db.session.scalar(select(KabinetUser).where(KabinetUser.email == "tuksin@example.ru"))
     assert user.phone == "+79991234567"
     assert user.phone_confirmed_at is None and user.email_confirmed_at is None
-    assert user.role_names == {"Consumer"}
+    assert user.role_names == {CONSUMER}
     assert user.consumer.form is legal_form
     assert user.password != "Secret-123!"
     if legal_form is LegalForm.LEGAL_ENTITY:

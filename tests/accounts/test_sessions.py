@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditRecord, KabinetUser
+from app.security.roles import ADMIN, ORG_ADMIN
 from tests.factories import PASSWORD, make_consumer, make_staff
 
 
@@ -130,7 +131,7 @@ def test_blocking_ends_the_users_sessions(app, client, ctx, user):
 
     sign_in(client, user.email)
     stolen = client.get_cookie("session").value
-    admin = make_staff("OrgAdmin")
+    admin = make_staff(ORG_ADMIN)
     set_blocked(db.session.get(KabinetUser, user.id), True, actor=admin)
     db.session.commit()
     assert not signed_in(thief_with(app, session=stolen))
@@ -144,7 +145,7 @@ def test_fab_reset_password_pages_end_the_users_sessions(app, client, ctx, user)
     like ours does: every session made before it ends, except the admin's own browser."""
     sign_in(client, user.email)
     stolen = client.get_cookie("session").value
-    admin = make_staff("Admin")
+    admin = make_staff(ADMIN)
     admin_browser = app.test_client()
     sign_in(admin_browser, admin.email)
     response = admin_browser.post(f"/resetpassword/form?pk={user.id}",

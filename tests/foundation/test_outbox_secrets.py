@@ -12,6 +12,7 @@ from app.core.notifications.transports import DeliveryError
 from app.models import OutboxMessage, OutboxStatus
 from app.core.notifications.notify import queue_sms
 from tests.factories import make_consumer
+from app.core.lifetimes import PASSWORD_RESET_LINK
 from workflows.accounts.codes import issue_code
 
 
@@ -39,7 +40,7 @@ def test_code_is_in_no_column_before_or_after_delivery(client, ctx, sent):
 def test_reset_link_and_code_are_unreadable_while_pending(ctx, sent):
     user = make_consumer()
     row = issue_code(purpose="reset_password", channel="email", destination=user.email, user=user,
-                     with_link=True, link_ttl_seconds=3600, ip="10.0.0.1")
+                     with_link=True, link_lifetime=PASSWORD_RESET_LINK, ip="10.0.0.1")
     db.session.commit()  # queued, not delivered yet: as in a backup taken now
     token = row.plain_link.rsplit("/", 1)[1]
     assert _secret_in_storage(row.plain_code, token) == []

@@ -1,7 +1,7 @@
 """One-time confirmation codes (A2): issue, send, verify.
 
 A code is 6 digits from `secrets`, stored only as HMAC-SHA256 keyed by SECRET_KEY
-(bound to its purpose and destination), valid CODE_TTL_SECONDS (5 minutes), single use,
+(bound to its purpose and destination), valid lifetimes.code() (5 minutes), single use,
 at most CODE_MAX_ATTEMPTS wrong tries. Sending is throttled: a cooldown between codes
 to one destination and an hourly cap per destination and per IP address.
 
@@ -14,24 +14,26 @@ is consumed the same way, so it is accepted once. Per account (purpose and desti
 CODE_ACCOUNT_MAX_FAILURES wrong codes within CODE_ACCOUNT_WINDOW_SECONDS stop new tries for
 a while, whatever address they come from.
 
-Services flush, the caller commits — also after a CodeError, so that the counter of
-wrong attempts is kept (a rollback would forget the attempt).
+Services flush, the request boundary commits. A wrong code is committed at once when it is
+all the transaction holds (workflows/accounts/tries.py), so that the refusal's rollback
+does not forget the attempt.
 """
 import hashlib
 import hmac
 import math
 import secrets
-from datetime import timedelta
 
 from flask import current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.core import audit
+from app.core import audit, lifetimes
+from app.core.errors import Invalid, TooManyAttempts
 from app.extensions import db
 from app.models import OneTimeCode
 from app.models.base import utcnow
+from workflows.accounts import tries
 
 SMS = "sms"
 EMAIL = "email"
@@ -66,17 +68,16 @@ LINK_PATHS = {
 }
 
 
-class CodeError(Exception):
-    """The code (or link) cannot be accepted; str() is the message for the user."""
+class CodeError(Invalid):
+    """The code (or link) cannot be accepted; `message` is shown to the user."""
 
-    def __init__(self, message):
-        message = str(message)  # lazy msgids are translated when raised
-        super().__init__(message)
-        self.message = message
+    category = "danger"
 
 
-class CodeThrottled(CodeError):
-    """Too many codes requested; str() says when to try again."""
+class CodeThrottled(TooManyAttempts, CodeError):
+    """Too many codes requested; `message` says when to try again."""
+
+    category = "danger"
 
 
 def _digest(*parts: str) -> str:
@@ -111,11 +112,11 @@ def _check_throttle(purpose: str, destination: str, ip: str | None) -> None:
             OneTimeCode.purpose == purpose, OneTimeCode.destination == destination
         )
     )
-    cooldown = config["CODE_RESEND_COOLDOWN_SECONDS"]
-    if last is not None and (now - last).total_seconds() < cooldown:
-        wait = int(cooldown - (now - last).total_seconds()) + 1
+    cooldown = lifetimes.code_resend_cooldown()
+    if last is not None and now - last < cooldown:
+        wait = int((cooldown - (now - last)).total_seconds()) + 1
         raise CodeThrottled(str(MSG_COOLDOWN) % {"seconds": wait})
-    hour_ago = now - timedelta(hours=1)
+    hour_ago = now - lifetimes.CODE_SENDING_WINDOW
     cap = config["CODE_HOURLY_CAP"]
     per_destination = db.session.scalar(
         select(func.count(OneTimeCode.id)).where(
@@ -139,14 +140,15 @@ def _link_url(purpose: str, token: str) -> str:
 
 
 def issue_code(*, purpose: str, channel: str, destination: str, user=None, payload: dict | None = None,
-               ip: str | None = None, with_link: bool = False, link_ttl_seconds: int | None = None,
+               ip: str | None = None, with_link: bool = False, link_lifetime=None,
                send: bool = True) -> OneTimeCode:
     """Create a code for `purpose` and queue it by SMS or email to `destination`.
 
     Earlier unused codes for the same purpose and destination stop working. Raises
     CodeThrottled when the destination or IP has asked too often. The clear code (and
     link) exist only on the returned object (`plain_code`, `plain_link`), never in the
-    database. With `with_link` the email also carries a link valid `link_ttl_seconds`.
+    database. With `with_link` the email also carries a link valid `link_lifetime` (a
+    timedelta of app/core/lifetimes.py).
     """
     if channel not in (SMS, EMAIL):
         raise ValueError(f"unknown channel {channel!r}")
@@ -154,17 +156,9 @@ def issue_code(*, purpose: str, channel: str, destination: str, user=None, paylo
     ip = _request_ip(ip) or None  # ip="" (sent by staff for a user) skips the per-IP cap
     _check_throttle(purpose, destination, ip)
     now = utcnow()
-    for old in db.session.scalars(
-        select(OneTimeCode).where(
-            OneTimeCode.purpose == purpose,
-            OneTimeCode.destination == destination,
-            OneTimeCode.consumed_at.is_(None),
-            OneTimeCode.expires_at > now,
-        )
-    ):
-        old.expires_at = now  # superseded by the new code
+    _supersede(purpose, destination, now)
     code = f"{secrets.randbelow(10**6):06d}"
-    ttl = current_app.config["CODE_TTL_SECONDS"]
+    ttl = lifetimes.code()
     row = OneTimeCode(
         purpose=purpose,
         channel=channel,
@@ -172,7 +166,7 @@ def issue_code(*, purpose: str, channel: str, destination: str, user=None, paylo
         user_id=getattr(user, "id", None),
         code_hash=hash_code(purpose, destination, code),
         created_at=now,
-        expires_at=now + timedelta(seconds=ttl),
+        expires_at=now + ttl,
         attempts=0,
         sent_ip=ip,
         payload=payload,
@@ -182,13 +176,26 @@ def issue_code(*, purpose: str, channel: str, destination: str, user=None, paylo
     if with_link:
         token = secrets.token_urlsafe(32)
         row.link_hash = hash_link(token)
-        row.expires_at = now + timedelta(seconds=max(link_ttl_seconds or ttl, ttl))
+        row.expires_at = now + max(link_lifetime or ttl, ttl)
         row.plain_link = _link_url(purpose, token)
     db.session.add(row)
     db.session.flush()
     if send:
         _send(row, user)
     return row
+
+
+def _supersede(purpose: str, destination: str, now) -> None:
+    """Earlier unused codes for the same purpose and destination stop working."""
+    for old in db.session.scalars(
+        select(OneTimeCode).where(
+            OneTimeCode.purpose == purpose,
+            OneTimeCode.destination == destination,
+            OneTimeCode.consumed_at.is_(None),
+            OneTimeCode.expires_at > now,
+        )
+    ):
+        old.expires_at = now
 
 
 def _send(row: OneTimeCode, user) -> None:
@@ -201,7 +208,7 @@ def _send(row: OneTimeCode, user) -> None:
         "link": row.plain_link,
         "purpose_text": PURPOSE_TEXTS.get(row.purpose, "подтверждения"),
         "purpose": row.purpose,
-        "minutes": current_app.config["CODE_TTL_SECONDS"] // 60,
+        "minutes": lifetimes.whole(lifetimes.code(), lifetimes.MINUTE),
         "user": user,
         "payload": row.payload or {},
     }
@@ -217,9 +224,8 @@ def _send(row: OneTimeCode, user) -> None:
 
 
 def _code_expiry(row: OneTimeCode):
-    """A code lives CODE_TTL_SECONDS even when its row's link lives longer."""
-    ttl = timedelta(seconds=current_app.config["CODE_TTL_SECONDS"])
-    return min(row.expires_at, row.created_at + ttl)
+    """A code lives lifetimes.code() even when its row's link lives longer."""
+    return min(row.expires_at, row.created_at + lifetimes.code())
 
 
 def latest_code(purpose: str, destination: str) -> OneTimeCode | None:
@@ -235,7 +241,7 @@ def verify_code(*, purpose: str, destination: str, code: str) -> OneTimeCode:
     """Accept `code` for `purpose` at `destination` once; mark it consumed.
 
     Raises CodeError with the message to show: expired («Срок действия кода истек.
-    Повторите попытку!»), wrong (the attempt is counted — commit after catching),
+    Повторите попытку!»), wrong (the attempt is counted and kept, see tries.py),
     attempts exhausted, too many wrong codes for this account, or no code sent / already used.
     """
     channel = EMAIL if "@" in (destination or "") else SMS
@@ -249,15 +255,15 @@ def verify_code(*, purpose: str, destination: str, code: str) -> OneTimeCode:
         raise CodeError(MSG_ATTEMPTS)
     if now >= _code_expiry(row):
         raise CodeError(MSG_EXPIRED)
+    alone = tries.only_this_try()
     attempts = _count_attempt(row)
     entered = "".join(ch for ch in (code or "") if ch.isdigit())
     if not hmac.compare_digest(row.code_hash, hash_code(purpose, destination, entered)):
         if earlier_failures + 1 == current_app.config["CODE_ACCOUNT_MAX_FAILURES"]:
             audit.record("account.code_locked", object_type="KabinetUser", object_id=row.user_id,
                          summary=f"Слишком много неверных кодов ({purpose}): ввод кода приостановлен")
-        if attempts >= current_app.config["CODE_MAX_ATTEMPTS"]:
-            raise CodeError(MSG_ATTEMPTS)
-        raise CodeError(MSG_WRONG)
+        tries.keep(alone)
+        raise CodeError(MSG_ATTEMPTS if attempts >= current_app.config["CODE_MAX_ATTEMPTS"] else MSG_WRONG)
     _consume(row, now)
     return row
 
@@ -297,7 +303,7 @@ def _ensure_account_not_locked(purpose: str, destination: str, now) -> int:
     within the window refuse every try until the oldest of them leaves the window. Returns
     the number of wrong codes so far."""
     config = current_app.config
-    window = timedelta(seconds=config["CODE_ACCOUNT_WINDOW_SECONDS"])
+    window = lifetimes.code_failures_window()
     # every try is counted, the right one too: a consumed code had one try that was not wrong
     failures, oldest = db.session.execute(
         select(func.coalesce(func.sum(OneTimeCode.attempts), 0) - func.count(OneTimeCode.consumed_at),

@@ -91,16 +91,20 @@ def _user_by_destination(channel: str, destination: str) -> KabinetUser | None:
     return user if user is not None and user.is_active else None
 
 
-def send_login_code(destination: str, *, ip: str | None = None) -> None:
-    """«Направить код подтверждения» for login by code; silent when no account exists.
+def send_login_code(destination: str, *, ip: str | None = None) -> str:
+    """«Направить код подтверждения» for login by code; the destination as the code is kept.
 
-    Raises CodeThrottled only for destinations that have an account and asked too often.
-    """
+    Silent when no account exists, and when the account asked too often: the cooldown would
+    tell which accounts exist, and the code sent a moment ago still works (the refusal comes
+    before anything is written)."""
     channel, destination = channel_of(destination)
     user = _user_by_destination(channel, destination)
-    if user is None:
-        return
-    codes.issue_code(purpose="login", channel=channel, destination=destination, user=user, ip=ip)
+    if user is not None:
+        try:
+            codes.issue_code(purpose="login", channel=channel, destination=destination, user=user, ip=ip)
+        except codes.CodeThrottled:
+            pass
+    return destination
 
 
 def login_by_code(destination: str, code: str) -> KabinetUser:
@@ -114,6 +118,14 @@ def login_by_code(destination: str, code: str) -> KabinetUser:
         mark_email_confirmed(user)
     audit.record("account.login_by_code", user, actor=user, summary=f"Вход по коду ({channel})")
     return user
+
+
+def record_login(user: KabinetUser) -> bool:
+    """The user is signed in now: counted and audited; True when it is their first time."""
+    appbuilder.sm.update_user_auth_stat(user, True)
+    first_login = (user.login_count or 0) <= 1
+    audit.record("account.login", user, actor=user, summary="Вход в личный кабинет")
+    return first_login
 
 
 def sign_out(user: KabinetUser) -> None:

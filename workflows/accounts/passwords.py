@@ -5,7 +5,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash
 
-from app.core import audit
+from app.core import audit, lifetimes
+from app.core.errors import Invalid
 from app.extensions import db
 from app.core.settings import get_setting
 from app.core.users import set_password
@@ -16,10 +17,13 @@ PASSWORD_RULE = _l(
     "цифры, отличающиеся от букв и цифр знаки (например, !, $, #, %%)."
 )
 MSG_WRONG_CURRENT = _l("Текущий пароль указан неверно")
-#: a link to set the password, emailed to an account opened at the office (A6), lives 3 days
-SETUP_LINK_TTL_SECONDS = 3 * 24 * 3600
-#: a password-reset link lives one hour
-RESET_LINK_TTL_SECONDS = 3600
+
+
+class WrongPassword(Invalid):
+    """«Изменить пароль» with a current password that is not the user's."""
+
+    category = "danger"
+    default_message = MSG_WRONG_CURRENT
 
 
 def password_problem(raw: str | None) -> str | None:
@@ -44,7 +48,7 @@ def check_password(user, raw: str) -> bool:
 def change_password(user, current: str, new: str) -> None:
     """«Изменить пароль»: needs the current one; ends the user's other sessions."""
     if not check_password(user, current):
-        raise ValueError(str(MSG_WRONG_CURRENT))
+        raise WrongPassword()
     set_password(user, new)
     audit.record("account.password_changed", user, summary="Пароль изменен", actor=user)
     _tell_user(user, "«Изменить пароль»")
@@ -97,31 +101,50 @@ def recovery_destination(login: str):
 
 def send_reset_code(login: str) -> None:
     """«Восстановить пароль»: a code (and, by email, a link) to the account behind `login`; silent
-    when there is none. Raises CodeThrottled only for an account that asked too often."""
+    when there is none, and when it asked too often (the same answer as login.send_login_code)."""
     target = recovery_destination(login)
     if target is None:
         return
     user, channel, destination = target
-    codes.issue_code(purpose="reset_password", channel=channel, destination=destination, user=user,
-                     with_link=channel == codes.EMAIL, link_ttl_seconds=RESET_LINK_TTL_SECONDS)
+    try:
+        codes.issue_code(purpose="reset_password", channel=channel, destination=destination, user=user,
+                         with_link=channel == codes.EMAIL, link_lifetime=lifetimes.PASSWORD_RESET_LINK)
+    except codes.CodeThrottled:
+        pass
 
 
-def verify_reset_code(login: str, code: str):
-    """The user whose reset code for `login` is right (raises CodeError; no account: «Неверный код»)."""
+def reset_by_code(login: str, code: str, new: str):
+    """«Сменить пароль» with the code sent for `login`: the user whose password is now `new`
+    (raises CodeError; no account: «Неверный код», the same words as for an account)."""
     from app.models import KabinetUser
 
     target = recovery_destination(login)
     if target is None:
-        raise codes.CodeError(codes.MSG_WRONG)  # the same words as for an account
+        raise codes.CodeError(codes.MSG_WRONG)
     row = codes.verify_code(purpose="reset_password", destination=target[2], code=code)
-    return db.session.get(KabinetUser, row.user_id), row.channel
+    user = db.session.get(KabinetUser, row.user_id)
+    reset_password(user, new, how=row.channel)
+    return user
+
+
+def reset_by_link(purpose: str, token: str, new: str):
+    """The password set through an emailed link (reset or first setup); the link reached the
+    user's mailbox, so the email is confirmed too. Raises CodeError for a dead link."""
+    from app.models import KabinetUser
+    from workflows.accounts.registration import mark_email_confirmed
+
+    row = codes.verify_link(purpose=purpose, token=token)
+    user = db.session.get(KabinetUser, row.user_id)
+    reset_password(user, new, how="link")
+    mark_email_confirmed(user)
+    return user
 
 
 def send_password_setup(user) -> None:
     """Email a consumer opened at the office (A6) their login and a link to set a password.
 
-    The link is single use and expires in SETUP_LINK_TTL_SECONDS; sending again makes the
-    earlier link stop working. The caller commits.
+    The link is single use and lives lifetimes.PASSWORD_SETUP_LINK; sending again makes the
+    earlier link stop working. Flushes.
     """
     from flask import render_template
 
@@ -129,10 +152,10 @@ def send_password_setup(user) -> None:
 
     row = codes.issue_code(
         purpose="set_password", channel=codes.EMAIL, destination=user.email, user=user,
-        with_link=True, link_ttl_seconds=SETUP_LINK_TTL_SECONDS, ip="", send=False,
+        with_link=True, link_lifetime=lifetimes.PASSWORD_SETUP_LINK, ip="", send=False,
     )
-    context = {"user": user, "link": row.plain_link, "login": user.email,
-               "days": SETUP_LINK_TTL_SECONDS // 86400, "app_name": current_app.config.get("APP_NAME")}
+    context = {"user": user, "link": row.plain_link, "login": user.email, "app_name": current_app.config.get("APP_NAME"),
+               "days": lifetimes.whole(lifetimes.PASSWORD_SETUP_LINK, lifetimes.DAY)}
     subject = render_template("notifications/account_password_setup.subject.j2", **context).strip()
     body = render_template("notifications/account_password_setup.txt.j2", **context).strip()
     queue_email(user.email, subject, body, user_id=user.id, template="account_password_setup",

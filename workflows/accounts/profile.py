@@ -6,7 +6,12 @@ consumer back to the profile with «Внимание! Для подачи зая
 """
 from flask_babel import lazy_gettext as _l
 
+from app.core import audit
+from app.extensions import db
 from app.models import ConsumerProfile, LegalForm
+from app.models.base import utcnow
+from workflows.accounts import codes
+from workflows.accounts.registration import DuplicateError, duplicate_errors
 
 #: profile attribute → label, per legal form; required fields are marked «*» in the form
 REQUIRED_FIELDS: dict[LegalForm, dict[str, str]] = {
@@ -62,9 +67,6 @@ def _plain(value):
 
 def update_profile(consumer: ConsumerProfile, values: dict) -> list[str]:
     """Save «Мои данные»; returns the changed attributes (audited with before/after)."""
-    from app.core import audit
-    from app.extensions import db
-
     before, after = {}, {}
     for attr, value in values.items():
         if isinstance(value, str):
@@ -89,9 +91,6 @@ CONTACTS = {
 
 def send_contact_code(user, kind: str, new_value: str, *, ip: str | None = None):
     """«Направить код подтверждения» to the new phone or email (raises DuplicateError, CodeThrottled)."""
-    from workflows.accounts import codes
-    from workflows.accounts.registration import DuplicateError, duplicate_errors
-
     purpose, channel, _, _ = CONTACTS[kind]
     if (getattr(user, kind) or "").lower() != new_value.lower():
         errors = duplicate_errors({kind: new_value}, exclude_user_id=user.id)
@@ -103,12 +102,6 @@ def send_contact_code(user, kind: str, new_value: str, *, ip: str | None = None)
 
 def confirm_contact(user, kind: str, new_value: str, code: str) -> str:
     """Store the new phone or email once the code sent there is right; returns the message."""
-    from app.core import audit
-    from app.extensions import db
-    from app.models.base import utcnow
-    from workflows.accounts import codes
-    from workflows.accounts.registration import DuplicateError, duplicate_errors
-
     purpose, channel, confirmed_attr, message = CONTACTS[kind]
     new_value = codes.normalize_destination(channel, new_value)
     row = codes.verify_code(purpose=purpose, destination=new_value, code=code)
@@ -123,3 +116,12 @@ def confirm_contact(user, kind: str, new_value: str, code: str) -> str:
     audit.record(f"account.{kind}_changed", user, before={kind: old}, after={kind: new_value}, summary=str(message))
     db.session.flush()
     return str(message)
+
+
+def change_notifications(user, *, email: bool, sms: bool) -> None:
+    """«Получать уведомления» by email and by SMS, audited."""
+    before = {"notify_email": user.notify_email, "notify_sms": user.notify_sms}
+    user.notify_email, user.notify_sms = email, sms
+    audit.record("account.notifications_changed", user, before=before,
+                 after={"notify_email": user.notify_email, "notify_sms": user.notify_sms})
+    db.session.flush()

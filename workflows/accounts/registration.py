@@ -3,7 +3,8 @@ from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app.core import audit
+from app.core import audit, lifetimes
+from app.core.errors import Invalid
 from app.extensions import db
 from app.models import ConsumerProfile, KabinetUser, LegalForm
 from app.models.base import utcnow
@@ -30,15 +31,14 @@ PROFILE_FIELDS = {
     LegalForm.LEGAL_ENTITY: ("inn", "ogrn", "kpp", "org_name", "last_name", "first_name", "middle_name"),
 }
 
-#: a link in the registration email confirms the address for a day
-EMAIL_LINK_TTL_SECONDS = 24 * 3600
 
+class DuplicateError(Invalid):
+    """Some identifiers already have a cabinet: `errors` is field → seed message."""
 
-class DuplicateError(Exception):
-    """Some identifiers already have a cabinet: field → seed message."""
+    category = "danger"
 
     def __init__(self, errors: dict[str, str]):
-        super().__init__(errors)
+        super().__init__(" ".join(errors.values()))
         self.errors = errors
 
 
@@ -124,14 +124,19 @@ def send_email_link(user, *, ip: str | None = None):
     An earlier link stops working. Raises CodeThrottled when asked too often. Flushes.
     """
     row = codes.issue_code(purpose="confirm_email", channel=codes.EMAIL, destination=user.email, user=user,
-                           with_link=True, link_ttl_seconds=EMAIL_LINK_TTL_SECONDS, ip=ip, send=False)
-    context = {"user": user, "link": row.plain_link, "hours": EMAIL_LINK_TTL_SECONDS // 3600,
+                           with_link=True, link_lifetime=lifetimes.EMAIL_CONFIRMATION_LINK, ip=ip, send=False)
+    context = {"user": user, "link": row.plain_link, "hours": email_link_hours(),
                "app_name": current_app.config.get("APP_NAME")}
     subject = render_template("notifications/account_confirm_email.subject.j2", **context).strip()
     body = render_template("notifications/account_confirm_email.txt.j2", **context).strip()
     queue_email(user.email, subject, body, user_id=user.id, template="account_confirm_email",
                 expires_at=row.expires_at)
     return row
+
+
+def email_link_hours() -> int:
+    """How many hours the emailed confirmation link lives, as the letter and the page say it."""
+    return lifetimes.whole(lifetimes.EMAIL_CONFIRMATION_LINK, lifetimes.HOUR)
 
 
 def mark_email_confirmed(user) -> None:

@@ -1,13 +1,13 @@
 """Two-factor login for staff and admins (A10): TOTP codes from an authenticator app.
 
 Tries are counted per account in the database before a code is compared (one UPDATE that
-succeeds only under TOTP_MAX_FAILURES within TOTP_FAILURE_WINDOW_SECONDS): concurrent or
+succeeds only under TOTP_MAX_FAILURES within lifetimes.totp_failures_window()): concurrent or
 spread-out guesses from any number of addresses get no more evaluations than that.
 """
 import hmac
 import io
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pyotp
 import segno
@@ -16,17 +16,24 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.core import audit
+from app.core import audit, lifetimes
+from app.core.errors import Forbidden, KabinetError
 from app.extensions import db
 from app.models import KabinetUser
 from app.models.base import utcnow
 from app.core.settings import get_setting
-from app.core.transactions import wrote_nothing
+from workflows.accounts import tries
 
 #: a code from the previous or next 30-second window is still accepted (clock drift)
 VALID_WINDOW = 1
 
 MSG_LOCKED = _l("Слишком много неверных кодов. Повторите попытку через %(minutes)s мин.")
+MSG_WRONG = _l("Неверный код. Введите код из приложения-аутентификатора.")
+MSG_REQUIRED = _l("Двухфакторный вход обязателен для сотрудников")
+
+
+class TotpError(KabinetError):
+    """A TOTP code refused: wrong, or the account takes no code for now (the message says which)."""
 
 
 def totp_required(user) -> bool:
@@ -58,8 +65,7 @@ def verify_totp(user, code: str) -> bool:
     """True when `code` is the user's current TOTP code (documents use it to confirm signing).
 
     Every try counts against the account's limit first, and while the account is locked
-    nothing is compared; a wrong try is committed at once when it is all the transaction
-    holds (else the caller commits). A code is accepted once: its 30-second window is
+    nothing is compared; a wrong try is kept (tries.py). A code is accepted once: its 30-second window is
     remembered on the user, so a code seen over someone's shoulder cannot be replayed.
     After False, `lock_message(user)` says whether the account is locked.
     """
@@ -68,7 +74,7 @@ def verify_totp(user, code: str) -> bool:
     code = "".join(ch for ch in (code or "") if ch.isdigit())
     if len(code) != 6:
         return False
-    only_this_try = wrote_nothing(db.session)
+    alone = tries.only_this_try()
     if not _count_try(user):
         return False
     counter = _matching_counter(user.totp_secret, code)
@@ -78,8 +84,7 @@ def verify_totp(user, code: str) -> bool:
     if user.totp_failures >= current_app.config["TOTP_MAX_FAILURES"]:
         audit.record("account.totp_locked", user, actor=user, summary="Слишком много неверных кодов TOTP: "
                      "вход и подпись по коду приостановлены")
-    if only_this_try:
-        db.session.commit()  # a caller that rolls back after a refusal (signing does) keeps the count
+    tries.keep(alone)
     return False
 
 
@@ -96,7 +101,7 @@ def _count_try(user) -> bool:
     """Count a try in one UPDATE that succeeds only under the limit (a new window starts
     counting from one); False when the account has used up its tries for now."""
     now = utcnow()
-    window_start = now - timedelta(seconds=current_app.config["TOTP_FAILURE_WINDOW_SECONDS"])
+    window_start = now - lifetimes.totp_failures_window()
     new_window = or_(KabinetUser.totp_failures_since.is_(None), KabinetUser.totp_failures_since <= window_start)
     row = db.session.execute(
         update(KabinetUser)
@@ -137,23 +142,31 @@ def lock_message(user) -> str | None:
     since = getattr(user, "totp_failures_since", None)
     if since is None or (user.totp_failures or 0) < current_app.config["TOTP_MAX_FAILURES"]:
         return None
-    left = since + timedelta(seconds=current_app.config["TOTP_FAILURE_WINDOW_SECONDS"]) - utcnow()
+    left = since + lifetimes.totp_failures_window() - utcnow()
     if left.total_seconds() <= 0:
         return None
     return str(MSG_LOCKED) % {"minutes": max(1, math.ceil(left.total_seconds() / 60))}
 
 
-def enable_totp(user, code: str) -> bool:
-    """Turn two-factor login on once the user proves a code from their app."""
+def check_code(user, code: str) -> None:
+    """The user's current TOTP code, or TotpError saying it is wrong or the account is locked."""
     if not verify_totp(user, code):
-        return False
+        raise TotpError(lock_message(user) or MSG_WRONG)
+
+
+def enable_totp(user, code: str) -> None:
+    """Turn two-factor login on once the user proves a code from their app (raises TotpError)."""
+    check_code(user, code)
     user.totp_enabled = True
     audit.record("account.totp_enabled", user, actor=user, summary="Включен двухфакторный вход")
     db.session.flush()
-    return True
 
 
-def disable_totp(user) -> None:
+def disable_totp(user, code: str) -> None:
+    """Turn two-factor login off with a current code; staff cannot when it is mandatory."""
+    if totp_required(user):
+        raise Forbidden(MSG_REQUIRED)
+    check_code(user, code)
     user.totp_enabled = False
     user.totp_secret = None
     audit.record("account.totp_disabled", user, actor=user, summary="Отключен двухфакторный вход")

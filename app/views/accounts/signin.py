@@ -1,8 +1,6 @@
 """Sign-in pages (A3, A4, A10) replacing FAB's AuthDBView: login by any identifier and
-password or by a one-time code, TOTP second step, «Забыли пароль?», setting a password.
-
-Each page is thin: the rules live in workflows/accounts/.
-"""
+password or by a one-time code, TOTP second step, «Выход», «Забыли пароль?», setting a
+password. The security manager (app/security/manager.py) installs them."""
 from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.views import AuthDBView
@@ -11,11 +9,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
-from app.core import audit
 from app.extensions import db, limiter
 from app.models import KabinetUser
-from forms.auth import (CodeForm, CodeRequestForm, ForgotPasswordForm, LoginForm, LogoutForm, NewPasswordForm,
-                        ResetByCodeForm, TotpForm)
+from app.views.accounts.common import code_limit, login_key, login_limit, refuse_under
+from app.web.gate import pending_step
+from forms.accounts import (CodeForm, CodeRequestForm, ForgotPasswordForm, LoginForm, LogoutForm, NewPasswordForm,
+                            ResetByCodeForm, TotpForm)
 from workflows.accounts import codes
 from workflows.accounts import login as login_flow
 from workflows.accounts import passwords, totp
@@ -27,26 +26,10 @@ LOGIN_CODE_KEY = "kb_login_code"
 RESET_KEY = "kb_reset"
 
 MSG_PASSWORD_SET = _l("Пароль изменен. Войдите в личный кабинет с новым паролем.")
-MSG_TOTP_WRONG = _l("Неверный код. Введите код из приложения-аутентификатора.")
-
-
-def login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def code_limit() -> str:
-    return current_app.config["CODE_RATE_LIMIT"]
-
-
-def login_key() -> str:
-    """The login typed into the form: brute force on one account from many addresses is throttled too."""
-    return "login:" + "".join((request.form.get("username") or "").split()).lower()
 
 
 def landing_url(user, *, first_login: bool = False, next_url: str | None = None) -> str:
     """Where a user goes after signing in: what they must do first, else `next` or home."""
-    from app.web.gate import pending_step
-
     step = pending_step(user)
     if step:
         return url_for(step)
@@ -60,13 +43,9 @@ def finish_login(user: KabinetUser, *, remember: bool, next_url: str | None = No
     if user.totp_enabled and not fresh_2fa:
         session[TWO_FACTOR_KEY] = {"uid": user.id, "v": user.session_version, "remember": bool(remember),
                                    "next": next_url}
-        db.session.commit()
         return redirect(url_for("KabinetAuthView.login_totp"))
-    current_app.appbuilder.sm.update_user_auth_stat(user, True)
-    first_login = (user.login_count or 0) <= 1
+    first_login = login_flow.record_login(user)
     login_user(user, remember=bool(remember))
-    audit.record("account.login", user, actor=user, summary="Вход в личный кабинет")
-    db.session.commit()
     return redirect(landing_url(user, first_login=first_login, next_url=next_url))
 
 
@@ -97,7 +76,7 @@ class KabinetAuthView(AuthDBView):
             user, error = login_flow.authenticate(form.username.data, form.password.data)
             if user is not None:
                 return finish_login(user, remember=form.remember.data, next_url=self._next())
-            db.session.commit()  # failed-login counters
+            # the failed-login counters are kept: the page is answered, not refused
         return self._render(self.login_template, form=form, error=error, next=self._next(), title=self.title)
 
     # ---- login by a one-time code --------------------------------------------------------
@@ -106,15 +85,7 @@ class KabinetAuthView(AuthDBView):
     def login_code(self):
         form = CodeRequestForm()
         if form.validate_on_submit():
-            channel, destination = login_flow.channel_of(form.destination.data)
-            try:
-                login_flow.send_login_code(destination)
-            except codes.CodeThrottled:
-                # answered like a sent code, or the cooldown would tell which accounts exist;
-                # the code sent a moment ago still works
-                db.session.rollback()
-            else:
-                db.session.commit()
+            destination = login_flow.send_login_code(form.destination.data)
             session[LOGIN_CODE_KEY] = {"dest": destination, "remember": bool(form.remember.data),
                                        "next": self._next()}
             flash(str(login_flow.MSG_CODE_SENT), "info")
@@ -136,8 +107,7 @@ class KabinetAuthView(AuthDBView):
             try:
                 user = login_flow.login_by_code(state["dest"], form.code.data)
             except codes.CodeError as exc:
-                db.session.commit()  # keep the attempt count
-                form.code.errors.append(exc.message)
+                refuse_under(exc, {form.code: exc.message})
             else:
                 session.pop(LOGIN_CODE_KEY, None)
                 return finish_login(user, remember=state.get("remember"), next_url=state.get("next"))
@@ -156,11 +126,13 @@ class KabinetAuthView(AuthDBView):
             return redirect(url_for("KabinetAuthView.login"))
         form = TotpForm()
         if form.validate_on_submit():
-            if totp.verify_totp(user, form.code.data):
+            try:
+                totp.check_code(user, form.code.data)
+            except totp.TotpError as exc:
+                refuse_under(exc, {form.code: exc.message})
+            else:
                 session.pop(TWO_FACTOR_KEY, None)
                 return finish_login(user, remember=state.get("remember"), next_url=state.get("next"), fresh_2fa=True)
-            db.session.commit()  # keep the counted try
-            form.code.errors.append(totp.lock_message(user) or str(MSG_TOTP_WRONG))
         return self._form_page(form, _("Двухфакторный вход"),
                                intro=_("Введите 6-значный код из приложения-аутентификатора."))
 
@@ -176,7 +148,6 @@ class KabinetAuthView(AuthDBView):
             return self._form_page(form, _("Выход"), intro=_("Выйти из личного кабинета?"))
         if current_user.is_authenticated:
             login_flow.sign_out(db.session.get(KabinetUser, current_user.id))
-            db.session.commit()
         locale = session.get("locale")
         session.clear()  # also any half-done sign-in step
         logout_user()
@@ -190,12 +161,7 @@ class KabinetAuthView(AuthDBView):
     def forgot_password(self):
         form = ForgotPasswordForm()
         if form.validate_on_submit():
-            try:
-                passwords.send_reset_code(form.destination.data)
-            except codes.CodeThrottled:
-                db.session.rollback()  # same answer as a sent code (see login_code)
-            else:
-                db.session.commit()
+            passwords.send_reset_code(form.destination.data)
             session[RESET_KEY] = form.destination.data
             flash(_("Если учетная запись с таким логином существует, код подтверждения отправлен на ее "
                     "подтвержденный адрес электронной почты или номер телефона."), "info")
@@ -215,13 +181,10 @@ class KabinetAuthView(AuthDBView):
         form = ResetByCodeForm()
         if form.validate_on_submit():
             try:
-                user, channel = passwords.verify_reset_code(login, form.code.data)
+                passwords.reset_by_code(login, form.code.data, form.password.data)
             except codes.CodeError as exc:
-                db.session.commit()
-                form.code.errors.append(exc.message)
+                refuse_under(exc, {form.code: exc.message})
             else:
-                passwords.reset_password(user, form.password.data, how=channel)
-                db.session.commit()
                 session.pop(RESET_KEY, None)
                 flash(str(MSG_PASSWORD_SET), "success")
                 return redirect(url_for("KabinetAuthView.login"))
@@ -238,13 +201,7 @@ class KabinetAuthView(AuthDBView):
                                 links=[(url_for("KabinetAuthView.forgot_password"), _("Восстановить пароль"))])
         form = NewPasswordForm()
         if form.validate_on_submit():
-            codes.verify_link(purpose=purpose, token=token)
-            user = db.session.get(KabinetUser, row.user_id)
-            passwords.reset_password(user, form.password.data, how="link")
-            from workflows.accounts.registration import mark_email_confirmed
-
-            mark_email_confirmed(user)  # the link reached the user's mailbox
-            db.session.commit()
+            passwords.reset_by_link(purpose, token, form.password.data)
             flash(str(MSG_PASSWORD_SET), "success")
             return redirect(url_for("KabinetAuthView.login"))
         return self._form_page(form, title, intro=_("Логин: %(login)s", login=row.destination))
@@ -268,7 +225,6 @@ class KabinetAuthView(AuthDBView):
         if form.validate_on_submit():
             user = db.session.get(KabinetUser, current_user.id)
             passwords.reset_password(user, form.password.data, how="first")
-            db.session.commit()
             login_user(user)
             flash(_("Пароль установлен"), "success")
             return redirect(landing_url(user))
