@@ -1,4 +1,6 @@
 """Fixtures of the foundation tests."""
+from contextlib import contextmanager
+
 import pytest
 
 
@@ -10,9 +12,9 @@ def portal(ctx):
     prepare_portal_data()
 
 
-@pytest.fixture
-def make_app(app):
-    """make_app(**config) builds another app on the test database (Redis down, behind a proxy).
+@contextmanager
+def apps_beside(app):
+    """make(**config) builds another app on the test database (Redis down, behind a proxy).
 
     Flask-Limiter's Limiter is one object shared by every app (the views' decorators hold
     it) and init_app() gives it the new app's storage: its state is put back afterwards so
@@ -30,3 +32,17 @@ def make_app(app):
     yield _make
     vars(limiter).clear()
     vars(limiter).update(saved)
+
+
+@pytest.fixture
+def make_app(app):
+    """make_app(**config): another app on the test database, for one test (apps_beside)."""
+    with apps_beside(app) as make:
+        yield make
+
+
+@pytest.fixture(scope="module")
+def make_module_app(app):
+    """The same for a whole test module: routes may be added to it before its first request."""
+    with apps_beside(app) as make:
+        yield make
