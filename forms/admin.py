@@ -1,4 +1,4 @@
-"""WTForms of the admin area (F1, F2, F5, F6, F7)."""
+"""WTForms of the admin area (F2, F5, F6, F7); the page editor's are in forms/pages.py."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -17,40 +17,16 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.core.labels import ROLE_LABELS
+from app.security.roles import ORG_ADMIN, STAFF
 
 #: the roles an organization admin gives (workflows/admin/staff.py MANAGED_ROLES), by name
-STAFF_ROLE_CHOICES = [(role, ROLE_LABELS[role]) for role in ("Staff", "OrgAdmin")]
+STAFF_ROLE_CHOICES = [(role, ROLE_LABELS[role]) for role in (STAFF, ORG_ADMIN)]
 
 REQUIRED = _l("Поле обязательно для заполнения")
 
 
-class PageCreateForm(FlaskForm):
-    slug = StringField(_l("Адрес страницы (/page/…)"), validators=[
-        DataRequired(REQUIRED), Length(max=64),
-        Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Адрес страницы: латинские буквы в нижнем регистре, цифры и дефис")),
-    ])
-    title = StringField(_l("Заголовок"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    show_in_menu = BooleanField(_l("Показывать в списке страниц"), default=True)
-    sort_order = IntegerField(_l("Порядок"), default=100, validators=[Optional(), NumberRange(min=0, max=10000)])
-
-
-class PageEditForm(FlaskForm):
-    title = StringField(_l("Заголовок"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    body_html = HiddenField(_l("Текст"))
-    show_in_menu = BooleanField(_l("Показывать в списке страниц"))
-    sort_order = IntegerField(_l("Порядок"), validators=[Optional(), NumberRange(min=0, max=10000)])
-    #: the version the editor was opened on (stale-form check, STYLE 5)
-    base_version = HiddenField()
-    save_draft = SubmitField(_l("Сохранить черновик"))
-    publish = SubmitField(_l("Опубликовать"))
-
-
 class ConfirmForm(FlaskForm):
     """A POST button with nothing but the CSRF token (publish, restore, block …)."""
-
-
-class ImageUploadForm(FlaskForm):
-    image = FileField(_l("Изображение"))
 
 
 class TestMessageForm(FlaskForm):

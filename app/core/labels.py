@@ -3,12 +3,14 @@ screen that shows one — FAB's lists, show pages and form choices, the transiti
 staff page. A code without a label is shown as it is, and tests/admin/test_labels.py fails."""
 from flask_babel import lazy_gettext as _l
 
+from app.security.roles import ADMIN, CONSUMER, ORG_ADMIN, STAFF
+
 #: role name (app/security/roles.py) → what people call it
 ROLE_LABELS = {
-    "Admin": _l("Администратор"),
-    "OrgAdmin": _l("Администратор организации"),
-    "Staff": _l("Сотрудник"),
-    "Consumer": _l("Заявитель"),
+    ADMIN: _l("Администратор"),
+    ORG_ADMIN: _l("Администратор организации"),
+    STAFF: _l("Сотрудник"),
+    CONSUMER: _l("Заявитель"),
     "Public": _l("Гость"),
 }
 

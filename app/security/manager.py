@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.models.base import utcnow
 from app.models.user import KabinetUser
-from app.security import fab_views
+from app.views.admin import people_fab as fab_views
 from app.views.accounts.signin import KabinetAuthView
 
 # Every request runs these: built once, because building a statement with its loader options

@@ -214,3 +214,30 @@ def test_retire_action_takes_rows_out_of_use(client, login, org_admin):
     records = db.session.execute(db.select(AuditRecord).where(
         AuditRecord.action == "dictionary.document_type.update")).scalars().all()
     assert len(records) == 2 and all(r.after == {"active": False} for r in records)
+
+
+def test_a_refused_edit_changes_nothing(client, login, org_admin):
+    """FAB flashes a refusal of pre_update and answers normally; the request boundary then
+    commits, so the refused values must not be left in the row."""
+    branch = Branch(code="south", name="Южный филиал", reading_day_from=15, reading_day_to=25)
+    db.session.add(branch)
+    app_type, draft, review, refused = _type_with_statuses()
+    transition = Transition(application_type_id=app_type.id, from_status_id=draft.id, to_status_id=review.id,
+                            name="Подать заявку", roles=["Consumer"])
+    db.session.add(transition)
+    db.session.commit()
+    login(org_admin)
+    body = client.post(f"/admin/branches/edit/{branch.id}", data={
+        "code": "south", "name": "Переименован", "reading_day_from": "40", "sort_order": "0", "active": "y"},
+        follow_redirects=True).get_data(as_text=True)
+    assert "Число месяца должно быть от 1 до 31" in body
+    body = client.post(f"/admin/transitions/edit/{transition.id}", data={
+        "application_type": str(app_type.id), "from_status": str(review.id), "to_status": str(review.id),
+        "name": "Переименован", "roles": ["Consumer"], "sort_order": "0", "active": "y"},
+        follow_redirects=True).get_data(as_text=True)
+    assert "не может совпадать" in body
+    db.session.expire_all()
+    assert (db.session.get(Branch, branch.id).name, db.session.get(Branch, branch.id).reading_day_from) == (
+        "Южный филиал", 15)
+    kept = db.session.get(Transition, transition.id)
+    assert (kept.name, kept.to_status_id) == ("Подать заявку", review.id)

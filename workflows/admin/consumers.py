@@ -15,8 +15,10 @@ from app.core.identifiers import (
     validate_ogrnip,
     validate_snils,
 )
-from app.models import ConsumerProfile, KabinetUser, LegalForm
 from app.core.users import create_consumer
+from app.models import ConsumerProfile, KabinetUser, LegalForm
+from app.security.access import ensure_consumer_account
+from workflows.admin import FieldErrors
 
 PAGE_SIZE = 25
 
@@ -75,12 +77,13 @@ def set_blocked(user: KabinetUser, blocked: bool, *, actor=None) -> None:
     db.session.flush()
 
 
-class OpenAccountError(Exception):
-    """Field → message for each invalid or taken value."""
+def block_consumer(user_id: int, blocked: bool, *, actor) -> None:
+    """Block or unblock a consumer's login; any other login is out of reach (404)."""
+    set_blocked(ensure_consumer_account(db.session.get(KabinetUser, user_id)), blocked, actor=actor)
 
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(errors)
-        self.errors = errors
+
+class OpenAccountError(FieldErrors):
+    """Field → message for each invalid or taken value."""
 
 
 #: identifiers asked for per legal form in «Открыть личный кабинет»: field → (validator, required)
@@ -92,17 +95,8 @@ IDENTIFIERS = {
 }
 
 
-def open_account(values: dict, *, actor=None) -> KabinetUser:
-    """A6: create a consumer who came to the office and email the login and a password link.
-
-    Identifiers are checked like at registration (checksums, the same duplicate messages).
-    Raises OpenAccountError; flushes, the request commits.
-    """
-    from workflows.accounts.passwords import send_password_setup
-    from workflows.accounts.registration import duplicate_errors
-
-    form = LegalForm(values["legal_form"])
-    errors: dict[str, str] = {}
+def _identifiers(form: LegalForm, values: dict, errors: dict) -> dict[str, str | None]:
+    """The legal form's identifiers, checked and normalized; a refusal goes to `errors`."""
     clean: dict[str, str | None] = {}
     for field, (validator, required) in IDENTIFIERS[form].items():
         raw = (values.get(field) or "").strip()
@@ -114,6 +108,17 @@ def open_account(values: dict, *, actor=None) -> KabinetUser:
             clean[field] = validator(raw)
         except InvalidIdentifier as exc:
             errors[field] = str(exc)
+    return clean
+
+
+def _checked(values: dict) -> tuple[LegalForm, dict, str | None, str]:
+    """(legal form, identifiers, phone, email) of the form, or OpenAccountError with every
+    invalid or taken value."""
+    from workflows.accounts.registration import duplicate_errors
+
+    form = LegalForm(values["legal_form"])
+    errors: dict[str, str] = {}
+    clean = _identifiers(form, values, errors)
     if form is not LegalForm.INDIVIDUAL and not (values.get("org_name") or "").strip():
         errors["org_name"] = _("Поле обязательно для заполнения")
     try:
@@ -127,7 +132,18 @@ def open_account(values: dict, *, actor=None) -> KabinetUser:
         errors.setdefault(field, message)
     if errors:
         raise OpenAccountError(errors)
+    return form, clean, phone, email
 
+
+def open_account(values: dict, *, actor=None) -> KabinetUser:
+    """A6: create a consumer who came to the office and email the login and a password link.
+
+    Identifiers are checked like at registration (checksums, the same duplicate messages).
+    Raises OpenAccountError before anything is written; flushes, the request commits.
+    """
+    from workflows.accounts.passwords import send_password_setup
+
+    form, clean, phone, email = _checked(values)
     profile = {"legal_form": form.value, "last_name": values["last_name"].strip(),
                "first_name": values["first_name"].strip(),
                "middle_name": (values.get("middle_name") or "").strip() or None, **clean}

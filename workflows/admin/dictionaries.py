@@ -8,6 +8,8 @@ added later by any area is respected without code here.
 from flask_babel import gettext as _
 from sqlalchemy import func, inspect, select
 
+from app.core.errors import Conflict, Invalid, KabinetError
+from app.core.transactions import discard
 from app.extensions import db
 
 #: how a referencing table is named in the refusal message
@@ -24,8 +26,8 @@ TABLE_LABELS = {
 }
 
 
-class InUse(Exception):
-    """Deleting was refused; str() is the message for the admin."""
+class InUse(Conflict):
+    """Deleting was refused; `message` (also str()) is the message for the admin."""
 
 
 def usages(obj) -> list[tuple[str, int]]:
@@ -69,8 +71,46 @@ def check_transition(transition) -> None:
     target = transition.to_status or db.session.get(Status, transition.to_status_id)
     type_id = transition.application_type_id or getattr(transition.application_type, "id", None)
     if source is None or target is None:
-        raise ValueError(_("Укажите оба статуса перехода"))
+        raise Invalid(_("Укажите оба статуса перехода"))
     if source.application_type_id != type_id or target.application_type_id != type_id:
-        raise ValueError(_("Статусы перехода должны относиться к выбранному типу заявки"))
+        raise Invalid(_("Статусы перехода должны относиться к выбранному типу заявки"))
     if source.id == target.id:
-        raise ValueError(_("Статус перехода «из» и «в» не может совпадать"))
+        raise Invalid(_("Статус перехода «из» и «в» не может совпадать"))
+
+
+def check_reading_days(branch) -> None:
+    """The days of the month a branch takes meter readings are real days (1–31)."""
+    for day in (branch.reading_day_from, branch.reading_day_to):
+        if day is not None and not 1 <= day <= 31:
+            raise Invalid(_("Число месяца должно быть от 1 до 31"))
+
+
+def retire(items) -> int:
+    """«Вывести из употребления»: take rows out of the choices without deleting them; returns
+    how many. FAB hands an action one row or a list, None for a row that is gone."""
+    rows = [item for item in (items if isinstance(items, list) else [items]) if item is not None]
+    for item in rows:
+        item.active = False
+    db.session.flush()
+    return len(rows)
+
+
+def checked(item, check) -> None:
+    """Run `check(item)` on a row FAB's add or edit form has filled. FAB flashes a refusal and
+    returns normally, so the request boundary would commit what the form wrote into the row:
+    what the form wrote is discarded here before FAB shows the refusal."""
+    try:
+        check(item)
+    except KabinetError:
+        discard()
+        raise
+
+
+def status_choices():
+    """Every status, grouped by application type: the choices of a transition's «из»/«в»."""
+    from sqlalchemy.orm import joinedload
+
+    from app.models import Status
+
+    return db.session.query(Status).options(joinedload(Status.application_type)).order_by(
+        Status.application_type_id, Status.sort_order)

@@ -10,8 +10,9 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.core.errors import NotFound
 from app.extensions import db
-from app.models import Status, Transition
+from app.models import ApplicationType, Status, Transition
 
 NODE_W, NODE_H = 190, 46
 COL_GAP, ROW_GAP = 150, 50
@@ -58,6 +59,44 @@ def layout(statuses: list[Status], transitions: list[Transition]) -> dict[int, t
     return positions
 
 
+def _edge(t: Transition, start: tuple[int, int], end: tuple[int, int], n: int) -> tuple[str, str]:
+    """The curve of transition `t` (its `n`-th between the same two boxes) and its label."""
+    (x1, y1), (x2, y2) = start, end
+    if x2 > x1:
+        sx, sy, ex, ey = x1 + NODE_W, y1 + NODE_H / 2, x2, y2 + NODE_H / 2
+    elif x2 < x1:
+        sx, sy, ex, ey = x1, y1 + NODE_H / 2 + 6, x2 + NODE_W, y2 + NODE_H / 2 + 6
+    else:
+        sx, sy, ex, ey = x1 + NODE_W - 20, y1 + (NODE_H if y2 > y1 else 0), x2 + NODE_W - 20, y2 + (0 if y2 > y1 else NODE_H)
+    bend = 30 + 18 * n
+    mx, my = (sx + ex) / 2, (sy + ey) / 2 - (bend if x2 != x1 else 0)
+    if x2 == x1:
+        mx += bend + 20
+    colour = "#a94442" if t.to_status and t.to_status.is_final else "#555"
+    path = (f'<path d="M{sx:.0f},{sy:.0f} Q{mx:.0f},{my:.0f} {ex:.0f},{ey:.0f}" fill="none" stroke="{colour}" '
+            f'stroke-width="1.4" marker-end="url(#kb-arrow)"><title>{escape(t.name)}: '
+            f'{escape(t.from_status.name)} → {escape(t.to_status.name)}</title></path>')
+    # the label sits on the curve's midpoint, with a white halo to stay readable
+    lx, ly = 0.25 * sx + 0.5 * mx + 0.25 * ex, 0.25 * sy + 0.5 * my + 0.25 * ey
+    label = t.name if len(t.name) <= 26 else t.name[:25] + "…"
+    return path, (f'<text x="{lx:.0f}" y="{ly - 3:.0f}" text-anchor="middle" fill="#31708f" font-size="10" '
+                  f'stroke="#fff" stroke-width="3" paint-order="stroke">{escape(label)}</text>')
+
+
+def _node(status: Status, x: int, y: int) -> list[str]:
+    """The box of one status with its name on up to two lines."""
+    fill = "#f5f5f5" if status.is_draft else "#dff0d8" if status.is_initial else "#f2dede" if status.is_final else "#d9edf7"
+    dash = ' stroke-dasharray="4 3"' if not status.active else ""
+    parts = [f'<g data-status="{status.id}"><rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="6" '
+             f'fill="{fill}" stroke="#337ab7"{dash}/>']
+    lines = _wrap(status.name)
+    for i, line in enumerate(lines):
+        ty = y + NODE_H / 2 + 4 + (i - (len(lines) - 1) / 2) * 14
+        parts.append(f'<text x="{x + NODE_W / 2}" y="{ty:.0f}" text-anchor="middle">{escape(line)}</text>')
+    parts.append("</g>")
+    return parts
+
+
 def render_svg(application_type_id: int) -> Markup:
     """The graph of one type's statuses and transitions as inline SVG markup."""
     statuses = list(db.session.execute(
@@ -91,42 +130,30 @@ def render_svg(application_type_id: int) -> Markup:
     for t in transitions:
         if t.from_status_id not in positions or t.to_status_id not in positions:
             continue
-        x1, y1 = box(t.from_status_id)
-        x2, y2 = box(t.to_status_id)
-        n = pair_count[(t.from_status_id, t.to_status_id)]
-        pair_count[(t.from_status_id, t.to_status_id)] += 1
-        if x2 > x1:
-            sx, sy, ex, ey = x1 + NODE_W, y1 + NODE_H / 2, x2, y2 + NODE_H / 2
-        elif x2 < x1:
-            sx, sy, ex, ey = x1, y1 + NODE_H / 2 + 6, x2 + NODE_W, y2 + NODE_H / 2 + 6
-        else:
-            sx, sy, ex, ey = x1 + NODE_W - 20, y1 + (NODE_H if y2 > y1 else 0), x2 + NODE_W - 20, y2 + (0 if y2 > y1 else NODE_H)
-        bend = 30 + 18 * n
-        mx, my = (sx + ex) / 2, (sy + ey) / 2 - (bend if x2 != x1 else 0)
-        if x2 == x1:
-            mx += bend + 20
-        colour = "#a94442" if t.to_status and t.to_status.is_final else "#555"
-        parts.append(
-            f'<path d="M{sx:.0f},{sy:.0f} Q{mx:.0f},{my:.0f} {ex:.0f},{ey:.0f}" fill="none" stroke="{colour}" '
-            f'stroke-width="1.4" marker-end="url(#kb-arrow)"><title>{escape(t.name)}: '
-            f'{escape(t.from_status.name)} → {escape(t.to_status.name)}</title></path>'
-        )
-        # the label sits on the curve's midpoint, with a white halo to stay readable
-        lx, ly = 0.25 * sx + 0.5 * mx + 0.25 * ex, 0.25 * sy + 0.5 * my + 0.25 * ey
-        label = t.name if len(t.name) <= 26 else t.name[:25] + "…"
-        labels.append(f'<text x="{lx:.0f}" y="{ly - 3:.0f}" text-anchor="middle" fill="#31708f" font-size="10" '
-                      f'stroke="#fff" stroke-width="3" paint-order="stroke">{escape(label)}</text>')
+        pair = (t.from_status_id, t.to_status_id)
+        path, label = _edge(t, box(t.from_status_id), box(t.to_status_id), pair_count[pair])
+        pair_count[pair] += 1
+        parts.append(path)
+        labels.append(label)
     for status in statuses:
-        x, y = box(status.id)
-        fill = "#f5f5f5" if status.is_draft else "#dff0d8" if status.is_initial else "#f2dede" if status.is_final else "#d9edf7"
-        dash = ' stroke-dasharray="4 3"' if not status.active else ""
-        parts.append(f'<g data-status="{status.id}"><rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="6" '
-                     f'fill="{fill}" stroke="#337ab7"{dash}/>')
-        lines = _wrap(status.name)
-        for i, line in enumerate(lines):
-            ty = y + NODE_H / 2 + 4 + (i - (len(lines) - 1) / 2) * 14
-            parts.append(f'<text x="{x + NODE_W / 2}" y="{ty:.0f}" text-anchor="middle">{escape(line)}</text>')
-        parts.append("</g>")
+        parts.extend(_node(status, *box(status.id)))
     parts.extend(labels)
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def application_types() -> list[ApplicationType]:
+    """Every application type, in menu order (the graph's tabs)."""
+    return list(db.session.execute(select(ApplicationType).order_by(ApplicationType.sort_order)).scalars())
+
+
+def type_graph(type_id: int) -> tuple[ApplicationType, Markup, list[Transition]]:
+    """One application type, its graph and its transitions in order; NotFound for no such type."""
+    current = db.session.get(ApplicationType, type_id)
+    if current is None:
+        raise NotFound()
+    transitions = list(db.session.execute(
+        select(Transition).options(joinedload(Transition.from_status), joinedload(Transition.to_status))
+        .where(Transition.application_type_id == type_id).order_by(Transition.sort_order, Transition.id)
+    ).scalars())
+    return current, render_svg(type_id), transitions

@@ -9,6 +9,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from app.core.errors import NotFound
+from app.core.formatting import format_date
 from app.extensions import db
 from app.models import Application, ApplicationEvent, ApplicationType, ConsumerProfile, Status
 
@@ -95,3 +97,27 @@ def registrations_per_day(date_from=None, date_to=None) -> list[dict]:
     query = _period(query, ConsumerProfile.created_at, date_from, date_to)
     return [{"day": d if isinstance(d, date) else date.fromisoformat(str(d)), "count": c}
             for d, c in db.session.execute(query)]
+
+
+#: the reports of «Отчеты», in page order; each is also a CSV (/admin/reports/<kind>.csv)
+REPORTS = ("by-status", "overdue", "processing", "registrations")
+
+
+def report_table(kind: str, date_from=None, date_to=None) -> tuple[list[str], list[list]]:
+    """(header, rows) of one report, the same for the page and the CSV; NotFound for no such report."""
+    if kind == "by-status":
+        data = by_status_and_type(date_from, date_to)
+        return ["Тип заявки", "Статус", "Количество"], [[r["type"], r["status"], r["count"]] for r in data]
+    if kind == "overdue":
+        today = date.today()
+        return (["Номер", "Тип заявки", "Заявитель", "Статус", "Срок", "Просрочено, дней"],
+                [[a.number or f"№{a.id}", a.application_type.name, a.consumer.display_name, a.display_status,
+                  format_date(a.due_on), (today - a.due_on).days] for a in overdue(today)])
+    if kind == "processing":
+        data = processing_times(date_from, date_to)
+        return (["Статус", "Переходов", "Медиана, дней", "90-й процентиль, дней"],
+                [[r["status"], r["count"], r["median_days"], r["p90_days"]] for r in data])
+    if kind == "registrations":
+        data = registrations_per_day(date_from, date_to)
+        return ["Дата", "Регистраций"], [[format_date(r["day"]), r["count"]] for r in data]
+    raise NotFound()

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.core import audit
+from app.core.errors import Conflict, Invalid
 from app.core.notifications.notify import queue_email, queue_sms
 from app.core.settings import SPECS, get_setting, set_setting
 
@@ -27,12 +28,17 @@ MSG_GATEWAY_CODE = _l("Введите текущий код из приложе�
 MSG_GATEWAY_WRONG = _l("Неверный код из приложения-аутентификатора. Изменения не сохранены.")
 
 
-class GatewayChangeRefused(Exception):
-    """A gateway setting would change without a valid TOTP code; str() is the message."""
+class GatewayChangeRefused(Invalid):
+    """A gateway setting would change without a valid TOTP code; `message` says why."""
 
-    def __init__(self, message):
-        self.message = str(message)
-        super().__init__(self.message)
+    category = "danger"
+
+
+class SettingsChanged(Conflict):
+    """Another admin saved the settings after this form was rendered."""
+
+    default_message = _l("Настройки изменил другой администратор, пока вы их редактировали. Ваши изменения не "
+                         "сохранены: откройте форму заново.")
 
 
 def editable_specs():
@@ -140,6 +146,28 @@ def _audit(action: str, changes: dict, actor, note: str) -> None:
         before={key: _shown(by_key[key], old) for key, (old, _new) in changes.items()},
         after={key: _shown(by_key[key], new) for key, (_old, new) in changes.items()},
     )
+
+
+def update_settings(values: dict, *, loaded: str, code: str | None, logo=None, actor) -> dict:
+    """«Сохранить»: store the changed settings (and a new logo); returns {key: (before, after)}.
+
+    Refused, with nothing written, when another admin saved first (SettingsChanged), when the
+    gateway would change without the actor's TOTP code (GatewayChangeRefused: the attempt
+    itself is audited and kept) or when the logo is not a picture (UploadRejected).
+    """
+    from workflows.pages.service import store_image
+
+    if loaded != fingerprint():
+        raise SettingsChanged()
+    try:
+        gateway_confirmed = confirm_gateway_change(values, actor=actor, code=code)
+    except GatewayChangeRefused as exc:
+        record_refused_gateway_change(values, actor=actor, reason=exc.message)
+        raise
+    asset = None
+    if logo is not None and logo.filename:
+        asset = store_image(logo, purpose="logo", uploader=actor)
+    return save_settings(values, actor=actor, logo_asset=asset, gateway_confirmed=gateway_confirmed)
 
 
 def record_refused_gateway_change(values: dict, *, actor, reason: str) -> None:

@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
 from app.core import audit
+from app.core.errors import Invalid
 from app.extensions import db
 from app.models import InfoPage, InfoPageVersion, PublicAsset
 from app.models.base import utcnow
@@ -37,12 +38,25 @@ _PLACEHOLDER_RE = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-class PageError(ValueError):
-    """A page operation was refused; str() is the message shown to the admin."""
+class PageError(Invalid):
+    """A page operation was refused; `message` is shown to the admin."""
+
+    category = "danger"
 
 
 def get_page(slug: str) -> InfoPage | None:
     return db.session.execute(select(InfoPage).where(InfoPage.slug == slug)).scalar_one_or_none()
+
+
+def editor_pages() -> tuple[list[InfoPage], set[int]]:
+    """Every page in the admin's order, and the ids of those with an unpublished draft."""
+    from sqlalchemy.orm import selectinload
+
+    pages = list(db.session.execute(
+        select(InfoPage).options(selectinload(InfoPage.published_version))
+        .order_by(InfoPage.sort_order, InfoPage.title)
+    ).scalars())
+    return pages, {page.id for page in pages if has_unpublished_draft(page)}
 
 
 def menu_pages() -> list[InfoPage]:
@@ -213,15 +227,18 @@ IMAGE_EXTENSIONS = {"png", "jpg", "jpeg", "gif"}
 
 def store_image(file_storage, *, purpose: str, uploader=None) -> PublicAsset:
     """Keep an uploaded picture (png, jpg, gif; checked by content) as a public asset."""
-    from app.core.files import UploadRejected, extension_of, store_upload
+    from app.core.files import UploadRejected, check_content, extension_of, store_upload
 
     name = getattr(file_storage, "filename", "") or ""
-    if extension_of(name) not in IMAGE_EXTENSIONS:
+    ext = extension_of(name)
+    if ext not in IMAGE_EXTENSIONS:
         raise UploadRejected(_("Загрузите изображение в формате PNG, JPG или GIF"))
-    stored = store_upload(file_storage, uploader=uploader, max_total=10**12)
-    if not stored.content_type.startswith("image/"):
+    # the content is checked before anything is stored, so a refused picture leaves nothing behind
+    head = file_storage.stream.read(8192)
+    file_storage.stream.seek(0)
+    if not check_content(ext, head).startswith("image/"):
         raise UploadRejected(_("Содержимое файла не соответствует его типу"))
-    return register_asset(stored, purpose)
+    return register_asset(store_upload(file_storage, uploader=uploader, max_total=10**12), purpose)
 
 
 def store_document(file_storage, *, uploader=None) -> PublicAsset:

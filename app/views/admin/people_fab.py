@@ -1,5 +1,6 @@
 """FAB's user, role and group screens speaking words (issue 12): role names and permissions
-as labels (app/core/labels.py), «Да»/«Нет» for flags, newest rows first.
+as labels (app/core/labels.py), «Да»/«Нет» for flags, newest rows first. The security
+manager (app/security/manager.py) installs them in place of FAB's own.
 
 Each class keeps FAB's class name, so endpoints (``UserDBModelView.userinfo``) and the
 permission view names that roles hold stay the same.
