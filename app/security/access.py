@@ -8,7 +8,7 @@ from flask import abort
 from sqlalchemy import Select
 
 from app.models import Application, ConsumerProfile
-from app.security.roles import ORGANIZATION_ROLES
+from app.security.roles import ADMIN, ORGANIZATION_ROLES
 
 
 def is_organization(user) -> bool:
@@ -77,7 +77,7 @@ def can_sign_for_organization(user) -> bool:
     """Staff holding the signing right (FAB's Admin holds every right)."""
     if not is_organization(user):
         return False
-    if "Admin" in user.role_names:
+    if ADMIN in user.role_names:
         return True
     return any((pv.permission.name, pv.view_menu.name) == SIGN_PERMISSION
                for role in user.roles for pv in role.permissions)

@@ -127,6 +127,7 @@ def test_bundle_has_every_document_and_a_manifest_with_hashes(client, login, peo
     assert rows["Договор ТП.pdf"][2] == people.staff.display_name
 
 
+
 def test_panel_shows_seed_texts_and_signatures(client, login, people):
     application = make_application(people.owner)
     contract = attach(application, two_sided=True, author=people.staff)

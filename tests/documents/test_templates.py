@@ -9,7 +9,7 @@ from app.core.files import read_stored
 from app.models import RenderedDocument, StatementTemplate
 from tests.documents.conftest import docx_text, make_application
 from tests.zip_bombs import docx_of_many_parts, docx_of_zeros
-from workflows.documents import templates
+from workflows.documents import statements, templates
 from workflows.documents.default_template import build_default_template
 
 
@@ -23,7 +23,7 @@ def docx_with(*paragraphs: str) -> bytes:
 
 
 def test_default_template_fills_applicant_and_fields(application):
-    statement = templates.statement_for(application)
+    statement = statements.statement_for(application)
     text = docx_text(statement.data)
     assert "Заявка на технологическое присоединение" in text
     assert "ТП-1563" in text
@@ -37,7 +37,7 @@ def test_hostile_text_is_escaped_and_kept_verbatim(people):
     hostile = '<b>&</b> "кавычки" \'и\' </w:t></w:r><w:r><w:t>' + "Очень длинный текст " * 500
     application = make_application(people.owner, data={"object_address": hostile, "purpose": "{{ 7*7 }}"})
     db.session.commit()
-    data = templates.statement_for(application).data
+    data = statements.statement_for(application).data
     text = docx_text(data)  # python-docx would fail on a broken document
     assert hostile.strip() in text
     assert "{{ 7*7 }}" in text
@@ -48,7 +48,7 @@ def test_upload_reports_unknown_placeholders(people, application):
     data = docx_with("{{ applicant.full_name }} {{ applicant.salary }} {{ fields.power }} {{ fields.nope }} {{ secret }}")
     template, check = templates.upload_template(kind, data, "мой.docx", actor=people.staff)
     assert check.unknown == ["applicant.salary", "fields.nope", "secret"]
-    filled = docx_text(templates.statement_for(make_application(people.owner, submitted=False)).data)
+    filled = docx_text(statements.statement_for(make_application(people.owner, submitted=False)).data)
     assert filled.split() == [application.consumer.full_name.split()[0], *application.consumer.full_name.split()[1:],
                               "15"]  # unknown placeholders render empty
     assert template.version == 1
@@ -106,19 +106,19 @@ def test_zip_bomb_template_over_http_shows_the_message_and_stores_nothing(client
 
 
 def test_kept_statement_does_not_change_after_template_update(people, application):
-    first = templates.statement_for(application)
+    first = statements.statement_for(application)
     db.session.commit()
     assert first.kept is not None
     templates.upload_template(application.application_type, docx_with("Новый шаблон {{ applicant.inn }}"),
                               "new.docx", actor=people.staff)
     db.session.commit()
-    again = templates.statement_for(application)
+    again = statements.statement_for(application)
     assert again.data == first.data
     assert again.template.version == 1
     assert db.session.query(RenderedDocument).count() == 1
     # a draft renders with the new template
     draft = make_application(people.owner, submitted=False)
-    assert "Новый шаблон" in docx_text(templates.statement_for(draft).data)
+    assert "Новый шаблон" in docx_text(statements.statement_for(draft).data)
 
 
 def test_default_template_uses_only_whitelisted_placeholders(ctx):
@@ -139,7 +139,7 @@ def test_resubmission_keeps_a_new_statement_and_the_first_one_stays(people, appl
 
     from app.models import ApplicationEvent, Status
 
-    first = templates.statement_for(application)
+    first = statements.statement_for(application)
     db.session.commit()
     # returned for editing, changed and sent again: the organization receives the new text
     editable = Status(application_type_id=application.application_type_id, code="missing", name="Ожидание",
@@ -151,7 +151,7 @@ def test_resubmission_keeps_a_new_statement_and_the_first_one_stays(people, appl
                                     to_status_id=application.status_id,
                                     at=application.submitted_at + timedelta(minutes=1)))
     db.session.commit()
-    second = templates.statement_for(application)
+    second = statements.statement_for(application)
     db.session.commit()
     assert "Баня" in docx_text(second.data) and "Баня" not in docx_text(first.data)
     assert db.session.query(RenderedDocument).count() == 2

@@ -6,16 +6,20 @@ first byte over the limit.
 """
 import hashlib
 
+from flask_babel import lazy_gettext as _l
+
+from app.core.errors import Invalid
+
 CHUNK = 64 * 1024
 MB = 1024 * 1024
 
 
-class TooLarge(ValueError):
+class TooLarge(Invalid):
     """The stream is longer than `limit` bytes."""
 
     def __init__(self, limit: int):
-        super().__init__(f"more than {limit} bytes")
         self.limit = limit
+        super().__init__(_l("Файл слишком большой: не более %(mb)s МБ", mb=self.megabytes))
 
     @property
     def megabytes(self) -> str:

@@ -5,7 +5,6 @@ signature and each uploaded CMS signature, and «Опись документов
 file name, document, author, date and the SHA-256 of the bytes written into the archive.
 Entry names are made safe (no paths, no reserved characters) and unique.
 """
-import csv
 import hashlib
 import io
 import re
@@ -16,6 +15,7 @@ from typing import Callable, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.core.exports import csv_text
 from app.extensions import db
 from app.core.files import stored_path
 from app.core.formatting import format_datetime
@@ -24,6 +24,7 @@ from workflows.documents import evidence
 from workflows.documents.signing import METHOD_LABELS
 
 MANIFEST_NAME = "Опись документов.csv"
+MANIFEST_HEADER = ["Имя файла", "Документ", "Автор", "Дата", "Размер, байт", "SHA-256"]
 CHUNK = 256 * 1024
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 
@@ -144,11 +145,9 @@ def stream_zip(entries: list[Entry]) -> Iterator[bytes]:
                         yield pipe.take()
             rows.append([entry.name, entry.document, entry.author, entry.date, str(size), digest.hexdigest()])
             yield pipe.take()
-        text = io.StringIO()
-        writer = csv.writer(text, delimiter=";")
-        writer.writerow(["Имя файла", "Документ", "Автор", "Дата", "Размер, байт", "SHA-256"])
-        writer.writerows(rows)
-        archive.writestr(MANIFEST_NAME, "\ufeff" + text.getvalue())
+        # titles and names are typed by users: written through the CSV helper that keeps a
+        # spreadsheet from running a cell such as «=HYPERLINK(…)» as a formula
+        archive.writestr(MANIFEST_NAME, csv_text(MANIFEST_HEADER, rows))
     yield pipe.take()
 
 

@@ -23,16 +23,13 @@ from datetime import datetime
 from asn1crypto import cms
 from flask_babel import gettext as _
 
+from app.core.errors import Invalid
 from workflows.documents import signature_keys, trust
 from workflows.documents.certificates import Certificate, parse_certificate
 
 
-class SignatureRejected(ValueError):
+class SignatureRejected(Invalid):
     """The uploaded signature is refused; `message` says why, in words for the signer."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass

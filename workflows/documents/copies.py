@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.core import audit
+from app.core.errors import Invalid
 from app.extensions import db
 from app.core.files import UploadRejected, store_upload
 from app.models import Application, CopyRequest, CopyRequestFile
@@ -28,10 +29,11 @@ CONSUMER_LINK = "/documents/copies/"
 STAFF_LINK = "/documents/copies/staff/{id}"
 
 
-class CopyRequestError(Exception):
+class CopyRequestError(Invalid):
+    """A copy request cannot be made or answered; `field` is the form field the message belongs to."""
+
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
-        self.message = message
         self.field = field
 
 
@@ -51,7 +53,7 @@ def request_copies(consumer, *, documents: str = "", kinds: list[str] | None = N
     documents = "\n".join(chosen + ([other] if other else []))
     if not documents:
         raise CopyRequestError(_("Выберите документы или опишите, какие нужны"), "documents")
-    if application is not None and application.consumer_id != consumer.id:
+    if application is not None and (application.consumer_id != consumer.id or application.submitted_at is None):
         raise CopyRequestError(_("Заявка не найдена"), "application_id")
     row = CopyRequest(consumer_id=consumer.id, application_id=getattr(application, "id", None),
                       documents=documents, comment=(comment or "").strip() or None)
@@ -74,7 +76,7 @@ def fulfil(copy_request: CopyRequest, files: list, *, answer: str | None, actor)
         try:
             stored = store_upload(file_storage, uploader=actor, used_bytes=used)
         except UploadRejected as exc:
-            raise CopyRequestError(f"{file_storage.filename}: {exc.message}", "files")
+            raise CopyRequestError(f"{file_storage.filename}: {exc.message}", "files") from None
         used += stored.size
         db.session.add(CopyRequestFile(request_id=copy_request.id, file_id=stored.id, title=stored.original_name))
     return _answer(copy_request, CopyRequestStatus.FULFILLED, answer, actor)

@@ -22,13 +22,27 @@ def _table(document, rows: list[tuple[str, str]]):
     return table
 
 
-def build_default_template(application_type: ApplicationType | None = None) -> bytes:
-    """A .docx template: addressee, applicant, application fields, signature line."""
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(12)
+#: «Сведения о заявителе»: label → placeholder
+APPLICANT_ROWS = [
+    ("Заявитель", "{{ applicant.display_name }}"),
+    ("Правовая форма", "{{ applicant.legal_form }}"),
+    ("ФИО (представителя)", "{{ applicant.full_name }}{% if applicant.position %}, "
+                            "{{ applicant.position }}{% endif %}"),
+    ("СНИЛС", "{{ applicant.snils }}"),
+    ("ИНН", "{{ applicant.inn }}"),
+    ("ОГРН / ОГРНИП", "{{ applicant.ogrn }}{{ applicant.ogrnip }}"),
+    ("КПП", "{{ applicant.kpp }}"),
+    ("Паспорт", "{{ applicant.passport }} {{ applicant.passport_issued_by }} "
+                "{{ applicant.passport_issued_on }}"),
+    ("Адрес регистрации", "{{ applicant.registration_address }}"),
+    ("Почтовый адрес", "{{ applicant.postal_address }}"),
+    ("Телефон", "{{ applicant.phone }}"),
+    ("Email", "{{ applicant.email }}"),
+]
 
+
+def _heading(document) -> None:
+    """Addressee on the right, the application's type, number and date centred."""
     addressee = document.add_paragraph("{{ organization.name }}")
     addressee.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     right = document.add_paragraph("{{ organization.address }}")
@@ -43,23 +57,18 @@ def build_default_template(application_type: ApplicationType | None = None) -> b
                                     "Дата подачи: {{ application.submitted }}")
     number.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
+
+def build_default_template(application_type: ApplicationType | None = None) -> bytes:
+    """A .docx template: addressee, applicant, application fields, signature line."""
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(12)
+
+    _heading(document)
+
     document.add_paragraph().add_run("Сведения о заявителе").bold = True
-    _table(document, [
-        ("Заявитель", "{{ applicant.display_name }}"),
-        ("Правовая форма", "{{ applicant.legal_form }}"),
-        ("ФИО (представителя)", "{{ applicant.full_name }}{% if applicant.position %}, "
-                                "{{ applicant.position }}{% endif %}"),
-        ("СНИЛС", "{{ applicant.snils }}"),
-        ("ИНН", "{{ applicant.inn }}"),
-        ("ОГРН / ОГРНИП", "{{ applicant.ogrn }}{{ applicant.ogrnip }}"),
-        ("КПП", "{{ applicant.kpp }}"),
-        ("Паспорт", "{{ applicant.passport }} {{ applicant.passport_issued_by }} "
-                    "{{ applicant.passport_issued_on }}"),
-        ("Адрес регистрации", "{{ applicant.registration_address }}"),
-        ("Почтовый адрес", "{{ applicant.postal_address }}"),
-        ("Телефон", "{{ applicant.phone }}"),
-        ("Email", "{{ applicant.email }}"),
-    ])
+    _table(document, APPLICANT_ROWS)
 
     document.add_paragraph()
     document.add_paragraph().add_run("Сведения заявки").bold = True

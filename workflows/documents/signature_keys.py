@@ -12,6 +12,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
+from app.core.errors import Invalid
+
 STREEBOG_256 = "1.2.643.7.1.1.2.2"
 STREEBOG_512 = "1.2.643.7.1.1.2.3"
 
@@ -79,12 +81,8 @@ GOST_CURVES = {
 }
 
 
-class UnsupportedAlgorithm(ValueError):
+class UnsupportedAlgorithm(Invalid):
     """The portal cannot check this combination; `message` says which, in words."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def key_kind(key_algorithm: str) -> tuple[str, str, set]:

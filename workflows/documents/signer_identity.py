@@ -9,6 +9,7 @@ recorded and shown as a representative's signature.
 """
 from flask_babel import gettext as _
 
+from app.core.errors import Invalid
 from app.models import LegalForm
 from app.core.settings import get_setting
 
@@ -20,10 +21,8 @@ CONSUMER_IDENTIFIERS = {
 }
 
 
-class IdentityMismatch(ValueError):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class IdentityMismatch(Invalid):
+    """The certificate names someone other than the signing party."""
 
 
 def expected_for_consumer(consumer) -> dict[str, str]:

@@ -8,6 +8,7 @@ signature made with their own certificate. Every signature is an evidence record
 with the organization's key (evidence.py). A document with any signature is locked:
 it can no longer be replaced or deleted.
 """
+import hashlib
 from dataclasses import dataclass
 
 from flask import has_request_context, request
@@ -15,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.core import audit
+from app.core.errors import Invalid
 from app.extensions import db
 from app.core.files import read_stored, store_bytes
 from app.models import Application, ApplicationEvent, Attachment, LegalForm, Signature
@@ -34,12 +36,8 @@ METHOD_LABELS = {
 }
 
 
-class SigningError(Exception):
+class SigningError(Invalid):
     """Signing is refused now; `message` is shown to the user as is."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class DocumentLocked(SigningError):
@@ -127,11 +125,7 @@ def _signer_block(user) -> dict:
 
 def _record(attachment: Attachment, *, side: str, method: str, signer, signer_name: str, document: bytes,
             extra: dict, cms_file=None) -> Signature:
-    import hashlib
-
     sha = hashlib.sha256(document).hexdigest()
-    if sha != attachment.file.sha256:
-        raise SigningError(_("Файл документа повреждён: его хэш не совпадает с сохранённым"))
     now = utcnow()
     application = attachment.application
     previous = signatures_of(attachment).get(SignatureSide.ORGANIZATION)
@@ -169,7 +163,12 @@ def _record(attachment: Attachment, *, side: str, method: str, signer, signer_na
 
 
 def _document(attachment: Attachment) -> bytes:
-    return read_stored(attachment.file)
+    """The stored bytes to sign, refused before anything is written when they no longer match
+    their hash (a refusal never leaves half a signature behind)."""
+    data = read_stored(attachment.file)
+    if hashlib.sha256(data).hexdigest() != attachment.file.sha256:
+        raise SigningError(_("Файл документа повреждён: его хэш не совпадает с сохранённым"))
+    return data
 
 
 def _ensure_awaiting(attachment: Attachment, side: str) -> None:
@@ -258,7 +257,7 @@ def request_pep_code(attachment: Attachment, user):
 def confirm_pep(attachment: Attachment, user, code: str) -> Signature:
     """«Подтвердить» (ФЛ): the SMS code signs the document with ПЭП.
 
-    A wrong code counts an attempt; the caller commits after SigningError too.
+    A wrong code counts an attempt, kept when the refusal is rolled back (workflows/accounts/tries.py).
     """
     from workflows.accounts.codes import CodeError, verify_code
 

@@ -12,19 +12,19 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.core import audit
+from app.core.errors import Invalid, NotFound
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.documents import TrustedCertificate
+from workflows.documents.bounded import read_at_most
 from workflows.documents.certificates import Certificate, load_certificates
 
 #: a .p7b with every accredited CA's certificates stays well under this
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
-class TrustStoreError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class TrustStoreError(Invalid):
+    """Nothing of the uploaded file can be added; `message` says why."""
 
 
 @dataclass
@@ -94,6 +94,11 @@ def add_certificates(data: bytes, user) -> AddResult:
     return result
 
 
+def add_from_upload(stream, user) -> AddResult:
+    """«Добавить сертификат»: the uploaded file, read up to its cap, then `add_certificates`."""
+    return add_certificates(read_at_most(stream, MAX_FILE_BYTES), user)
+
+
 def get(certificate_id: int) -> TrustedCertificate | None:
     return db.session.get(TrustedCertificate, certificate_id)
 
@@ -121,5 +126,5 @@ def set_active(certificate_id: int, active: bool, user) -> TrustedCertificate:
 def _existing(certificate_id: int) -> TrustedCertificate:
     row = get(certificate_id)
     if row is None:
-        raise LookupError(certificate_id)
+        raise NotFound()
     return row
