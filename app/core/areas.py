@@ -25,7 +25,8 @@ class Area:
     guards: tuple = ()
     #: notification template keys the area sends (templates/notifications/<key>.*.j2)
     notifications: tuple = ()
-    #: (job, seconds) run periodically by `rq cron` and, while Redis is away, by requests
+    #: (job, seconds) run periodically by `rq cron` and, while Redis is away, by requests; each
+    #: job decorated with app.core.jobs.context.job (an app context and one unit of work)
     periodic_jobs: tuple = ()
 
 

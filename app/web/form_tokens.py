@@ -8,7 +8,7 @@ claims the token just before doing the work, in the transaction that does it:
         return repeat                  # this form was already sent: go where it led
     ... the work ...
     form_tokens.produced(url)          # where a repeat of this form should land
-    db.session.commit()
+    return redirect(url)               # the request boundary commits token and work together
 
 The token's unique index decides between two POSTs with one token: the second INSERT waits
 for the first transaction and then fails, so only one of them does the work. Work that
