@@ -184,14 +184,17 @@ def test_no_file_over_400_lines():
     assert not long, "\n".join(long)
 
 
-def test_no_function_over_50_lines():
-    long = []
+def nodes(*kinds, skip=()):
+    """(file, node) for every node of the given kinds in the portal's code, files in `skip` left out."""
     for name, path in python_files():
-        for node in ast.walk(parsed(path)):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                count = node.end_lineno - node.lineno + 1
-                if count > MAX_FUNCTION_LINES:
-                    long.append(f"{name}:{node.lineno} {node.name}(): {count} lines")
+        if name not in skip:
+            yield from ((name, node) for node in ast.walk(parsed(path)) if isinstance(node, kinds))
+
+
+def test_no_function_over_50_lines():
+    long = [f"{name}:{node.lineno} {node.name}(): {node.end_lineno - node.lineno + 1} lines"
+            for name, node in nodes(ast.FunctionDef, ast.AsyncFunctionDef)
+            if node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES]
     assert not long, "\n".join(long)
 
 
@@ -199,13 +202,8 @@ def test_no_function_over_50_lines():
 
 def test_role_names_only_as_constants():
     """"Consumer", "Staff", "OrgAdmin", "Admin" are spelled once, in app/security/roles.py."""
-    literals = []
-    for name, path in python_files():
-        if name == ROLES_MODULE:
-            continue
-        for node in ast.walk(parsed(path)):
-            if isinstance(node, ast.Constant) and node.value in ROLE_NAMES:
-                literals.append(f"{name}:{node.lineno} {node.value!r}")
+    literals = [f"{name}:{node.lineno} {node.value!r}" for name, node in nodes(ast.Constant, skip={ROLES_MODULE})
+                if node.value in ROLE_NAMES]
     assert not literals, "use the constants of app/security/roles.py:\n" + "\n".join(literals)
 
 
