@@ -15,6 +15,7 @@ from app.models import (
     Status,
 )
 from app.models.base import utcnow
+from app.security.roles import STAFF
 from tests.factories import make_consumer, make_staff
 
 
@@ -81,7 +82,7 @@ def people(ctx):
     class People:
         owner = make_consumer(LegalForm.INDIVIDUAL)
         other = make_consumer(LegalForm.INDIVIDUAL)
-        staff = make_staff("Staff")
+        staff = make_staff(STAFF)
         entrepreneur = make_consumer(LegalForm.ENTREPRENEUR)
         company = make_consumer(LegalForm.LEGAL_ENTITY)
     return People

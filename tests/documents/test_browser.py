@@ -8,6 +8,7 @@ import pytest
 from app.extensions import db
 from app.core.notifications.transports import memory_outbox
 from app.models import LegalForm
+from app.security.roles import STAFF
 from tests.browser_helpers import browser_login, browser_logout
 from tests.documents.conftest import make_application
 from tests.factories import PASSWORD, make_consumer, make_staff
@@ -18,13 +19,20 @@ CONTRACT = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% contract\n%%EOF\n"
 
 
 def test_two_sided_signing_journey(live_server, page, ctx, tmp_path):
-    staff = make_staff("Staff")
+    staff = make_staff(STAFF)
     consumer = make_consumer(LegalForm.INDIVIDUAL, last_name="Туксин", first_name="Артем",
                              middle_name="Александрович")
     application = make_application(consumer)
     db.session.commit()
     app_id, staff_email, consumer_email, phone = application.id, staff.email, consumer.email, consumer.phone
 
+    _staff_adds_and_signs(page, live_server, app_id, staff_email)
+    panel = _consumer_signs_with_sms_code(page, live_server, app_id, consumer_email, phone)
+    document_path, evidence_path = _download(page, live_server, panel, tmp_path)
+    _anyone_verifies(page, live_server, document_path, evidence_path, tmp_path)
+
+
+def _staff_adds_and_signs(page, live_server, app_id, staff_email):
     # staff: «Добавить документ» with «Необходима двухсторонняя электронная подпись», then «Подписать»
     browser_login(page, live_server, staff_email, PASSWORD)
     page.goto(f"{live_server}/staff/applications/{app_id}")
@@ -44,6 +52,8 @@ def test_two_sided_signing_journey(live_server, page, ctx, tmp_path):
     assert "Ожидается подписание документа со стороны пользователя" in panel.inner_text()
     browser_logout(page, live_server)
 
+
+def _consumer_signs_with_sms_code(page, live_server, app_id, consumer_email, phone):
     # the ФЛ consumer: «Подписать» → SMS code → «Подтвердить»
     browser_login(page, live_server, consumer_email, PASSWORD)
     page.goto(f"{live_server}/my/applications/{app_id}")
@@ -66,7 +76,10 @@ def test_two_sided_signing_journey(live_server, page, ctx, tmp_path):
     assert "Подписано со стороны пользователя" in text and "ПЭП: Туксин Артем Александрович" in text
     assert "Дата подписания" in text
     assert panel.locator("[data-test=download-signature]").count() == 2
+    return panel
 
+
+def _download(page, live_server, panel, tmp_path):
     # download the document and the consumer's signature file
     with page.expect_download() as info:
         panel.locator("[data-test=signed-consumer] [data-test=download-signature]").click()
@@ -78,7 +91,10 @@ def test_two_sided_signing_journey(live_server, page, ctx, tmp_path):
     info.value.save_as(document_path)
     assert document_path.read_bytes() == CONTRACT
     browser_logout(page, live_server)
+    return document_path, evidence_path
 
+
+def _anyone_verifies(page, live_server, document_path, evidence_path, tmp_path):
     # anyone: «Проверить подпись»
     page.goto(f"{live_server}/verify-signature/")
     page.set_input_files("input[name=document]", str(document_path))

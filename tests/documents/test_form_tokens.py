@@ -6,6 +6,7 @@ import pytest
 
 from app.extensions import db
 from app.models import CopyRequest, Notification, StatementTemplate
+from app.security.roles import ORG_ADMIN
 from tests.form_helpers import flashes, post_together, rendered_token
 from tests.documents.test_templates import docx_with
 from tests.factories import make_staff
@@ -46,7 +47,7 @@ def test_copy_answer_twice_with_one_token_answers_already_sent(client, login, pe
 
 def test_template_upload_twice_with_one_token_makes_one_version(client, login, people, application):
     kind_id = application.application_type_id
-    login(make_staff("OrgAdmin"))
+    login(make_staff(ORG_ADMIN))
     page = client.get(f"/documents/templates/{kind_id}/").get_data(as_text=True)
     assert rendered_token(page, "template-upload-form")
     for _ in range(2):

@@ -9,7 +9,8 @@ import pytest
 
 from app.extensions import db
 from app.core.files import read_stored
-from app.models import CopyRequest, Notification, OutboxMessage, Signature, StatementTemplate
+from app.models import CopyRequest, Signature, StatementTemplate
+from app.security.roles import ORG_ADMIN
 from tests.documents.conftest import (
     attach,
     detached_signature,
@@ -231,48 +232,8 @@ def test_verification_page(client, people, world):
     assert client.get("/verify-signature/public-key.pem").data.startswith(b"-----BEGIN PUBLIC KEY-----")
 
 
-def test_copy_request_round_trip(client, login, people, sent):
-    application = make_application(people.owner)
-    db.session.commit()
-    login(people.owner)
-    page = client.post("/documents/copies/", data={"documents": "  ", "application_id": "0"}).get_data(as_text=True)
-    assert "Выберите документы или опишите, какие нужны" in page
-    page = client.post("/documents/copies/", data={"kinds": ["Не из списка"], "application_id": "0"}).get_data(as_text=True)
-    assert 'data-test="error-kinds"' in page
-    page = client.post("/documents/copies/", data={"documents": "x", "application_id": "999999"}).get_data(as_text=True)
-    assert 'data-test="error-application_id"' in page
-    assert db.session.query(CopyRequest).count() == 0
-    response = client.post("/documents/copies/", data={
-        "kinds": ["Акт разграничения границ балансовой принадлежности сторон"],
-        "documents": "Акт об осуществлении ТП", "application_id": str(application.id)})
-    assert response.status_code == 302
-    row = db.session.query(CopyRequest).one()
-    assert row.application_id == application.id and row.status == "new"
-    assert row.documents == "Акт разграничения границ балансовой принадлежности сторон\nАкт об осуществлении ТП"
-    login(people.other)
-    assert "Акт об осуществлении ТП" not in client.get("/documents/copies/").get_data(as_text=True)
-    assert client.get(f"/documents/copies/staff/{row.id}").status_code in (302, 403)
-    login(people.staff)
-    assert "Акт об осуществлении ТП" in client.get("/documents/copies/staff/").get_data(as_text=True)
-    page = client.post(f"/documents/copies/staff/{row.id}", data={"action": "fulfil", "answer": ""}).get_data(as_text=True)
-    assert "Приложите копии документов" in page
-    client.post(f"/documents/copies/staff/{row.id}",
-                data={"action": "fulfil", "answer": "Копия акта", "files": [(io.BytesIO(b"%PDF-1.4 act"), "Акт.pdf")]},
-                content_type="multipart/form-data")
-    db.session.expire_all()
-    row = db.session.get(CopyRequest, row.id)
-    assert row.status == "fulfilled" and len(row.files) == 1
-    assert db.session.query(Notification).filter_by(user_id=people.owner.id).count() == 1
-    login(people.owner)
-    page = client.get("/documents/copies/").get_data(as_text=True)
-    assert "Исполнен" in page and "Акт.pdf" in page
-    assert client.get(f"/documents/copy-file/{row.files[0].id}").data == b"%PDF-1.4 act"
-    login(people.other)
-    assert client.get(f"/documents/copy-file/{row.files[0].id}").status_code == 404
-
-
 def test_template_admin_upload_and_errors(client, login, people, application):
-    admin = make_staff("OrgAdmin")
+    admin = make_staff(ORG_ADMIN)
     kind = application.application_type
     login(people.staff)
     assert client.get("/documents/templates/").status_code in (302, 403)
@@ -312,16 +273,6 @@ def test_reference_data_gives_every_shipped_type_a_template(reference_data):
 
     types = db.session.query(ApplicationType).count()
     assert types and db.session.query(StatementTemplate).count() == types
-
-
-def test_organization_is_told_about_copy_request(client, login, people, sent):
-    from app.core.settings import set_setting
-
-    set_setting("org_email", "office@example.ru")
-    db.session.commit()
-    login(people.owner)
-    client.post("/documents/copies/", data={"kinds": ["Технические условия"], "application_id": "0"})
-    assert db.session.query(OutboxMessage).filter_by(recipient="office@example.ru").count() == 1
 
 
 def test_pdf_is_offered_only_where_libreoffice_is_found(client, login, people, world, tmp_path, monkeypatch):
@@ -387,7 +338,7 @@ def test_admin_and_staff_routes_per_role(client, login, people, application, who
                   f"/documents/templates/version/{template.id}/file",
                   f"/documents/templates/version/{template.id}/preview"]
     staff_urls = ["/documents/copies/staff/", f"/documents/copies/staff/{copy.id}"]
-    users = {"orgadmin": make_staff("OrgAdmin"), "staff": people.staff, "consumer": people.owner}
+    users = {"orgadmin": make_staff(ORG_ADMIN), "staff": people.staff, "consumer": people.owner}
     if who in users:
         login(users[who])
     for url in admin_urls:

@@ -6,6 +6,7 @@ import pytest
 
 from app.extensions import db
 from app.models import LegalForm
+from app.security.roles import STAFF
 from tests.browser_helpers import browser_login
 from tests.documents.conftest import attach, make_application
 from tests.documents.openssl_tool import KEYS, OPENSSL, GOST_AVAILABLE, Signer, subject
@@ -28,7 +29,7 @@ def upload(page, signature_path) -> str:
 
 
 def test_real_signature_accepted_and_forged_refused_in_the_browser(live_server, page, ctx, tmp_path):
-    staff = make_staff("Staff")
+    staff = make_staff(STAFF)
     consumer = make_consumer(LegalForm.ENTREPRENEUR)
     contracts = []
     for _ in range(2):

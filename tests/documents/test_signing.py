@@ -8,6 +8,7 @@ import time_machine
 from app.extensions import db
 from app.core.files import read_stored
 from app.models import ApplicationEvent, Signature
+from app.security.roles import ADMIN
 from tests.documents.conftest import attach, detached_signature, ids_of, make_application, make_certificate, sms_code
 from workflows.documents import evidence, signature_keys, signing
 from workflows.documents.signing import SigningError
@@ -37,7 +38,7 @@ def test_only_signing_right_signs_for_the_organization(people, contract, ctx):
         signing.sign_as_organization(contract, people.owner)
     from tests.factories import make_staff
 
-    admin = make_staff("Admin")
+    admin = make_staff(ADMIN)
     assert signing.sign_as_organization(contract, admin).signer_id == admin.id
 
 

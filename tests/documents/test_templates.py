@@ -7,6 +7,7 @@ from docx import Document
 from app.extensions import db
 from app.core.files import read_stored
 from app.models import RenderedDocument, StatementTemplate
+from app.security.roles import ORG_ADMIN
 from tests.documents.conftest import docx_text, make_application
 from tests.zip_bombs import docx_of_many_parts, docx_of_zeros
 from workflows.documents import statements, templates
@@ -96,7 +97,7 @@ def test_zip_bomb_template_over_http_shows_the_message_and_stores_nothing(client
     from tests.factories import make_staff
 
     stored = db.session.query(StoredFile).count()
-    login(make_staff("OrgAdmin"))
+    login(make_staff(ORG_ADMIN))
     page = client.post(f"/documents/templates/{application.application_type_id}/",
                        data={"file": (io.BytesIO(docx_of_zeros()), "шаблон.docx")},
                        content_type="multipart/form-data").get_data(as_text=True)

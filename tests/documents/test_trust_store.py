@@ -8,6 +8,7 @@ from app.extensions import db
 from app.core.files import read_stored
 from app.models import AuditRecord, LegalForm, Signature, TrustedCertificate
 from app.models.documents import SignatureSide
+from app.security.roles import ADMIN, CONSUMER, ORG_ADMIN, STAFF
 from tests.documents.conftest import attach, make_application
 from tests.documents.pki import detached_cms, for_consumer, make_ca, pem_bundle
 from tests.factories import make_consumer, make_staff
@@ -28,8 +29,8 @@ def pki():
 
 @pytest.fixture
 def users(ctx):
-    return {"Admin": make_staff("Admin"), "OrgAdmin": make_staff("OrgAdmin"), "Staff": make_staff("Staff"),
-            "Consumer": make_consumer(), None: None}
+    return {ADMIN: make_staff(ADMIN), ORG_ADMIN: make_staff(ORG_ADMIN), STAFF: make_staff(STAFF),
+            CONSUMER: make_consumer(), None: None}
 
 
 def _upload(client, data: bytes, name: str = "ca.pem"):
@@ -45,7 +46,7 @@ def _audit(action: str) -> list[AuditRecord]:
     return list(db.session.scalars(select(AuditRecord).where(AuditRecord.action == action)))
 
 
-@pytest.mark.parametrize("role", ["OrgAdmin", "Admin"])
+@pytest.mark.parametrize("role", [ORG_ADMIN, ADMIN])
 def test_admin_uploads_a_pem_bundle_and_sees_it_listed(client, login, users, pki, role):
     login(users[role])
     response = _upload(client, pem_bundle(pki.root, pki.intermediate))
@@ -65,7 +66,7 @@ def test_admin_uploads_a_pem_bundle_and_sees_it_listed(client, login, users, pki
 
 
 def test_a_certificate_already_in_the_store_is_refused(client, login, users, pki):
-    login(users["OrgAdmin"])
+    login(users[ORG_ADMIN])
     _upload(client, pki.root.der, "root.cer")
     response = _upload(client, pki.root.pem, "root.crt")
     page = response.get_data(as_text=True)
@@ -83,7 +84,7 @@ def test_a_certificate_already_in_the_store_is_refused(client, login, users, pki
                                      b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
                                      b"%PDF-1.4 contract"])
 def test_garbage_is_refused_and_nothing_stored(client, login, users, garbage):
-    login(users["OrgAdmin"])
+    login(users[ORG_ADMIN])
     response = _upload(client, garbage, "ca.cer")
     assert response.status_code == 400
     assert NOT_A_CERTIFICATE in response.get_data(as_text=True)
@@ -91,7 +92,7 @@ def test_garbage_is_refused_and_nothing_stored(client, login, users, garbage):
 
 
 def test_an_expired_or_end_entity_certificate_is_refused(client, login, users, pki):
-    login(users["OrgAdmin"])
+    login(users[ORG_ADMIN])
     expired = make_ca("Истёкший УЦ", days=-1, not_before_days=-30)
     page = _upload(client, expired.pem).get_data(as_text=True)
     assert "Срок действия сертификата истёк" in page and "Истёкший УЦ" in page
@@ -102,14 +103,14 @@ def test_an_expired_or_end_entity_certificate_is_refused(client, login, users, p
 
 
 def test_a_huge_file_is_refused(client, login, users):
-    login(users["OrgAdmin"])
+    login(users[ORG_ADMIN])
     response = _upload(client, b"0" * (5 * 1024 * 1024 + 1))
     assert response.status_code == 400
     assert "Файл слишком большой" in response.get_data(as_text=True)
 
 
 def test_removal_asks_first_then_deletes_and_audits(client, login, users, pki):
-    login(users["Admin"])
+    login(users[ADMIN])
     _upload(client, pki.root.pem)
     row_id, fingerprint = _stored()[0].id, _stored()[0].fingerprint
     confirm = client.get(f"{BASE}{row_id}/delete").get_data(as_text=True)
@@ -125,7 +126,7 @@ def test_removal_asks_first_then_deletes_and_audits(client, login, users, pki):
 
 
 def test_disable_and_enable(client, login, users, pki):
-    login(users["OrgAdmin"])
+    login(users[ORG_ADMIN])
     _upload(client, pki.root.pem)
     row = _stored()[0]
     client.post(f"{BASE}{row.id}/disable")
@@ -139,7 +140,7 @@ def test_disable_and_enable(client, login, users, pki):
 
 
 def test_the_forms_need_the_csrf_token(app, client, login, users, pki):
-    login(users["OrgAdmin"])
+    login(users[ORG_ADMIN])
     app.config["WTF_CSRF_ENABLED"] = True
     try:
         assert _upload(client, pki.root.pem).status_code == 400
@@ -160,14 +161,14 @@ ROUTES = [("get", ""), ("post", "add"), ("post", "{id}/disable"), ("post", "{id}
           ("post", "{id}/delete")]
 
 
-@pytest.mark.parametrize("role", ["Admin", "OrgAdmin", "Staff", "Consumer", None])
+@pytest.mark.parametrize("role", [ADMIN, ORG_ADMIN, STAFF, CONSUMER, None])
 def test_every_route_per_role(client, login, users, pki, role):
     from workflows.documents import trust_store
 
-    row = trust_store.add_certificates(pki.root.pem, users["Admin"]).added[0]
+    row = trust_store.add_certificates(pki.root.pem, users[ADMIN]).added[0]
     db.session.commit()
     row_id = row.id
-    allowed = role in ("Admin", "OrgAdmin")
+    allowed = role in (ADMIN, ORG_ADMIN)
     if role:
         login(users[role])
     for method, route in ROUTES:
@@ -190,11 +191,11 @@ def test_every_route_per_role(client, login, users, pki, role):
 
 
 def test_menu_entry_for_admins_only(client, login, users):
-    login(users["OrgAdmin"])
+    login(users[ORG_ADMIN])
     assert "Доверенные сертификаты УЦ" in client.get("/staff/queue/").get_data(as_text=True)
     with client.session_transaction() as session:
         session.clear()
-    login(users["Staff"])
+    login(users[STAFF])
     page = client.get("/staff/queue/")
     assert page.status_code == 200 and "Доверенные сертификаты УЦ" not in page.get_data(as_text=True)
 
@@ -234,7 +235,7 @@ def _store(*certificates):
     from workflows.documents import trust_store
 
     for certificate in certificates:
-        trust_store.add_certificates(certificate.pem, make_staff("Admin"))
+        trust_store.add_certificates(certificate.pem, make_staff(ADMIN))
     db.session.commit()
 
 

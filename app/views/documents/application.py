@@ -9,9 +9,9 @@ from flask_login import current_user
 
 from app.core.files import send_stored
 from app.security.access import ensure_can_see_copy_request, is_organization
-from app.web.boundary import refused
-from app.views.documents.common import all_access, attachment_headers, back
+from app.views.documents.common import attachment_headers, back, one_permission
 from app.views.documents.panel import remember_error
+from app.web.boundary import refused
 from forms.documents import CmsUploadForm, ConfirmForm, OrganizationSignForm, PepConfirmForm
 from workflows.documents import bundles, commands, evidence, queries, signing
 from workflows.documents.templates import DOCX_MIME
@@ -20,6 +20,7 @@ from workflows.documents.templates import DOCX_MIME
 SIGNATURE_READ_BYTES = 1024 * 1024 + 1
 
 
+@one_permission
 class DocumentsView(BaseView):
     """Statement, bundle, document and signature downloads; signing actions."""
 
@@ -167,6 +168,3 @@ def _accepted(signers) -> str:
     return _("Подпись принята: %(name)s, сертификат %(serial)s, действителен с %(start)s по %(end)s",
              name=first.name, serial=first.serial, start=first.not_before.strftime("%d.%m.%Y"),
              end=first.not_after.strftime("%d.%m.%Y"))
-
-
-DocumentsView.method_permission_name = all_access(DocumentsView)

@@ -4,9 +4,11 @@ from urllib.parse import quote, urlparse
 from flask import request
 
 
-def all_access(view_class) -> dict[str, str]:
-    """method_permission_name: every exposed method needs the one permission «can_access»."""
-    return {name: "access" for name in dir(view_class) if hasattr(getattr(view_class, name, None), "_urls")}
+def one_permission(view_class):
+    """Class decorator: every exposed method of the view needs the one permission «can_access»."""
+    view_class.method_permission_name = {
+        name: "access" for name in dir(view_class) if hasattr(getattr(view_class, name, None), "_urls")}
+    return view_class
 
 
 def attachment_headers(filename: str) -> dict:

@@ -9,15 +9,16 @@ from flask_login import current_user
 from app.core.paging import page_number
 from app.models.documents import CopyRequestStatus
 from app.security.access import current_consumer, ensure_can_see_copy_request
+from app.views.documents.common import one_permission
 from app.web import form_tokens
 from app.web.boundary import refused
-from app.views.documents.common import all_access
 from forms.documents import CopyAnswerForm, CopyRequestForm
 from workflows.documents import commands, copies, queries
 
 PER_PAGE = 25
 
 
+@one_permission
 class CopyRequestsView(BaseView):
     """Consumers: «Запросы копий документов» — ask and download the copies."""
 
@@ -60,9 +61,7 @@ class CopyRequestsView(BaseView):
         return redirect(back)
 
 
-CopyRequestsView.method_permission_name = all_access(CopyRequestsView)
-
-
+@one_permission
 class CopyRequestsStaffView(BaseView):
     """Staff: the copy requests queue; fulfil by attaching copies, or refuse."""
 
@@ -105,6 +104,3 @@ class CopyRequestsStaffView(BaseView):
         form_tokens.produced(back)
         flash(_("Ответ отправлен потребителю"), "success")
         return redirect(back)
-
-
-CopyRequestsStaffView.method_permission_name = all_access(CopyRequestsStaffView)

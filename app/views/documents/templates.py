@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.files import read_stored, send_stored
+from app.views.documents.common import attachment_headers, one_permission
 from app.web import form_tokens
 from app.web.boundary import refused
-from app.views.documents.common import all_access, attachment_headers
 from forms.documents import TemplateUploadForm
 from workflows.documents import commands, queries, templates
 from workflows.documents.default_template import build_default_template
@@ -17,6 +17,7 @@ from workflows.documents.placeholders import PLACEHOLDERS, sample_context
 from workflows.documents.statements import pdf_converter
 
 
+@one_permission
 class StatementTemplatesView(BaseView):
     """Admins: templates per application type — upload, preview with sample data, versions."""
 
@@ -89,6 +90,3 @@ class StatementTemplatesView(BaseView):
         data = templates.render_docx(read_stored(template.file), sample_context(template.application_type))
         return Response(data, mimetype=templates.DOCX_MIME,
                         headers=attachment_headers(f"Пример {template.application_type.code} v{template.version}.docx"))
-
-
-StatementTemplatesView.method_permission_name = all_access(StatementTemplatesView)

@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.paging import page_number
+from app.views.documents.common import one_permission
 from app.web.boundary import refused
-from app.views.documents.common import all_access
 from forms.documents import ConfirmForm, TrustedCertificateForm
 from workflows.documents import queries, trust_store
 from workflows.documents.bounded import TooLarge
@@ -17,6 +17,7 @@ MENU = "Доверенные сертификаты УЦ"
 PER_PAGE = 50
 
 
+@one_permission
 class TrustedCertificatesView(BaseView):
     """The list, «Добавить сертификат», «Отключить»/«Включить», «Удалить» with confirmation."""
 
@@ -82,6 +83,3 @@ class TrustedCertificatesView(BaseView):
         flash(_("Сертификат включён") if active else _("Сертификат отключён: подписи по нему не проверяются"),
               "success")
         return redirect(url_for(".index"))
-
-
-TrustedCertificatesView.method_permission_name = all_access(TrustedCertificatesView)
