@@ -312,9 +312,14 @@ def _ensure_account_not_locked(purpose: str, destination: str, now) -> int:
                OneTimeCode.created_at > now - window, OneTimeCode.attempts > 0)
     ).one()
     if failures >= config["CODE_ACCOUNT_MAX_FAILURES"]:
-        minutes = max(1, math.ceil((oldest + window - now).total_seconds() / 60))
-        raise CodeError(str(MSG_ACCOUNT_LOCKED) % {"minutes": minutes})
+        raise CodeError(locked_for(oldest + window - now))
     return failures
+
+
+def locked_for(left) -> str:
+    """«Слишком много неверных кодов. Повторите попытку через N мин.» for the time `left`
+    (one-time codes here, TOTP codes in totp.py)."""
+    return str(MSG_ACCOUNT_LOCKED) % {"minutes": max(1, math.ceil(left.total_seconds() / 60))}
 
 
 def find_link(purpose: str, token: str) -> OneTimeCode:

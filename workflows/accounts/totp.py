@@ -6,7 +6,6 @@ spread-out guesses from any number of addresses get no more evaluations than tha
 """
 import hmac
 import io
-import math
 from datetime import datetime, timezone
 
 import pyotp
@@ -22,12 +21,11 @@ from app.extensions import db
 from app.models import KabinetUser
 from app.models.base import utcnow
 from app.core.settings import get_setting
-from workflows.accounts import tries
+from workflows.accounts import codes, tries
 
 #: a code from the previous or next 30-second window is still accepted (clock drift)
 VALID_WINDOW = 1
 
-MSG_LOCKED = _l("Слишком много неверных кодов. Повторите попытку через %(minutes)s мин.")
 MSG_WRONG = _l("Неверный код. Введите код из приложения-аутентификатора.")
 MSG_REQUIRED = _l("Двухфакторный вход обязателен для сотрудников")
 
@@ -145,7 +143,7 @@ def lock_message(user) -> str | None:
     left = since + lifetimes.totp_failures_window() - utcnow()
     if left.total_seconds() <= 0:
         return None
-    return str(MSG_LOCKED) % {"minutes": max(1, math.ceil(left.total_seconds() / 60))}
+    return codes.locked_for(left)
 
 
 def check_code(user, code: str) -> None:
