@@ -34,6 +34,7 @@ def _schema(app):
         from app.security.roles import sync_roles
 
         sync_roles(app.appbuilder)
+        db.session.commit()
 
 
 def _compile_translations():

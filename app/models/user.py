@@ -6,6 +6,8 @@ from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import Boolean, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.security.roles import ORGANIZATION_ROLES
+
 
 class KabinetUser(User):
     """One login: a consumer (with a ConsumerProfile), a staff member or an admin."""
@@ -64,7 +66,7 @@ class KabinetUser(User):
 
     @property
     def is_staff(self) -> bool:
-        return bool(self.role_names & {"Staff", "OrgAdmin", "Admin"})
+        return bool(self.role_names & ORGANIZATION_ROLES)
 
     @property
     def display_name(self) -> str:

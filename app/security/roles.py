@@ -37,7 +37,8 @@ def role_configs() -> dict[str, list[tuple[str, str]]]:
 
 
 def sync_roles(appbuilder) -> dict[str, int]:
-    """Create every view permission and make each role hold exactly its configured set."""
+    """Create every view permission and make each role hold exactly its configured set
+    (flushes; `flask kabinet sync-roles` commits)."""
     sm = appbuilder.sm
     # Admin first: FAB grants it every permission as the permissions are created.
     sm.add_role(sm.auth_role_admin)
@@ -49,5 +50,5 @@ def sync_roles(appbuilder) -> dict[str, int]:
         wanted = [sm.add_permission_view_menu(perm, view) for perm, view in pairs]
         role.permissions = [pv for pv in wanted if pv is not None]
         counts[role_name] = len(role.permissions)
-    sm.session.commit()
+    sm.session.flush()
     return counts

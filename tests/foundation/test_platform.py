@@ -88,6 +88,7 @@ def test_role_sync_removes_permissions_not_in_config(app):
         consumer.permissions.append(stray)
         db.session.commit()
         sync_roles(app.appbuilder)
+        db.session.commit()
         consumer = sm.find_role("Consumer")
         assert ("can_access", "OrganizationAdmin") not in {
             (pv.permission.name, pv.view_menu.name) for pv in consumer.permissions
