@@ -1,16 +1,16 @@
 """Notifications (B11): portal notice + email + SMS, written in the caller's transaction.
 
 Each message body comes from templates/notifications/<template>.{subject,txt,sms}.j2;
-the outbox rows are delivered by rq jobs after commit.
+the outbox rows are delivered by jobs after the commit (outbox.py).
 """
 from flask import render_template
 from jinja2 import TemplateNotFound
 
-from app.extensions import db
-from app.core.notifications.outbox import deliver_outbox_message
 from app.core.jobs.queue import enqueue_after_commit
-from app.models import Notification, OutboxMessage
+from app.core.notifications.outbox import deliver_outbox_message
 from app.core.sealing import seal
+from app.extensions import db
+from app.models import Notification, OutboxMessage
 
 
 def _render(template: str, part: str, context: dict) -> str | None:
