@@ -2,6 +2,7 @@
 import pytest
 
 from app.extensions import db
+from app.security.roles import ADMIN, CONSUMER, ORG_ADMIN, STAFF
 from tests.factories import make_consumer, make_staff
 
 
@@ -16,12 +17,12 @@ def pages(ctx):
 
 @pytest.fixture
 def org_admin(ctx):
-    return make_staff("OrgAdmin")
+    return make_staff(ORG_ADMIN)
 
 
 @pytest.fixture
 def staff(ctx):
-    return make_staff("Staff")
+    return make_staff(STAFF)
 
 
 @pytest.fixture
@@ -33,9 +34,9 @@ def consumer(ctx):
 def users(ctx):
     """One user per role, keyed by role name (None = anonymous)."""
     return {
-        "OrgAdmin": make_staff("OrgAdmin"),
-        "Admin": make_staff("Admin"),
-        "Staff": make_staff("Staff"),
-        "Consumer": make_consumer(),
+        ORG_ADMIN: make_staff(ORG_ADMIN),
+        ADMIN: make_staff(ADMIN),
+        STAFF: make_staff(STAFF),
+        CONSUMER: make_consumer(),
         None: None,
     }

@@ -3,6 +3,7 @@ import pytest
 
 from app.extensions import db
 from app.models import ApplicationType, InfoPage
+from app.security.roles import CONSUMER, ORG_ADMIN, STAFF
 
 ADMIN_ONLY_GET = [
     "/admin/pages/",
@@ -46,7 +47,7 @@ ADMIN_ONLY_POST = [
 ]
 STAFF_GET = ["/admin/consumers/", "/admin/consumers/open"]
 
-ALLOWED = {"OrgAdmin": True, "Staff": False, "Consumer": False, None: False}
+ALLOWED = {ORG_ADMIN: True, STAFF: False, CONSUMER: False, None: False}
 
 
 @pytest.fixture
@@ -55,7 +56,7 @@ def ids(pages, users):
     app_type = ApplicationType(code="tp", name="Заявка на технологическое присоединение")
     db.session.add(app_type)
     db.session.commit()
-    return {"page": page.id, "type": app_type.id, "consumer": users["Consumer"].id}
+    return {"page": page.id, "type": app_type.id, "consumer": users[CONSUMER].id}
 
 
 def _as(client, login, users, role):
@@ -94,11 +95,11 @@ def test_admin_post_routes_by_role_change_nothing_when_denied(client, login, use
     from app.core.settings import get_setting
 
     assert get_setting("org_name") != "Взлом"
-    assert db.session.get(type(users["Consumer"]), users["Consumer"].id).active
+    assert db.session.get(type(users[CONSUMER]), users[CONSUMER].id).active
 
 
-@pytest.mark.parametrize("role,allowed", [("OrgAdmin", True), ("Staff", True),
-                                          ("Consumer", False), (None, False)])
+@pytest.mark.parametrize("role,allowed", [(ORG_ADMIN, True), (STAFF, True),
+                                          (CONSUMER, False), (None, False)])
 def test_consumer_directory_is_for_staff_and_admins(client, login, users, ids, role, allowed):
     _as(client, login, users, role)
     for url in STAFF_GET:
@@ -107,20 +108,20 @@ def test_consumer_directory_is_for_staff_and_admins(client, login, users, ids, r
 
 
 def test_staff_may_search_but_not_block(client, login, users, ids):
-    _as(client, login, users, "Staff")
+    _as(client, login, users, STAFF)
     listing = client.get("/admin/consumers/?q=Иванов").get_data(as_text=True)
     assert "Заблокировать" not in listing
     response = client.post(f"/admin/consumers/{ids['consumer']}/block")
     assert response.status_code == 403
     db.session.expire_all()
-    assert db.session.get(type(users["Consumer"]), ids["consumer"]).active
+    assert db.session.get(type(users[CONSUMER]), ids["consumer"]).active
 
 
 def test_admin_menu_shows_for_org_admin_only(client, login, users, ids):
-    _as(client, login, users, "OrgAdmin")
+    _as(client, login, users, ORG_ADMIN)
     body = client.get("/page/help").get_data(as_text=True)
     assert "Администрирование" in body and "Справочники" in body
-    _as(client, login, users, "Consumer")
+    _as(client, login, users, CONSUMER)
     body = client.get("/page/help").get_data(as_text=True)
     assert "Администрирование" not in body and "Справочники" not in body
     assert 'href="/page/info"' in body
@@ -148,14 +149,14 @@ def test_admin_forms_need_the_csrf_token(app, client, login, org_admin, pages):
 
 
 def test_org_admin_reaches_fab_user_list_for_roles_and_blocking(client, login, users, ids):
-    _as(client, login, users, "OrgAdmin")
+    _as(client, login, users, ORG_ADMIN)
     assert client.get("/users/list/").status_code == 200
     assert client.get("/roles/list/").status_code == 200
-    _as(client, login, users, "Staff")
+    _as(client, login, users, STAFF)
     assert _denied(client.get("/users/list/"))
 
 
-@pytest.mark.parametrize("role", ["Staff", "Consumer", None])
+@pytest.mark.parametrize("role", [STAFF, CONSUMER, None])
 def test_dictionary_actions_are_refused_to_others(client, login, users, ids, role):
     from app.models import DocumentType
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ApplicationType, FormField, Status, Transition
+from app.security.roles import ADMIN, CONSUMER, ORG_ADMIN, STAFF
 from tests.factories import make_staff
 
 
@@ -54,9 +55,9 @@ def _type():
     db.session.add_all([draft, review])
     db.session.flush()
     db.session.add(Transition(application_type_id=app_type.id, from_status_id=draft.id, to_status_id=review.id,
-                              name="Подать", roles=["Consumer"]))
+                              name="Подать", roles=[CONSUMER]))
     db.session.add(Transition(application_type_id=app_type.id, from_status_id=review.id, to_status_id=draft.id,
-                              name="Вернуть", roles=["Staff", "OrgAdmin"]))
+                              name="Вернуть", roles=[STAFF, ORG_ADMIN]))
     db.session.add(FormField(application_type_id=app_type.id, code="body", label="Текст", field_type="richtext"))
     db.session.commit()
     return app_type
@@ -73,11 +74,11 @@ def test_every_permission_and_screen_has_a_name(ctx):
 
 
 def test_roles_and_permissions_are_shown_in_words(client, login, ctx):
-    login(make_staff("Admin"))
+    login(make_staff(ADMIN))
     roles = client.get("/roles/list/").get_data(as_text=True)
     assert "Администратор организации" in roles and "Заявитель" in roles
     assert "Просмотр: Пользователи" in roles and "Пункт меню: Мои данные" in roles
-    assert "can show on" not in roles and "OrgAdmin" not in roles
+    assert "can show on" not in roles and ORG_ADMIN not in roles
     edit = client.get("/roles/edit/1").get_data(as_text=True)
     assert "Список: Роли" in edit and "can list" not in edit
     users = client.get("/users/list/").get_data(as_text=True)
@@ -95,7 +96,7 @@ def test_codes_are_shown_as_labels(client, login, org_admin):
     fields = client.get("/admin/form-fields/list/").get_data(as_text=True)
     assert "Форматированный текст" in fields and ">richtext<" not in fields.replace(" ", "").replace("\n", "")
     graph = client.get(f"/admin/graph/{app_type.id}").get_data(as_text=True)
-    assert "Заявитель" in graph and "Consumer" not in graph and "OrgAdmin" not in graph
+    assert "Заявитель" in graph and CONSUMER not in graph and ORG_ADMIN not in graph
     add = client.get("/admin/form-fields/add").get_data(as_text=True)
     assert ">Форматированный текст</option>" in add
 
@@ -131,13 +132,13 @@ def test_a_new_transition_is_active(client, login, org_admin):
     values = form_values(client.get("/admin/transitions/add").get_data(as_text=True))
     assert values.get("active") == "y"
     values.update(application_type=str(app_type.id), from_status=str(draft), to_status=str(review),
-                  name="Отправить повторно", roles="Consumer")
+                  name="Отправить повторно", roles=CONSUMER)
     assert client.post("/admin/transitions/add", data=values).status_code == 302
     assert db.session.scalar(select(Transition.active).where(Transition.name == "Отправить повторно")) is True
 
 
 def test_one_name_per_screen(client, login, ctx):
-    login(make_staff("Admin"))
+    login(make_staff(ADMIN))
     page = client.get("/users/list/").get_data(as_text=True)
     assert "Пользователи и роли" in page  # FAB's «Security» menu, not a second «Безопасность»
     assert ">Безопасность<" not in page.replace(" ", "")
@@ -152,7 +153,7 @@ def test_one_name_per_screen(client, login, ctx):
 
 
 def test_english_stays_selectable_on_fab_screens(client, login, ctx):
-    login(make_staff("Admin"))
+    login(make_staff(ADMIN))
     client.get("/lang/en")
     roles = client.get("/roles/list/").get_data(as_text=True)
     assert "Organization administrator" in roles and "Администратор организации" not in roles

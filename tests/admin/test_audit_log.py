@@ -6,6 +6,7 @@ import pytest
 from app.core import audit
 from app.extensions import db
 from app.models import AuditRecord
+from app.security.roles import ORG_ADMIN
 
 
 @pytest.fixture
@@ -129,7 +130,7 @@ def test_every_kind_of_change_appears_in_the_log(client, login, pages, org_admin
                                                               "sort_order": "0", "active": "y"})
     client.post(f"/admin/consumers/{consumer.id}/block")
     client.post(f"/admin/consumers/{consumer.id}/unblock")
-    staff.roles = [find_role("OrgAdmin")]
+    staff.roles = [find_role(ORG_ADMIN)]
     db.session.commit()
     actions = {r.action: r for r in db.session.execute(db.select(AuditRecord)).scalars()}
     for action in ("settings.test_message", "dictionary.document_type.create", "dictionary.document_type.update",
@@ -138,7 +139,7 @@ def test_every_kind_of_change_appears_in_the_log(client, login, pages, org_admin
     assert actions["dictionary.document_type.update"].before == {"name": "Паспорт"}
     assert actions["dictionary.document_type.update"].after == {"name": "Паспорт РФ"}
     assert actions["user.block"].before == {"active": True} and actions["user.block"].after == {"active": False}
-    assert actions["user.update"].after == {"roles": ["OrgAdmin"]}
+    assert actions["user.update"].after == {"roles": [ORG_ADMIN]}
 
 
 def test_csv_cells_never_start_a_formula(client, login, org_admin, records):

@@ -11,6 +11,7 @@ import pytest
 from app.core import audit
 from app.extensions import db
 from app.models import ApplicationType, AuditRecord, DocumentType, Status
+from app.security.roles import STAFF
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ("<app.", " object at 0x", "_id:")
@@ -63,7 +64,7 @@ def test_transition_is_logged_by_name_and_found_by_its_status(client, login, org
     app_type, statuses = tp_type
     login(org_admin)
     form = {"application_type": str(app_type.id), "from_status": str(statuses["draft"].id),
-            "to_status": str(statuses["review"].id), "name": "Принять в работу", "roles": ["Staff"],
+            "to_status": str(statuses["review"].id), "name": "Принять в работу", "roles": [STAFF],
             "sort_order": "0", "active": "y"}
     assert client.post("/admin/transitions/add", data=form).status_code == 302
     transition = db.session.execute(db.select(Transition)).scalar_one()

@@ -10,6 +10,7 @@ from app.models import (
     Topic,
     Transition,
 )
+from app.security.roles import CONSUMER, ORG_ADMIN, STAFF
 
 
 def _type_with_statuses():
@@ -125,19 +126,19 @@ def test_transition_editor_checks_statuses_and_draws_the_graph(client, login, or
 
     bad = client.post("/admin/transitions/add", data={
         "application_type": str(app_type.id), "from_status": str(review.id), "to_status": str(foreign.id),
-        "name": "Ошибка", "roles": ["Staff"], "sort_order": "0", "active": "y"}, follow_redirects=True)
+        "name": "Ошибка", "roles": [STAFF], "sort_order": "0", "active": "y"}, follow_redirects=True)
     assert "Статусы перехода должны относиться к выбранному типу заявки" in bad.get_data(as_text=True)
     assert db.session.execute(db.select(Transition)).first() is None
 
-    for source, target, name, roles in ((draft, review, "Подать заявку", ["Consumer"]),
-                                        (review, refused, "Отказать", ["Staff", "OrgAdmin"])):
+    for source, target, name, roles in ((draft, review, "Подать заявку", [CONSUMER]),
+                                        (review, refused, "Отказать", [STAFF, ORG_ADMIN])):
         response = client.post("/admin/transitions/add", data={
             "application_type": str(app_type.id), "from_status": str(source.id), "to_status": str(target.id),
             "name": name, "roles": roles, "requires_document": "y", "deadline_working_days": "3",
             "sort_order": "0", "active": "y"})
         assert response.status_code == 302
     refuse = db.session.execute(db.select(Transition).where(Transition.name == "Отказать")).scalar_one()
-    assert refuse.roles == ["Staff", "OrgAdmin"] and refuse.requires_document
+    assert refuse.roles == [STAFF, ORG_ADMIN] and refuse.requires_document
 
     graph = client.get(f"/admin/graph/{app_type.id}").get_data(as_text=True)
     assert "<svg" in graph and "marker-end" in graph
@@ -176,12 +177,12 @@ def test_list_fields_are_edited_as_lists(client, login, org_admin):
 def test_role_change_through_fab_is_audited(client, login, org_admin, staff):
     from app.core.users import find_role
 
-    staff.roles = [find_role("Staff"), find_role("OrgAdmin")]
+    staff.roles = [find_role(STAFF), find_role(ORG_ADMIN)]
     db.session.commit()
     record = db.session.execute(db.select(AuditRecord).where(AuditRecord.action == "user.update")
                                 .where(AuditRecord.object_id == str(staff.id))).scalar_one()
-    assert record.before == {"roles": ["Staff"]}
-    assert record.after == {"roles": ["OrgAdmin", "Staff"]}
+    assert record.before == {"roles": [STAFF]}
+    assert record.after == {"roles": [ORG_ADMIN, STAFF]}
 
 
 def test_default_topics_are_seeded_once(ctx):
@@ -223,7 +224,7 @@ def test_a_refused_edit_changes_nothing(client, login, org_admin):
     db.session.add(branch)
     app_type, draft, review, refused = _type_with_statuses()
     transition = Transition(application_type_id=app_type.id, from_status_id=draft.id, to_status_id=review.id,
-                            name="Подать заявку", roles=["Consumer"])
+                            name="Подать заявку", roles=[CONSUMER])
     db.session.add(transition)
     db.session.commit()
     login(org_admin)
@@ -233,7 +234,7 @@ def test_a_refused_edit_changes_nothing(client, login, org_admin):
     assert "Число месяца должно быть от 1 до 31" in body
     body = client.post(f"/admin/transitions/edit/{transition.id}", data={
         "application_type": str(app_type.id), "from_status": str(review.id), "to_status": str(review.id),
-        "name": "Переименован", "roles": ["Consumer"], "sort_order": "0", "active": "y"},
+        "name": "Переименован", "roles": [CONSUMER], "sort_order": "0", "active": "y"},
         follow_redirects=True).get_data(as_text=True)
     assert "не может совпадать" in body
     db.session.expire_all()

@@ -2,6 +2,7 @@
 «remove all» button, the page editor's toolbar, and report charts count in whole numbers."""
 import pytest
 
+from app.security.roles import ADMIN, ORG_ADMIN
 from tests.browser_helpers import browser_login
 from tests.foundation.portal_pages import DEMO_PASSWORD, ROLE_EMAILS, prepare_portal_data, user_of
 
@@ -14,7 +15,7 @@ def portal_data(ctx):
 
 
 def test_select2_speaks_russian(live_server, page, portal_data):
-    browser_login(page, live_server, ROLE_EMAILS["Admin"], DEMO_PASSWORD)
+    browser_login(page, live_server, ROLE_EMAILS[ADMIN], DEMO_PASSWORD)
     page.goto(f"{live_server}/users/edit/{user_of('Staff').id}")  # ids differ on PostgreSQL
     page.wait_for_load_state("networkidle")
     clear = page.locator(".select2-selection__clear").first
@@ -33,7 +34,7 @@ def test_page_editor_toolbar_speaks_russian(live_server, page, portal_data):
     from app.extensions import db
     from app.models import InfoPage
 
-    browser_login(page, live_server, ROLE_EMAILS["OrgAdmin"], DEMO_PASSWORD)
+    browser_login(page, live_server, ROLE_EMAILS[ORG_ADMIN], DEMO_PASSWORD)
     page_id = db.session.scalar(select(InfoPage.id).where(InfoPage.slug == "info"))
     page.goto(f"{live_server}/admin/pages/{page_id}/edit")
     page.wait_for_load_state("networkidle")
@@ -45,7 +46,7 @@ def test_page_editor_toolbar_speaks_russian(live_server, page, portal_data):
 
 
 def test_report_charts_count_in_whole_numbers(live_server, page, portal_data):
-    browser_login(page, live_server, ROLE_EMAILS["OrgAdmin"], DEMO_PASSWORD)
+    browser_login(page, live_server, ROLE_EMAILS[ORG_ADMIN], DEMO_PASSWORD)
     page.goto(f"{live_server}/admin/reports/")
     page.wait_for_load_state("networkidle")
     for chart in ("chart-by-status", "chart-registrations"):

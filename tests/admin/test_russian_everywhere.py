@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from app.security.roles import ADMIN, CONSUMER, ORG_ADMIN, STAFF
 from tests.foundation.portal_pages import START_PAGES, pages_of_role, prepare_portal_data
 
 #: FAB's English msgids (its templates and catalogue) and codes that leaked into screens
@@ -14,7 +15,7 @@ ENGLISH = [
     "Add", "Edit", "Show", "Delete", "Search", "List", "Actions", "Record Count", "No records found",
     "Select Value", "Remove all items", "Cancel", "Save", "Back", "Refresh", "User's Statistics",
     "Reset Password", "Reset my password", "Profile", "Logout", "Login", "Security", "List Users",
-    "List Roles", "Groups", "True", "False", "None", "Admin", "Staff", "OrgAdmin", "Consumer",
+    "List Roles", "Groups", "True", "False", "None", ADMIN, STAFF, ORG_ADMIN, CONSUMER,
     "Are you sure you want to delete this item?", "Delete record", "Show record", "Edit record",
     "Add a new record", "Add Filter", "Page size", "Sort", "Permissions", "Roles", "User info",
     "First Name", "Last Name", "User Name", "Active", "Role", "Login count", "Failed login count",
@@ -84,10 +85,10 @@ def test_the_finder_sees_text_and_tooltips_not_code():
     assert english_words('<p>Record Count: 3</p><a title="Show record" href="/x/show/1">'
                          '<i class="fa fa-search"></i></a>') == {"Record Count", "Show record"}
     assert english_words("<td>True</td><td>None</td><span>['Staff', 'OrgAdmin']</span>") == {
-        "True", "None", "Staff", "OrgAdmin"}
+        "True", "None", STAFF, ORG_ADMIN}
     assert english_words('<li>can show on UserDBModelView</li>') == {"can "}
     assert english_words('<script type="application/json">{"roles": "<select><option>Staff</option></select>"}'
-                         '</script>') == {"Staff"}
+                         '</script>') == {STAFF}
     assert english_words('<a class="btn Add" href="/users/add" data-toggle="Edit">Добавить</a>'
                          '<script>var Delete = 1;</script><td>admin@demo.kabinet</td>') == set()
 

@@ -3,12 +3,13 @@ import pytest
 
 from app.extensions import db
 from app.models import DocumentType
+from app.security.roles import ADMIN
 from tests.factories import make_staff
 
 
 @pytest.fixture
 def admin(ctx, login):
-    return login(make_staff("Admin"))
+    return login(make_staff(ADMIN))
 
 
 @pytest.fixture
