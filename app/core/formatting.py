@@ -14,14 +14,19 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def _local(value: datetime) -> datetime:
-    zone = _zone(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Moscow"))
+def app_zone(app=None) -> ZoneInfo:
+    """The portal's time zone (BABEL_DEFAULT_TIMEZONE), of `app` or the current app."""
+    return _zone((app or current_app).config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Moscow"))
+
+
+def _local(value: datetime, zone: ZoneInfo | None = None) -> datetime:
+    zone = zone or app_zone()
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return value.astimezone(zone)
 
 
-def format_date(value: date | datetime | str | None) -> str:
+def format_date(value: date | datetime | str | None, zone: ZoneInfo | None = None) -> str:
     """DD.MM.YYYY; also for a date kept as ISO text in JSON (the stage tracker's «2026-03-01»)."""
     if value is None or value == "":
         return ""
@@ -31,14 +36,14 @@ def format_date(value: date | datetime | str | None) -> str:
         except ValueError:
             return value
     if isinstance(value, datetime):
-        value = _local(value)
+        value = _local(value, zone)
     return value.strftime("%d.%m.%Y")
 
 
-def format_datetime(value: datetime | None) -> str:
+def format_datetime(value: datetime | None, zone: ZoneInfo | None = None) -> str:
     if value is None:
         return ""
-    return _local(value).strftime("%d.%m.%Y %H:%M")
+    return _local(value, zone).strftime("%d.%m.%Y %H:%M")
 
 
 def format_money(value, currency: str = "руб.") -> str:
@@ -56,6 +61,8 @@ def format_money(value, currency: str = "руб.") -> str:
 
 
 def register(app: Flask) -> None:
-    app.add_template_filter(format_date, "ru_date")
-    app.add_template_filter(format_datetime, "ru_datetime")
+    # the zone looked up once, not on every date of a list (a page of twenty rows has sixty)
+    zone = app_zone(app)
+    app.add_template_filter(lambda value: format_date(value, zone), "ru_date")
+    app.add_template_filter(lambda value: format_datetime(value, zone), "ru_datetime")
     app.add_template_filter(format_money, "money")

@@ -4,8 +4,11 @@ Flask-Babel's template ``_()`` looks the locale and the catalogue up again for e
 (a page has a hundred or more); here the catalogue is looked up once per request. The menu
 is rendered once per permission set and language, not on every page.
 """
-from flask import Flask, current_app, g, render_template, request, url_for
+import re
+
+from flask import Flask, current_app, g, render_template, request, session, url_for
 from flask_babel import get_locale, get_translations
+from flask_login import current_user
 from markupsafe import Markup, escape
 
 
@@ -30,8 +33,32 @@ def install_gettext(app: Flask) -> None:
     )
 
 
-#: rendered menus kept per application; a handful of role sets × languages in practice
-MENU_CACHE_SIZE = 64
+#: rendered menus and headers kept per application; a handful of role sets × languages (×
+#: current menu entries, for the header) in practice
+CACHE_SIZE = 256
+
+
+def _cached(name: str, key, build):
+    """`build()` once per `key` in the application's cache `name` (emptied when full)."""
+    cache = current_app.extensions.setdefault(name, {})
+    value = cache.get(key)
+    if value is None:
+        if len(cache) >= CACHE_SIZE:
+            cache.clear()
+        value = cache[key] = build()
+    return value
+
+
+def _menu_key() -> tuple:
+    """What FAB's menu shows depends on nothing else: the permissions and the language (the
+    header, the menu and the footer of a page ask; worked out once per request)."""
+    try:
+        return g._kabinet_menu_key
+    except AttributeError:
+        from app.extensions import appbuilder
+
+        g._kabinet_menu_key = key = (appbuilder.sm.current_permissions(), str(get_locale()))
+        return key
 
 
 def navbar_menu() -> Markup:
@@ -43,14 +70,8 @@ def navbar_menu() -> Markup:
     """
     from app.extensions import appbuilder
 
-    key = (appbuilder.sm.current_permissions(), str(get_locale()))
-    cache = current_app.extensions.setdefault("kabinet.navbar_menu", {})
-    html = cache.get(key)
-    if html is None:
-        if len(cache) >= MENU_CACHE_SIZE:
-            cache.clear()
-        html = cache[key] = Markup(render_template("appbuilder/navbar_menu.html", menu=appbuilder.menu))
-    return html
+    return _cached("kabinet.navbar_menu", _menu_key(), lambda: Markup(
+        render_template("appbuilder/navbar_menu.html", menu=appbuilder.menu)))
 
 
 #: menu entries the consumer header shows beside the user's name, not in the menu row
@@ -59,27 +80,82 @@ HEADER_LINK_NAMES = ("Информация", "Помощь")
 
 def public_menu() -> dict:
     """The consumer/visitor menu as plain links, cached like navbar_menu: {"main": [...],
-    "header": [...]}, each link a dict(name, label, href, icon). The template marks the
-    current page itself (the cache must not depend on the URL)."""
+    "header": [...]}, each link a dict(name, label, href, icon)."""
+    return _cached("kabinet.navbar_menu", ("public", *_menu_key()), _public_links)
+
+
+def _public_links() -> dict:
     from flask_babel import gettext
 
     from app.extensions import appbuilder
 
-    key = ("public", appbuilder.sm.current_permissions(), str(get_locale()))
-    cache = current_app.extensions.setdefault("kabinet.navbar_menu", {})
-    links = cache.get(key)
-    if links is None:
-        if len(cache) >= MENU_CACHE_SIZE:
-            cache.clear()
-        links = {"main": [], "header": []}
-        for item in appbuilder.menu.get_list():
-            for entry in item.childs or [item]:
-                if entry and entry.name != "-" and appbuilder.sm.has_access("menu_access", entry.name):
-                    part = "header" if entry.name in HEADER_LINK_NAMES else "main"
-                    links[part].append({"name": entry.name, "label": gettext(str(entry.label)), "href": entry.get_url(),
-                                        "icon": entry.icon})
-        cache[key] = links
+    links = {"main": [], "header": []}
+    for item in appbuilder.menu.get_list():
+        for entry in item.childs or [item]:
+            if entry and entry.name != "-" and appbuilder.sm.has_access("menu_access", entry.name):
+                part = "header" if entry.name in HEADER_LINK_NAMES else "main"
+                links[part].append({"name": entry.name, "label": gettext(str(entry.label)), "href": entry.get_url(),
+                                    "icon": entry.icon})
     return links
+
+
+def current_link(menu: dict, full_path: str, path: str) -> str:
+    """The address of the menu entry of this page: the one with this address, else the longest
+    one this address is under ("" when none is)."""
+    hrefs = [link["href"] for link in menu["main"] + menu["header"]]
+    here = full_path.rstrip("?")
+    if here in hrefs:
+        return here
+    under = [href for href in hrefs if "?" not in href and href.endswith("/") and href != "/" and path.startswith(href)]
+    return max(under, key=len, default="")
+
+
+#: stand-ins rendered into the cached header where each request's own values go
+MARKS = {name: f"\x1e{name}\x1e" for name in ("csrf", "name", "line")}
+MARK_PATTERN = re.compile("\x1e(csrf|name|line)\x1e")
+
+
+def public_header() -> Markup:
+    """layout/public_header.html for this page: rendered once per menu, language, current entry,
+    organization name and logo; the user's name and line and the CSRF token are filled in here.
+    Rendering it on every page cost a consumer page more than its own content."""
+    from flask_wtf.csrf import generate_csrf
+
+    from app.core.settings import get_setting
+    from app.extensions import appbuilder
+
+    user = current_user._get_current_object()
+    signed_in = bool(user.is_authenticated)
+    consumer = user.consumer if signed_in else None
+    menu = public_menu()
+    here = current_link(menu, request.full_path, request.path)
+    org_name, logo = get_setting("org_short_name"), get_setting("org_logo")
+    key = (_menu_key(), session.get("locale"), signed_in, consumer is not None, here, org_name, logo)
+    parts = _cached("kabinet.public_header", key, lambda: MARK_PATTERN.split(render_template(
+        "layout/public_header.html", appbuilder=appbuilder, menu=menu, current_href=here, org_name=org_name, signed_in=signed_in,
+        csrf=MARKS["csrf"], identity={"name": MARKS["name"], "line": MARKS["line"]} if consumer else None)))
+    values = {"csrf": generate_csrf() if signed_in else ""}
+    if consumer is not None:
+        values |= {"name": consumer.display_name, "line": consumer.header_line}
+    html = [parts[0]]
+    for index in range(1, len(parts), 2):
+        html += (escape(values[parts[index]]), parts[index + 1])
+    return Markup("".join(html))
+
+
+def public_footer() -> Markup:
+    """layout/public_footer.html, rendered once per organization name and menu."""
+    from app.core.settings import get_setting
+
+    org_name = get_setting("org_name")
+    return _cached("kabinet.public_footer", (_menu_key(), org_name), lambda: Markup(render_template(
+        "layout/public_footer.html", org_name=org_name, links=public_menu()["header"])))
+
+
+def language_fragment(name: str) -> Markup:
+    """A template that depends on nothing but the language (FAB's confirm and alert dialogs),
+    rendered once per language."""
+    return _cached("kabinet.fragments", (name, str(get_locale())), lambda: Markup(render_template(name)))
 
 
 def uses_public_layout(user) -> bool:
@@ -101,24 +177,33 @@ FAB_ASSETS = {
 }
 
 
-def fab_assets(part: str) -> Markup:
-    """The <link>/<script> tags of FAB's layout, made once per application and URL prefix."""
+#: the portal's own, after FAB's: its styles, select2 in Russian (it picks the language from
+#: <html lang>), FAB's page code moved out of inline script, the portal's page code
+KABINET_ASSETS = {"head_css": ["css/kabinet.css"], "head_js": [],
+                  "tail_js": ["vendor/select2/i18n/ru.js", "js/fab.js", "js/kabinet.js"]}
+
+
+def _asset_tag(href: str, part: str) -> str:
+    return f'<link href="{href}" rel="stylesheet">' if part.endswith("css") else f'<script src="{href}"></script>'
+
+
+def layout_assets(part: str) -> Markup:
+    """The <link>/<script> tags of the layout (FAB's, then the portal's), made once per
+    application and URL prefix."""
     from app.extensions import appbuilder
 
-    cache = current_app.extensions.setdefault("kabinet.fab_assets", {})
-    key = (part, request.script_root)
-    if key not in cache:
+    def build() -> Markup:
         tags = []
         for filename in FAB_ASSETS[part]:
             if filename == "{theme}":
                 if not appbuilder.app_theme:
                     continue
                 filename = f"css/themes/{appbuilder.app_theme}"
-            href = url_for("appbuilder.static", filename=filename)
-            tags.append(f'<link href="{href}" rel="stylesheet">' if part.endswith("css")
-                        else f'<script src="{href}"></script>')
-        cache[key] = Markup("\n".join(tags))
-    return cache[key]
+            tags.append(_asset_tag(url_for("appbuilder.static", filename=filename), part))
+        tags += [_asset_tag(url_for("static", filename=filename), part) for filename in KABINET_ASSETS[part]]
+        return Markup("\n".join(tags))
+
+    return _cached("kabinet.layout_assets", (part, request.script_root), build)
 
 
 def status_label(application) -> Markup:
@@ -150,12 +235,15 @@ def register(app: Flask) -> None:
     install_gettext(app)
     app.add_template_global(navbar_menu, "navbar_menu")
     app.add_template_global(public_menu, "public_menu")
+    app.add_template_global(public_header, "public_header")
+    app.add_template_global(public_footer, "public_footer")
+    app.add_template_global(language_fragment, "language_fragment")
     app.add_template_global(uses_public_layout, "uses_public_layout")
     from app.core.settings import get_setting
 
     app.add_template_global(get_setting, "org_setting")
     app.add_template_global(RowUrl, "row_url")
-    app.add_template_global(fab_assets, "fab_assets")
+    app.add_template_global(layout_assets, "layout_assets")
     app.add_template_global(status_label, "status_label")
     app.add_template_global(get_locale, "get_locale")  # <html lang> (WCAG 3.1.1)
     from app.core import labels, urls

@@ -1,5 +1,8 @@
 """Kabinet's SecurityManager: FAB's, with our user model, versioned sessions and our
 sign-in pages (app/security/auth_views.py)."""
+import json
+from functools import lru_cache
+
 from flask import g, has_request_context, request
 from flask_appbuilder.api import BaseApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
@@ -14,10 +17,12 @@ from flask_appbuilder.security.sqla.models import (
     assoc_user_role,
 )
 from flask_login import current_user
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import Text, bindparam, cast, func, or_, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.core import settings
+from app.models import SettingValue
 from app.models.base import utcnow
 from app.models.user import KabinetUser
 from app.views.admin import people_fab as fab_views
@@ -34,9 +39,27 @@ ROLE_OF_USER = or_(
         .where(assoc_user_group.c.user_id == bindparam("user_id"))
     ),
 )
-#: the user with the consumer profile and the roles: one round trip, a row per role
+#: separators of the (permission, view) pairs of a role read as one string (names never hold them)
+PAIR_SEP, ROW_SEP = "\x1f", "\x1e"
+#: the (permission, view) pairs of one role as one string, read with the user: FAB checks them
+#: on every page, and a query of its own cost more than the user's (0.2 ms a request)
+PERMISSIONS_OF_ROLE = (
+    select(func.aggregate_strings(Permission.name + PAIR_SEP + ViewMenu.name, ROW_SEP))
+    .select_from(assoc_permissionview_role)
+    .join(PermissionView, PermissionView.id == assoc_permissionview_role.c.permission_view_id)
+    .join(Permission, PermissionView.permission_id == Permission.id)
+    .join(ViewMenu, PermissionView.view_menu_id == ViewMenu.id)
+    .where(assoc_permissionview_role.c.role_id == Role.id)
+    .scalar_subquery()
+)
+#: the organization's settings as one string («key<PAIR_SEP>JSON value», ROW_SEP between): the
+#: header of every page shows some, and their own query cost a page 0.15 ms (app/core/settings.py)
+SETTINGS = select(func.aggregate_strings(SettingValue.key + PAIR_SEP + cast(SettingValue.value, Text),
+                                         ROW_SEP)).scalar_subquery()
+#: the user with the consumer profile, the roles and their permissions, and the settings: one
+#: round trip, a row per role
 USER_WITH_ROLES = (
-    select(KabinetUser, Role).outerjoin(Role, ROLE_OF_USER)
+    select(KabinetUser, Role, PERMISSIONS_OF_ROLE, SETTINGS).outerjoin(Role, ROLE_OF_USER)
     .options(joinedload(KabinetUser.consumer)).where(KabinetUser.id == bindparam("user_id"))
 )
 PERMISSIONS_OF_ROLES = (
@@ -47,6 +70,20 @@ PERMISSIONS_OF_ROLES = (
     .join(ViewMenu, PermissionView.view_menu_id == ViewMenu.id)
     .where(assoc_permissionview_role.c.role_id.in_(bindparam("role_ids", expanding=True)))
 )
+
+
+@lru_cache(maxsize=64)
+def parse_permissions(joined: tuple[str, ...]) -> frozenset[tuple[str, str]]:
+    """The (permission, view) pairs of the roles' PERMISSIONS_OF_ROLE strings; the same roles give
+    the same strings on every request, so each set is parsed once (and hashed once, as a key)."""
+    return frozenset(tuple(pair.split(PAIR_SEP, 1)) for text in joined if text for pair in text.split(ROW_SEP))
+
+
+@lru_cache(maxsize=8)
+def parse_settings(text: str | None) -> dict:
+    """The settings of SETTINGS' string, as app/core/settings.py reads them (parsed once per text)."""
+    pairs = (item.split(PAIR_SEP, 1) for item in text.split(ROW_SEP)) if text else ()
+    return {key: json.loads(value) for key, value in pairs}
 
 
 class ClosedSecurityApi(BaseApi):
@@ -107,7 +144,8 @@ class KabinetSecurityManager(SecurityManager):
 
     def reset_password(self, userid, password):
         """FAB's «Reset Password» pages (an admin for a user, or for oneself): our hashing, and the
-        user's other sessions end, as with every password change; the changing browser stays in."""
+        user's other sessions end, as with every password change; the changing browser stays in.
+        Flushes; the request boundary commits (app/web/boundary.py)."""
         from flask_login import login_user
 
         from app.core import audit
@@ -116,7 +154,7 @@ class KabinetSecurityManager(SecurityManager):
         user = self.get_user_by_id(userid)
         set_password(user, password)
         audit.record("account.password_reset", user, summary="Пароль изменен (страница FAB)")
-        self.session.commit()
+        self.session.flush()
         if current_user.is_authenticated and current_user.id == user.id:
             login_user(user)
 
@@ -131,7 +169,12 @@ class KabinetSecurityManager(SecurityManager):
             return None
         if version != str(user.session_version):
             return None
-        user.effective_roles = [role for _, role in rows if role is not None]
+        user.effective_roles = [role for _, role, _, _ in rows if role is not None]
+        if has_request_context():
+            key = tuple(sorted(role.id for role in user.effective_roles))
+            request.environ.setdefault(self._PERMISSIONS_KEY, {})[key] = parse_permissions(
+                tuple(sorted(text or "" for _, role, text, _ in rows if role is not None)))
+            request.environ.setdefault(settings.CACHE_KEY, dict(parse_settings(rows[0][3])))
         return user
 
     def get_user_roles(self, user):
@@ -141,7 +184,8 @@ class KabinetSecurityManager(SecurityManager):
         return user.effective_roles
 
     # FAB asks the database once per menu entry and per permission check (17 queries
-    # on a staff page). Each request loads its roles' (permission, view) pairs once.
+    # on a staff page). Each request has its roles' (permission, view) pairs once: read with the
+    # signed-in user (load_user), else (the public role) by one query.
     _PERMISSIONS_KEY = "kabinet.role_permissions"
 
     def _role_permission_pairs(self, role_ids: list[int]) -> frozenset[tuple[str, str]]:
