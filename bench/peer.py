@@ -5,7 +5,8 @@ Flask-Login, SQLAlchemy Core and Jinja; the same session cookie (Kabinet's SECRE
 «<user id>:<session version>» in Flask-Login's `_user_id`), the user with their consumer
 profile in one statement, the same list query (the thirteen columns of
 workflows/applications/queries.MY_APPLICATIONS, scoped to the consumer, LIMIT 21), the same
-columns formatted the same way (DD.MM.YYYY in Moscow time), a plain layout with a menu.
+columns formatted the same way (DD.MM.YYYY in Moscow time, the status as a coloured label, the
+row's download and history links), a plain layout with a menu.
 Nothing of Kabinet is imported: tables are reflected from the database. Served by gunicorn
 exactly like Kabinet in bench/run.py; never part of the test suite.
 
@@ -16,7 +17,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import Flask, abort, render_template, request
-from flask_login import LoginManager, UserMixin, login_required
+from flask_login import LoginManager, UserMixin, current_user, login_required
 from jinja2 import DictLoader
 from sqlalchemy import MetaData, Table, bindparam, create_engine, func, select
 
@@ -37,17 +38,20 @@ MY_LIST = """{% extends "layout.html" %}{% block content %}
 <h1>Мои заявки</h1>
 <p><a href="/my/applications/new">Подать заявку</a> <a href="/my/applications/new?type=message">Создать сообщение сетевой организации</a></p>
 <table><thead><tr><th>Номер заявки</th><th>Объект (адрес)</th><th>Дата подачи</th><th>Статус заявки</th>
-<th>Время изменения</th><th>Действия</th></tr></thead><tbody>
-{% for row in rows %}<tr>
+<th>Время изменения</th><th>Действия</th><th>События</th></tr></thead><tbody>
+{% for row in rows %}<tr data-id="{{ row.id }}">
 <td>{{ row.number or '—' }}<br><small>{{ row.type_name }}</small></td>
-<td>{{ row.object_address or row.subject or '' }}</td>
-<td>{{ row.submitted_at|ru_date or '—' }}</td>
-<td>{{ row.free_status or row.status_name }}{% if row.due_on and not (row.is_final or row.is_draft or row.consumer_editable) %}<br><small>Срок ответа организации: {{ row.due_on|ru_date }}</small>{% endif %}</td>
-<td>{{ row.status_changed_at|ru_datetime }}</td>
+<td data-label="Объект (адрес)">{{ row.object_address or row.subject or '' }}</td>
+<td data-label="Дата подачи">{{ row.submitted_at|ru_date or '—' }}</td>
+<td data-label="Статус заявки"><span class="label label-{{ row|status_kind }}">{{ row.free_status or row.status_name }}</span>
+{% if row.due_on and not (row.is_final or row.is_draft or row.consumer_editable) %}<br><small>Срок ответа организации: {{ row.due_on|ru_date }}</small>{% endif %}</td>
+<td data-label="Время изменения">{{ row.status_changed_at|ru_datetime }}</td>
 <td>{% if row.is_draft or row.consumer_editable %}<a href="/my/applications/{{ row.id }}/edit">Редактировать</a>{% endif %}
-<a href="/my/applications/{{ row.id }}">Открыть</a></td></tr>{% endfor %}
+<a href="/documents/application/{{ row.id }}/statement.docx" title="Скачать заявку"><i class="fa fa-download"></i><span class="sr-only">Скачать заявку</span></a>
+<a href="/documents/application/{{ row.id }}/bundle.zip" title="Скачать все документы"><i class="fa fa-paperclip"></i><span class="sr-only">Скачать все документы</span></a></td>
+<td><a href="/my/applications/{{ row.id }}#history"><i class="fa fa-history"></i> Открыть</a></td></tr>{% endfor %}
 </tbody></table>
-{% if has_next %}<a href="?page={{ page + 1 }}">Следующая страница</a>{% endif %}
+{% if has_next %}<a href="?page={{ page + 1 }}">Далее</a>{% endif %}
 {% endblock %}"""
 
 EMPTY = """{% extends "layout.html" %}{% block content %}{% endblock %}"""
@@ -78,12 +82,14 @@ def ru_datetime(value) -> str:
     return "" if value is None else _local(value).strftime("%d.%m.%Y %H:%M")
 
 
-def create_peer(url: str, secret_key: str = "test-secret-key") -> Flask:
-    app = Flask(__name__, static_folder=os.path.join(os.path.dirname(__file__), "..", "static"))
-    app.config.update(SECRET_KEY=secret_key, SESSION_COOKIE_NAME="session")
-    app.jinja_loader = DictLoader({"layout.html": LAYOUT, "my_list.html": MY_LIST, "empty.html": EMPTY})
-    app.jinja_env.filters.update(ru_date=ru_date, ru_datetime=ru_datetime)
-    engine = create_engine(url, pool_pre_ping=True, pool_use_lifo=True)
+def status_kind(row) -> str:
+    """The colour of the status label, as on Kabinet's list."""
+    return ("default" if row.is_final else "warning" if row.consumer_editable else "info" if row.is_draft
+            else "primary")
+
+
+def queries(engine):
+    """The user with their consumer id (one statement), and «Мои заявки»'s list."""
     meta = MetaData()
     user, consumer, application, status, kind = (Table(name, meta, autoload_with=engine) for name in
                                                   ("ab_user", "consumer", "application", "status",
@@ -103,7 +109,16 @@ def create_peer(url: str, secret_key: str = "test-secret-key") -> Flask:
                   .where(application.c.consumer_id == bindparam("consumer_id"))
                   .order_by(application.c.created_at.desc(), application.c.id.desc())
                   .limit(bindparam("limit")).offset(bindparam("offset")))
+    return user_query, list_query
 
+
+def create_peer(url: str, secret_key: str = "test-secret-key") -> Flask:
+    app = Flask(__name__, static_folder=os.path.join(os.path.dirname(__file__), "..", "static"))
+    app.config.update(SECRET_KEY=secret_key, SESSION_COOKIE_NAME="session")
+    app.jinja_loader = DictLoader({"layout.html": LAYOUT, "my_list.html": MY_LIST, "empty.html": EMPTY})
+    app.jinja_env.filters.update(ru_date=ru_date, ru_datetime=ru_datetime, status_kind=status_kind)
+    engine = create_engine(url, pool_pre_ping=True, pool_use_lifo=True)
+    user_query, list_query = queries(engine)
     login = LoginManager(app)
 
     @login.user_loader
@@ -117,18 +132,19 @@ def create_peer(url: str, secret_key: str = "test-secret-key") -> Flask:
             return None
         return User(row.id, f"{row.last_name} {row.first_name}", row.consumer_id)
 
+    add_routes(app, engine, list_query)
+    return app
+
+
+def add_routes(app: Flask, engine, list_query) -> None:
     @app.route("/peer/layout")
     @login_required
     def layout():
-        from flask_login import current_user
-
         return render_template("empty.html", user=current_user, menu=MENU)
 
     @app.route("/peer/my/applications/")
     @login_required
     def my_applications():
-        from flask_login import current_user
-
         if current_user.consumer_id is None:
             abort(404)
         page = max(request.args.get("page", 1, type=int), 1)
@@ -141,8 +157,6 @@ def create_peer(url: str, secret_key: str = "test-secret-key") -> Flask:
     @app.route("/peer/hello")
     def hello():
         return "Hello, world!"
-
-    return app
 
 
 if os.environ.get("KABINET_BENCH_DATABASE_URL"):

@@ -7,6 +7,6 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from run import build_app  # noqa: E402
+from seed import build_app  # noqa: E402
 
 app = build_app(os.environ["KABINET_BENCH_DATABASE_URL"])
