@@ -102,7 +102,7 @@ def run_http(app, url: str, staff_key, pages: dict, *, workers: int, seconds: in
         for server, _ in servers:
             server.terminate()
             server.wait(timeout=30)
-    return {name: {key: statistics.median(run[key] for run in samples) for key in samples[0]}
+    return {name: {key: round(statistics.median(run[key] for run in samples), 2) for key in samples[0]}
             for name, samples in runs.items()}
 
 
