@@ -138,6 +138,22 @@ class _ApplicationFormBase(FlaskForm):
         return self._specs
 
 
+def _stored_value(spec, value):
+    """A value of Application.data (a string) as its form field takes it; None when unreadable."""
+    try:
+        if spec.field_type == "date":
+            return datetime.date.fromisoformat(value)
+        if spec.field_type == "decimal":
+            return decimal.Decimal(value)
+    except (ValueError, decimal.InvalidOperation):
+        return None
+    if spec.field_type == "integer":
+        return int(value) if str(value).isdigit() else None
+    if spec.field_type == "checkbox":
+        return value == "1"
+    return value
+
+
 def build_application_form(specs, *, require: bool, formdata=None, data: dict | None = None):
     """The form of one application type and legal form; `require` when submitting."""
 
@@ -146,30 +162,8 @@ def build_application_form(specs, *, require: bool, formdata=None, data: dict | 
 
     for spec in specs:
         setattr(ApplicationForm, FIELD_PREFIX + spec.code, _field(spec, require))
-    obj_data = {}
-    for spec in specs:
-        value = (data or {}).get(spec.code)
-        if value in (None, ""):
-            continue
-        if spec.field_type == "date":
-            from datetime import date
-
-            try:
-                value = date.fromisoformat(value)
-            except ValueError:
-                value = None
-        elif spec.field_type == "decimal":
-            from decimal import Decimal, InvalidOperation
-
-            try:
-                value = Decimal(value)
-            except InvalidOperation:
-                value = None
-        elif spec.field_type == "integer":
-            value = int(value) if str(value).isdigit() else None
-        elif spec.field_type == "checkbox":
-            value = value == "1"
-        obj_data[FIELD_PREFIX + spec.code] = value
+    obj_data = {FIELD_PREFIX + spec.code: _stored_value(spec, (data or {}).get(spec.code))
+                for spec in specs if (data or {}).get(spec.code) not in (None, "")}
     form = ApplicationForm(formdata=formdata, data=obj_data) if formdata is not None else ApplicationForm(data=obj_data)
     form._specs = list(specs)
     return form
@@ -285,9 +279,7 @@ def build_tracker_form(stages, tracker: dict, formdata=None):
                 stage.label, choices=[("", "—")] + [(s, s) for s in stage.states], validators=[Optional()]))
         value = (tracker or {}).get(stage.code) or {}
         if value.get("date"):
-            from datetime import date
-
-            data[f"date_{key}"] = date.fromisoformat(value["date"])
+            data[f"date_{key}"] = datetime.date.fromisoformat(value["date"])
         if value.get("state"):
             data[f"state_{key}"] = value["state"]
     form = TrackerForm(formdata=formdata, data=data) if formdata is not None else TrackerForm(data=data)

@@ -8,6 +8,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.extensions import db
 from app.models import ApplicationType, DocumentType, LegalForm, Status, Transition
+from app.security.roles import STAFF
 from tests.factories import make_consumer, make_staff
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -52,7 +53,7 @@ def other_consumer(reference_data):
 
 @pytest.fixture
 def staff(reference_data):
-    return make_staff("Staff")
+    return make_staff(STAFF)
 
 
 def app_type(code="tp") -> ApplicationType:

@@ -4,6 +4,7 @@ import re
 import pytest
 
 from app.models import LegalForm
+from app.security.roles import STAFF
 from tests.applications.conftest import COMPLETE_PROFILE, PDF, doc_type
 from tests.browser_helpers import browser_login, browser_logout
 from tests.factories import PASSWORD, make_consumer, make_staff
@@ -17,7 +18,7 @@ def choose_transition(page, name):
 
 def test_connection_application_from_submission_to_contract_execution(live_server, page, reference_data, tmp_path):
     consumer = make_consumer(LegalForm.INDIVIDUAL, **COMPLETE_PROFILE[LegalForm.INDIVIDUAL])
-    staff = make_staff("Staff")
+    staff = make_staff(STAFF)
     plan, deed, letter, extra = (tmp_path / n for n in ("План.pdf", "Выписка ЕГРН.pdf", "Перечень.pdf", "Паспорт.pdf"))
     for path in (plan, deed, letter, extra):
         path.write_bytes(PDF)

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Attachment, LegalForm
+from app.security.roles import STAFF
 from tests.applications.conftest import COMPLETE_PROFILE, PDF, doc_type
 from tests.browser_helpers import browser_login
 from tests.factories import PASSWORD, make_consumer
@@ -54,7 +55,7 @@ def test_staff_page_keeps_what_was_typed_in_the_other_forms(live_server, page, r
 
     consumer = make_consumer(LegalForm.INDIVIDUAL, **COMPLETE_PROFILE[LegalForm.INDIVIDUAL])
     application = make_submitted(consumer)
-    staff = make_staff("Staff")
+    staff = make_staff(STAFF)
     scan = tmp_path / "Акт.pdf"
     scan.write_bytes(PDF)
     browser_login(page, live_server, staff.email, PASSWORD)

@@ -3,6 +3,7 @@ screen — no sideways scrolling — and lists turn into cards with labelled val
 import pytest
 
 from app.models import LegalForm
+from app.security.roles import ORG_ADMIN
 from tests.applications.conftest import COMPLETE_PROFILE, make_submitted, move
 from tests.browser_helpers import browser_login, browser_logout
 from tests.factories import PASSWORD, make_consumer, make_staff
@@ -28,7 +29,7 @@ def assert_rows_are_cards(page, table):
 
 def test_consumer_and_staff_pages_fit_a_phone(live_server, page, reference_data):
     consumer = make_consumer(LegalForm.LEGAL_ENTITY, **COMPLETE_PROFILE[LegalForm.LEGAL_ENTITY])
-    staff = make_staff("OrgAdmin")
+    staff = make_staff(ORG_ADMIN)
     application = make_submitted(consumer)
     move(application, "review", "missing_data", staff, with_document=True)
     page.set_viewport_size(PHONE)

@@ -5,8 +5,10 @@ from datetime import timedelta
 
 from sqlalchemy import event, select
 
+from app.core.errors import STALE_FORM
 from app.extensions import db
 from app.models import Application, Attachment, LegalForm
+from app.security.roles import STAFF
 from tests.applications.conftest import (
     COMPLETE_PROFILE,
     PDF,
@@ -137,7 +139,7 @@ def test_transition_that_needs_a_document_shows_the_message(client, login, consu
 def test_second_save_of_a_stale_form_is_refused(client, login, consumer, staff, fresh, ctx):
     application = make_submitted(consumer)
     rendered_version = application.version
-    colleague = make_staff("Staff")
+    colleague = make_staff(STAFF)
     login(colleague)
     assert client.post(f"/staff/applications/{application.id}/save", data={
         "version": rendered_version, "transition_id": transition("review", "offer").id}).status_code == 302
@@ -145,7 +147,7 @@ def test_second_save_of_a_stale_form_is_refused(client, login, consumer, staff, 
     response = client.post(f"/staff/applications/{application.id}/save", data={
         "version": rendered_version, "number": "999", "transition_id": transition("review", "refused").id})
     assert response.status_code == 409
-    assert "Заявка уже изменена другим сотрудником" in response.get_data(as_text=True)
+    assert str(STALE_FORM) in response.get_data(as_text=True)
     application = fresh(application)
     assert application.status.code == "offer" and application.number is None
 

@@ -17,6 +17,7 @@ from app.models import (
     Transition,
 )
 from app.core.settings import set_setting
+from app.security.roles import ADMIN, CONSUMER, ORG_ADMIN, STAFF
 from tests.applications.conftest import (
     COMPLETE_PROFILE,
     TP_DATA,
@@ -33,7 +34,8 @@ from tests.factories import make_consumer, make_staff
 from workflows.applications import service
 from workflows.applications.calendar import add_working_days, working_days_between
 from workflows.applications.defaults import holidays_for, seed_applications
-from workflows.applications.guards import GUARDS, InvalidTransition, TransitionContext, register_guard
+from app.core.errors import STALE_FORM
+from workflows.applications.guards import GUARDS, InvalidTransition, StaleForm, TransitionContext, register_guard
 
 
 # ---- reference data -----------------------------------------------------------------
@@ -171,28 +173,28 @@ def test_message_kind_is_sent_with_sanitized_text(consumer):
 
 CASES = [
     # (state, event = target status, role, allowed)
-    ("draft", "review", "Consumer", True),
-    ("draft", "review", "Staff", False),
-    ("review", "offer", "Staff", True),
-    ("review", "offer", "OrgAdmin", True),
-    ("review", "offer", "Admin", True),
-    ("review", "offer", "Consumer", False),
-    ("review", "missing_data", "Staff", True),
-    ("review", "missing_data", "Consumer", False),
-    ("review", "refused", "Staff", True),
-    ("review", "contract", "Staff", False),  # no such transition from «На рассмотрении»
-    ("review", "done", "Staff", False),
-    ("missing_data", "review", "Consumer", True),
-    ("missing_data", "review", "Staff", False),
-    ("missing_data", "closed", "Staff", True),
-    ("offer", "contract", "Staff", True),
-    ("offer", "contract", "Consumer", False),
-    ("offer", "review", "Staff", False),
-    ("contract", "done", "Staff", True),
-    ("contract", "done", "Consumer", False),
-    ("refused", "review", "Staff", False),
-    ("refused", "review", "Consumer", False),
-    ("done", "contract", "Staff", False),
+    ("draft", "review", CONSUMER, True),
+    ("draft", "review", STAFF, False),
+    ("review", "offer", STAFF, True),
+    ("review", "offer", ORG_ADMIN, True),
+    ("review", "offer", ADMIN, True),
+    ("review", "offer", CONSUMER, False),
+    ("review", "missing_data", STAFF, True),
+    ("review", "missing_data", CONSUMER, False),
+    ("review", "refused", STAFF, True),
+    ("review", "contract", STAFF, False),  # no such transition from «На рассмотрении»
+    ("review", "done", STAFF, False),
+    ("missing_data", "review", CONSUMER, True),
+    ("missing_data", "review", STAFF, False),
+    ("missing_data", "closed", STAFF, True),
+    ("offer", "contract", STAFF, True),
+    ("offer", "contract", CONSUMER, False),
+    ("offer", "review", STAFF, False),
+    ("contract", "done", STAFF, True),
+    ("contract", "done", CONSUMER, False),
+    ("refused", "review", STAFF, False),
+    ("refused", "review", CONSUMER, False),
+    ("done", "contract", STAFF, False),
 ]
 
 
@@ -208,7 +210,7 @@ def _in_status(consumer, code):
 @pytest.mark.parametrize("state, event, role, allowed", CASES)
 def test_transition_table(consumer, state, event, role, allowed):
     application = _in_status(consumer, state)
-    actor = consumer if role == "Consumer" else make_staff(role)
+    actor = consumer if role == CONSUMER else make_staff(role)
     found = db.session.scalar(select(Transition).where(Transition.from_status_id == status(state).id,
                                                        Transition.to_status_id == status(event).id))
     context = TransitionContext(actor=actor, roles=set(actor.role_names), comment="Комментарий")
@@ -233,7 +235,7 @@ def test_refusal_needs_a_document_and_it_is_shown_as_the_reason(consumer, staff)
     application = make_submitted(consumer)
     with pytest.raises(InvalidTransition, match="необходимо приложить документ"):
         service.apply_transition(application, transition("review", "refused"),
-                                 TransitionContext(actor=staff, roles={"Staff"}))
+                                 TransitionContext(actor=staff, roles={STAFF}))
     move(application, "review", "refused", staff, with_document=True)
     reasons = [a for a in application.attachments if a.purpose == "refusal_reason"]
     assert len(reasons) == 1 and application.status.is_final and application.due_on is None
@@ -244,18 +246,18 @@ def test_comment_required_transition(consumer, staff):
     move(application, "review", "missing_data", staff, with_document=True)
     with pytest.raises(InvalidTransition, match="необходимо указать комментарий"):
         service.apply_transition(application, transition("missing_data", "closed"),
-                                 TransitionContext(actor=staff, roles={"Staff"}, comment="  "))
+                                 TransitionContext(actor=staff, roles={STAFF}, comment="  "))
 
 
 def test_stale_form_is_refused_not_silently_applied(consumer, staff):
     application = make_submitted(consumer)
     seen_version = application.version
-    second = make_staff("Staff")
+    second = make_staff(STAFF)
     service.assign_number(application, "1563", second)  # the other staff member saved first
     db.session.commit()
-    with pytest.raises(InvalidTransition, match="уже изменена другим сотрудником"):
+    with pytest.raises(StaleForm, match=str(STALE_FORM)):
         service.apply_transition(application, transition("review", "offer"),
-                                 TransitionContext(actor=staff, roles={"Staff"}, expected_version=seen_version))
+                                 TransitionContext(actor=staff, roles={STAFF}, expected_version=seen_version))
     assert db.session.get(Application, application.id).status.code == "review"
 
 
@@ -314,12 +316,12 @@ def test_numbers_follow_the_pattern_and_are_unique(consumer, staff):
 def test_free_status_only_where_the_type_allows_it(consumer, staff):
     tp = make_submitted(consumer)
     with pytest.raises(InvalidTransition, match="выбирается из списка"):
-        service.set_free_status(tp, "Свой статус", TransitionContext(actor=staff, roles={"Staff"}))
+        service.set_free_status(tp, "Свой статус", TransitionContext(actor=staff, roles={STAFF}))
     message, _ = service.open_draft(consumer.consumer, app_type("message"), consumer)
     service.save_data(message, {"subject": "Тема", "body": "<p>Текст</p>"}, consumer)
     service.submit(message, consumer)
     service.set_free_status(message, "Заявка на рассмотрении сетевой организацией у главного инженера",
-                            TransitionContext(actor=staff, roles={"Staff"}))
+                            TransitionContext(actor=staff, roles={STAFF}))
     db.session.commit()
     assert message.display_status.endswith("у главного инженера")
     assert message.events[-1].status_name == message.display_status

@@ -19,9 +19,11 @@ from app.models import (
     Transition,
     TypeDocumentRequirement,
 )
+from app.security.roles import CONSUMER, ORG_ADMIN, STAFF
 
-CONSUMER = ["Consumer"]
-STAFF = ["Staff", "OrgAdmin"]
+#: who takes a transition (Transition.roles)
+BY_CONSUMER = [CONSUMER]
+BY_STAFF = [STAFF, ORG_ADMIN]
 IL, IP, UL = "individual", "entrepreneur", "legal_entity"
 
 DOCUMENT_TYPES = [
@@ -104,17 +106,17 @@ CONNECTION_STATUSES = [
 ]
 #: from, to, name, roles, options — the transition table (STYLE 2)
 CONNECTION_TRANSITIONS = [
-    ("draft", "review", "Подать заявку", CONSUMER, {}),
-    ("review", "missing_data", "Запросить недостающие сведения", STAFF, dict(requires_document=True)),
-    ("review", "refused", "Отказать", STAFF, dict(requires_document=True)),
-    ("review", "offer", "Подготовка оферты договора", STAFF, {}),
-    ("missing_data", "review", "Отправить повторно", CONSUMER, {}),
-    ("missing_data", "closed", "Закрыть (сведения не представлены)", STAFF, dict(requires_comment=True)),
-    ("offer", "contract", "Исполнение договора ТП", STAFF, {}),
-    ("offer", "missing_data", "Запросить недостающие сведения", STAFF, dict(requires_document=True)),
-    ("offer", "refused", "Отказать", STAFF, dict(requires_document=True)),
-    ("contract", "done", "Технологическое присоединение осуществлено", STAFF, {}),
-    ("contract", "closed", "Закрыть", STAFF, dict(requires_comment=True)),
+    ("draft", "review", "Подать заявку", BY_CONSUMER, {}),
+    ("review", "missing_data", "Запросить недостающие сведения", BY_STAFF, dict(requires_document=True)),
+    ("review", "refused", "Отказать", BY_STAFF, dict(requires_document=True)),
+    ("review", "offer", "Подготовка оферты договора", BY_STAFF, {}),
+    ("missing_data", "review", "Отправить повторно", BY_CONSUMER, {}),
+    ("missing_data", "closed", "Закрыть (сведения не представлены)", BY_STAFF, dict(requires_comment=True)),
+    ("offer", "contract", "Исполнение договора ТП", BY_STAFF, {}),
+    ("offer", "missing_data", "Запросить недостающие сведения", BY_STAFF, dict(requires_document=True)),
+    ("offer", "refused", "Отказать", BY_STAFF, dict(requires_document=True)),
+    ("contract", "done", "Технологическое присоединение осуществлено", BY_STAFF, {}),
+    ("contract", "closed", "Закрыть", BY_STAFF, dict(requires_comment=True)),
 ]
 
 #: seed 001 (heat network): «Подана», «Принята к рассмотрению» …
@@ -129,16 +131,16 @@ HEAT_STATUSES = [
     ("done", "Подключение выполнено", dict(is_final=True)),
 ]
 HEAT_TRANSITIONS = [
-    ("draft", "submitted", "Подать заявку", CONSUMER, {}),
-    ("submitted", "accepted", "Принять к рассмотрению", STAFF, {}),
-    ("submitted", "missing_data", "Запросить недостающие сведения", STAFF, dict(requires_document=True)),
-    ("submitted", "refused", "Отказать", STAFF, dict(requires_document=True)),
-    ("accepted", "offer", "Подготовка оферты договора", STAFF, {}),
-    ("accepted", "missing_data", "Запросить недостающие сведения", STAFF, dict(requires_document=True)),
-    ("accepted", "refused", "Отказать", STAFF, dict(requires_document=True)),
-    ("missing_data", "submitted", "Отправить повторно", CONSUMER, {}),
-    ("offer", "contract", "Исполнение договора", STAFF, {}),
-    ("contract", "done", "Подключение выполнено", STAFF, {}),
+    ("draft", "submitted", "Подать заявку", BY_CONSUMER, {}),
+    ("submitted", "accepted", "Принять к рассмотрению", BY_STAFF, {}),
+    ("submitted", "missing_data", "Запросить недостающие сведения", BY_STAFF, dict(requires_document=True)),
+    ("submitted", "refused", "Отказать", BY_STAFF, dict(requires_document=True)),
+    ("accepted", "offer", "Подготовка оферты договора", BY_STAFF, {}),
+    ("accepted", "missing_data", "Запросить недостающие сведения", BY_STAFF, dict(requires_document=True)),
+    ("accepted", "refused", "Отказать", BY_STAFF, dict(requires_document=True)),
+    ("missing_data", "submitted", "Отправить повторно", BY_CONSUMER, {}),
+    ("offer", "contract", "Исполнение договора", BY_STAFF, {}),
+    ("contract", "done", "Подключение выполнено", BY_STAFF, {}),
 ]
 
 #: seed 003 «Сообщение сетевой организации»: staff may also type their own status
@@ -151,13 +153,13 @@ MESSAGE_STATUSES = [
     ("answered", "Ответ направлен", dict(is_final=True)),
 ]
 MESSAGE_TRANSITIONS = [
-    ("draft", "waiting", "Отправить", CONSUMER, {}),
-    ("waiting", "in_review", "Заявка на рассмотрении сетевой организацией", STAFF, {}),
-    ("waiting", "answered", "Ответ направлен", STAFF, dict(requires_comment=True)),
-    ("waiting", "missing_data", "Запрос отсутствующих документов или сведений", STAFF, dict(requires_comment=True)),
-    ("in_review", "answered", "Ответ направлен", STAFF, dict(requires_comment=True)),
-    ("in_review", "missing_data", "Запрос отсутствующих документов или сведений", STAFF, dict(requires_comment=True)),
-    ("missing_data", "waiting", "Отправить повторно", CONSUMER, {}),
+    ("draft", "waiting", "Отправить", BY_CONSUMER, {}),
+    ("waiting", "in_review", "Заявка на рассмотрении сетевой организацией", BY_STAFF, {}),
+    ("waiting", "answered", "Ответ направлен", BY_STAFF, dict(requires_comment=True)),
+    ("waiting", "missing_data", "Запрос отсутствующих документов или сведений", BY_STAFF, dict(requires_comment=True)),
+    ("in_review", "answered", "Ответ направлен", BY_STAFF, dict(requires_comment=True)),
+    ("in_review", "missing_data", "Запрос отсутствующих документов или сведений", BY_STAFF, dict(requires_comment=True)),
+    ("missing_data", "waiting", "Отправить повторно", BY_CONSUMER, {}),
 ]
 
 CONNECTION_REQUIREMENTS = [("site_plan", []), ("ownership", [])]

@@ -2,7 +2,7 @@
 
 A guard is `guard(transition, application, context) -> str | None`: it returns the
 message to show when the transition may not be taken, or None. The one transition
-service (workflows.applications.service.apply_transition) runs every registered guard
+service (workflows.applications.transitions.apply_transition) runs every registered guard
 and raises InvalidTransition with the first message. Other areas add their own:
 
     from workflows.applications.guards import register_guard
@@ -17,15 +17,44 @@ from typing import Any, Callable, Optional
 
 from flask_babel import gettext as _
 
-from app.security.roles import ORGANIZATION_ROLES
+from app.core.errors import Conflict, Invalid
+from app.security.roles import ADMIN, ORGANIZATION_ROLES
 
 
-class InvalidTransition(Exception):
+class ApplicationError(Invalid):
+    """A request the workflow refuses; `message` is shown to the user as is, `field_errors`
+    (field code → message) under the fields of the form it concerns."""
+
+    category = "danger"
+
+    def __init__(self, message=None, field_errors: dict | None = None):
+        super().__init__(message)
+        self.field_errors = field_errors or {}
+
+
+class DraftRefused(ApplicationError):
+    """No new draft now (the type's limit, or no «Черновик» status configured)."""
+
+    category = "warning"
+
+
+class ProfileIncomplete(ApplicationError):
+    """«Мои данные» lack a required field: nothing is submitted until they are filled in."""
+
+    category = "warning"
+
+
+class InvalidTransition(Invalid):
     """The transition may not be taken now; `message` says why, in the user's words."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    category = "danger"
+
+
+class StaleForm(InvalidTransition, Conflict):
+    """The form was rendered from an older version of the application (STYLE 5)."""
+
+    status = Conflict.status
+    default_message = Conflict.default_message
 
 
 @dataclass
@@ -34,7 +63,7 @@ class TransitionContext:
 
     #: the KabinetUser taking it (None for system jobs)
     actor: Any = None
-    #: role names the actor acts with: Consumer, Staff, OrgAdmin, Admin
+    #: role names the actor acts with (app.security.roles: CONSUMER, STAFF, ORG_ADMIN, ADMIN)
     roles: set[str] = field(default_factory=set)
     comment: Optional[str] = None
     #: documents attached together with the transition (Attachment rows, already flushed)
@@ -67,8 +96,15 @@ def check_guards(transition, application, context: TransitionContext) -> list[st
     return messages
 
 
+def ensure_version(application, expected_version) -> None:
+    """Refuse a form rendered from another version of the application (None: not a form)."""
+    if expected_version is not None and str(expected_version) != str(application.version):
+        raise StaleForm()
+
+
 def ensure_allowed(transition, application, context: TransitionContext) -> None:
-    """Raise InvalidTransition with the first refusal, if any."""
+    """Raise StaleForm for an old form, else InvalidTransition with the first refusal, if any."""
+    ensure_version(application, context.expected_version)
     messages = check_guards(transition, application, context)
     if messages:
         raise InvalidTransition(messages[0])
@@ -79,8 +115,8 @@ def ensure_allowed(transition, application, context: TransitionContext) -> None:
 @register_guard
 def stale_version(transition, application, context):
     """Two staff members on one item: the second save of an old form is refused."""
-    if context.expected_version is not None and context.expected_version != application.version:
-        return _("Заявка уже изменена другим сотрудником. Обновите страницу и повторите действие.")
+    if context.expected_version is not None and str(context.expected_version) != str(application.version):
+        return str(StaleForm.default_message)
     return None
 
 
@@ -97,7 +133,7 @@ def from_current_status(transition, application, context):
 def role_allowed(transition, application, context):
     allowed = set(transition.roles or [])
     roles = set(context.roles)
-    if "Admin" in roles and allowed & ORGANIZATION_ROLES:
+    if ADMIN in roles and allowed & ORGANIZATION_ROLES:
         return None
     if not allowed & roles:
         return _("У вас нет права на этот переход.")

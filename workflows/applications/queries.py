@@ -7,12 +7,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import bindparam, or_, select
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.core.paging import Page, paginate
-from app.models import Application, ApplicationEvent, ApplicationType, Attachment, ConsumerProfile, Message, Status
+from app.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationType,
+    Attachment,
+    ConsumerProfile,
+    Message,
+    Notification,
+    Status,
+)
 from app.models.search import search_key
 from app.security.access import scope_applications
 
@@ -196,3 +205,12 @@ def application_detail(application_id: int):
 
 def messages_of(application_id: int):
     return db.session.scalars(MESSAGES_OF_APPLICATION, {"application_id": application_id}).all()
+
+
+def notifications_of(user, page: int, per_page: int = 20) -> Page:
+    """«Уведомления» (E7): the user's portal notices, newest first."""
+    return paginate(
+        select(Notification).where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc()),
+        page, per_page,
+    )
