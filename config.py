@@ -7,6 +7,8 @@ import os
 import secrets
 from pathlib import Path
 
+from app.security.roles import ADMIN
+
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("KABINET_INSTANCE_DIR", BASE_DIR / "instance"))
 
@@ -67,7 +69,7 @@ class Config:
     FAB_API_SWAGGER_UI = True
     FAB_ADD_SECURITY_API = False
     AUTH_TYPE = 1  # AUTH_DB
-    AUTH_ROLE_ADMIN = "Admin"
+    AUTH_ROLE_ADMIN = ADMIN
     AUTH_ROLE_PUBLIC = "Public"
     AUTH_USER_REGISTRATION = False
     FAB_PASSWORD_HASH_METHOD = "scrypt"
