@@ -81,11 +81,18 @@ def collect_areas(app: Flask) -> tuple:
 
 def register_views(app: Flask, areas) -> None:
     """Every FAB view is registered here, never as a side effect of an import."""
+    from app.core.areas import ADMIN_CATEGORY
     from app.extensions import appbuilder
     from app.web.actions import init_unknown_actions
+    from workflows.applications.guards import register_guard
 
     for area in areas:
         area.register(appbuilder)
+        for guard in area.guards:
+            register_guard(guard)
+    for area in areas:  # after every area: «Администрирование» keeps its place, the admin area's entries first
+        for view, name, icon in area.admin_views:
+            appbuilder.add_view(view(), name, icon=icon, category=ADMIN_CATEGORY)
     init_unknown_actions(app)
 
 

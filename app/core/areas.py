@@ -10,6 +10,9 @@ from typing import Callable
 
 from flask import current_app
 
+#: the staff menu where every area's administration screens meet
+ADMIN_CATEGORY = "Администрирование"
+
 
 @dataclass(frozen=True)
 class Area:
@@ -21,8 +24,11 @@ class Area:
     permissions: dict = field(default_factory=dict)
     #: idempotent functions creating the area's reference data (`flask kabinet seed`), in order
     seeders: tuple = ()
-    #: transition guards the area adds to the applications workflow
+    #: transition guards the area adds to the applications workflow (registered by the factory)
     guards: tuple = ()
+    #: (view class, menu name, icon) placed in «Администрирование» after every area registered,
+    #: so the admin menu keeps its place and the admin area's own entries come first
+    admin_views: tuple = ()
     #: notification template keys the area sends (templates/notifications/<key>.*.j2)
     notifications: tuple = ()
     #: (job, seconds) run periodically by `rq cron` and, while Redis is away, by requests; each

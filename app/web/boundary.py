@@ -15,9 +15,12 @@ from urllib.parse import urlsplit
 from flask import Flask, flash, redirect, request
 from sqlalchemy.orm.exc import StaleDataError
 
+from flask_appbuilder.baseviews import BaseCRUDView
+
 from app.core.errors import Conflict, KabinetError
 from app.core.transactions import discard
 from app.extensions import db
+from app.web import form_tokens
 from app.web.errors import render_error_page
 
 log = logging.getLogger(__name__)
@@ -37,30 +40,37 @@ def refused(exc: KabinetError, *, flash_message: bool = True) -> None:
 def answer(exc: KabinetError):
     """The one way a refusal reaches the user: flash and back for a sent form, else the page
     of its status (with its message, unless that is only its kind's default)."""
-    if request.method == "POST" and exc.status < 500 and exc.status != 404:
+    back = _back() if request.method == "POST" and exc.status < 500 and exc.status != 404 else None
+    if back:
         refused(exc)
-        return redirect(_back())
+        return redirect(back)
     discard()
     own_message = exc.message != str(type(exc).default_message)
     return render_error_page(exc.status, exc.message if own_message else None)
 
 
-def _back() -> str:
-    """The page the form was on (same site only), else the form's own address."""
+def _back() -> str | None:
+    """The page the form was on (same site only); None without one (a form's own address
+    may take POST only, so the refusal is then the page of its status)."""
     referrer = urlsplit(request.referrer or "")
     if referrer.path and referrer.netloc == request.host:
         return referrer.path + (f"?{referrer.query}" if referrer.query else "")
-    return request.full_path.rstrip("?")
+    return None
 
 
 def in_transaction(view):
     """Wrap one view function in the request's transaction."""
+    fab_saved = saves_itself(view)
 
     @functools.wraps(view)
     def run(*args, **kwargs):
         try:
             response = view(*args, **kwargs)
-            db.session.commit()
+            form_tokens.settle()
+            if fab_saved:
+                discard()  # FAB committed what it saved; this is what a refused form left
+            else:
+                db.session.commit()
             return response
         except KabinetError as exc:
             return answer(exc)
@@ -72,6 +82,13 @@ def in_transaction(view):
 
     run.kabinet_boundary = True
     return run
+
+
+def saves_itself(view) -> bool:
+    """FAB's own add/edit/delete pages: FAB's datamodel commits the row it saves, and it
+    flashes a refusal of `pre_add`/`pre_update` and returns normally, so what the refused
+    form wrote into the row is rolled back here, never committed."""
+    return isinstance(getattr(view, "__self__", None), BaseCRUDView) and view.__name__ in {"add", "edit", "delete"}
 
 
 def init_boundary(app: Flask) -> None:

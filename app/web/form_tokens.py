@@ -85,6 +85,15 @@ def release() -> None:
         db.session.flush()
 
 
+def settle() -> None:
+    """At the request boundary, before the commit: a token claimed for work that did not
+    finish (no `produced()`: the form came back with its errors) is forgotten, so the same
+    form can be sent again once corrected."""
+    row = g.get(_CLAIMED)
+    if row is not None and row.result_url is None:
+        release()
+
+
 def _repeat(token: str, user, fallback: str, say_done: bool):
     first = db.session.scalar(select(FormToken).where(FormToken.token == token))
     own = first is not None and first.user_id == user.id

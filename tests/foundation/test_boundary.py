@@ -19,7 +19,10 @@ from app.core.notifications.notify import queue_sms
 from app.core.jobs.queue import dispatch_ready
 from app.extensions import db
 from app.models import KabinetUser, Notification, OutboxMessage, OutboxStatus
+from app.models import FormToken
+from app.web import form_tokens
 from app.web.boundary import init_boundary
+from app.security.roles import ADMIN
 from tests.factories import make_consumer
 
 REFUSAL = "Зонд отказал"
@@ -43,6 +46,10 @@ def _probe_view(notice_id: int, action: str):
         db.session.execute(text("SELECT no_such_column FROM notification"))
     if action == "stale":
         _delete_elsewhere(notice_id)
+    if action in ("claim-and-fail", "claim-and-finish"):
+        form_tokens.claim(db.session.get(KabinetUser, notice.user_id), fallback="/probe/form")
+        if action == "claim-and-finish":
+            form_tokens.produced("/probe/form")
     return "ok"
 
 
@@ -132,6 +139,44 @@ def test_a_refusal_of_a_page_is_its_status_with_its_message(probe, notice):
     assert response.status_code == 400
     assert REFUSAL in page and 'data-test="error-page"' in page and "kb-minimal" not in page
     assert title_of(probe, notice) == "Исходное"
+
+
+def test_a_refused_form_sent_without_a_referrer_is_the_page_of_its_status(probe, notice):
+    """Its own address may take POST only: redirecting there would answer 405."""
+    response = probe.test_client().post(f"/probe/{notice}/refuse")
+    assert response.status_code == 400 and REFUSAL in response.get_data(as_text=True)
+    assert title_of(probe, notice) == "Исходное"
+
+
+@pytest.mark.parametrize("action, kept", [("claim-and-fail", False), ("claim-and-finish", True)])
+def test_a_form_token_is_kept_only_for_finished_work(probe, notice, action, kept):
+    """A form that came back with its errors (the view returned, nothing produced) can be
+    sent again once corrected; a finished one is a repeat."""
+    response = probe.test_client().post(f"/probe/{notice}/{action}", data={"form_token": "t" * 32})
+    assert response.status_code == 200
+    with probe.app_context():
+        assert (db.session.scalar(select(FormToken.token)) is not None) is kept
+
+
+def test_a_refused_fab_edit_form_is_not_saved(probe, ctx, monkeypatch):
+    """FAB flashes what pre_update raised and returns normally; its datamodel commits what it
+    saves, so the boundary rolls back what the refused form wrote into the row."""
+    from app.core.errors import Forbidden
+    from app.models import Branch
+    from app.views.admin.dictionaries import BranchView
+    from tests.factories import make_staff
+
+    branch = Branch(name="Северный", code="N1")
+    db.session.add(branch)
+    db.session.commit()
+    monkeypatch.setattr(BranchView, "pre_update", lambda self, item: (_ for _ in ()).throw(Forbidden(REFUSAL)))
+    client = signed_in(probe, make_staff(ADMIN))
+    page = client.get(f"/admin/branches/edit/{branch.id}")
+    assert page.status_code == 200
+    response = client.post(f"/admin/branches/edit/{branch.id}", data={"name": "Переименован", "code": "N1", "sort_order": "1", "active": "y"})
+    assert response.status_code in (200, 302)
+    with probe.app_context():
+        assert db.session.get(Branch, branch.id).name == "Северный"
 
 
 @pytest.mark.parametrize("action", ["stale", "stale-flush"])  # found at the commit, or at a flush in the view

@@ -8,8 +8,7 @@ added later by any area is respected without code here.
 from flask_babel import gettext as _
 from sqlalchemy import func, inspect, select
 
-from app.core.errors import Conflict, Invalid, KabinetError
-from app.core.transactions import discard
+from app.core.errors import Conflict, Invalid
 from app.extensions import db
 
 #: how a referencing table is named in the refusal message
@@ -97,13 +96,9 @@ def retire(items) -> int:
 
 def checked(item, check) -> None:
     """Run `check(item)` on a row FAB's add or edit form has filled. FAB flashes a refusal and
-    returns normally, so the request boundary would commit what the form wrote into the row:
-    what the form wrote is discarded here before FAB shows the refusal."""
-    try:
-        check(item)
-    except KabinetError:
-        discard()
-        raise
+    returns normally; the request boundary then rolls back what the form wrote into the row
+    (app.web.boundary.saves_itself)."""
+    check(item)
 
 
 def status_choices():

@@ -334,12 +334,6 @@ def signed_document_guard(transition, application, context):
     return None
 
 
-def register() -> None:
-    from workflows.applications.guards import register_guard
-
-    register_guard(signed_document_guard)
-
-
 @dataclass
 class SignatureRow:
     """What the panel shows for one side of one document."""

@@ -28,7 +28,7 @@ from app.views.admin.settings import SettingsView
 from workflows.admin.defaults import seed_topics
 from workflows.admin.settings import logo_url
 
-__all__ = ["ADMIN_CATEGORY", "AREA", "AreaAccess"]  # trusted certificates (documents) share the menu
+__all__ = ["AREA", "AreaAccess"]
 
 ADMIN_MENU = ["Информационные страницы", "Данные и настройки", "Сотрудники", "Журнал изменений", "Отчеты",
               "Граф переходов"]

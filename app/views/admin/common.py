@@ -4,13 +4,13 @@ from flask import redirect, send_file, url_for
 from flask_appbuilder import BaseView
 from flask_login import current_user
 
+from app.core.areas import ADMIN_CATEGORY  # noqa: F401  (shared with the other areas' admin screens)
 from app.web.boundary import refused
 
 #: permission views of this area; OrgAdmin already holds OrganizationAdmin (roles.py)
 ADMIN_PERMISSION = "OrganizationAdmin"
 #: consumer search and accounts opened at the office (A6): staff and admins
 CONSUMERS_PERMISSION = "ConsumerAccounts"
-ADMIN_CATEGORY = "Администрирование"
 DICT_CATEGORY = "Справочники"
 
 

@@ -13,7 +13,6 @@ from flask import current_app
 
 from app.core.areas import Area
 from app.security.roles import CONSUMER, ORG_ADMIN, STAFF
-from app.views.admin import ADMIN_CATEGORY
 from app.views.documents import trusted_certificates
 from app.views.documents.application import DocumentsView
 from app.views.documents.copies import PER_PAGE, CopyRequestsStaffView, CopyRequestsView
@@ -54,14 +53,10 @@ def register(appbuilder) -> None:
     """Add this area's views and menu entries."""
     current_app.add_template_global(documents_panel, "documents_panel")
     current_app.add_template_filter(iso_ru_date, "iso_ru_date")
-    signing.register()
     for view in (DocumentsView, CopyRequestsView, CopyRequestsStaffView, StatementTemplatesView, VerifySignatureView):
         appbuilder.add_view_no_menu(view())
     for name, href, icon in MENU_LINKS:
         appbuilder.add_link(name, href=href, icon=icon)
-    # in «Администрирование»: the category is made here when this area registers first
-    appbuilder.add_view(trusted_certificates.TrustedCertificatesView(), trusted_certificates.MENU,
-                        icon="fa-certificate", category=ADMIN_CATEGORY, category_icon="fa-wrench")
 
 
 AREA = Area(
@@ -69,5 +64,7 @@ AREA = Area(
     register=register,
     permissions=ROLE_PERMISSIONS,
     seeders=(seed_default_templates,),
+    guards=(signing.signed_document_guard,),
+    admin_views=((trusted_certificates.TrustedCertificatesView, trusted_certificates.MENU, "fa-certificate"),),
     notifications=("document_copy_answered", "document_copy_requested", "document_sign_requested", "document_signed"),
 )
