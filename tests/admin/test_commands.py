@@ -1,5 +1,6 @@
 """The admin area's people commands (workflows/admin/staff.py, consumers.py) as the REST API
 will call them: plain ids in, a KabinetError with its status out."""
+from app.core.errors import STALE_FORM
 import pytest
 
 from app.core.errors import Forbidden, KabinetError, NotFound
@@ -41,4 +42,4 @@ def test_field_refusals_carry_every_field(org_admin, staff):
 def test_a_stale_settings_form_is_a_conflict(org_admin):
     with pytest.raises(settings.SettingsChanged) as refused:
         settings.update_settings({"org_name": "Другое"}, loaded="old", code=None, actor=org_admin)
-    assert refused.value.status == 409 and "Настройки изменил другой администратор" in refused.value.message
+    assert refused.value.status == 409 and str(STALE_FORM) in refused.value.message

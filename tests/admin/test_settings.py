@@ -1,4 +1,5 @@
 """F2: one settings form; changes act at once, bad values change nothing, all audited."""
+from app.core.errors import STALE_FORM
 import io
 
 import pytest
@@ -180,7 +181,7 @@ def test_save_over_another_admins_newer_change_is_refused(client, login, org_adm
     db.session.commit()
     response = client.post("/admin/settings/", data=stale, content_type="multipart/form-data")
     assert response.status_code == 409
-    assert "Настройки изменил другой администратор" in response.get_data(as_text=True)
+    assert str(STALE_FORM) in response.get_data(as_text=True)
     db.session.expire_all()
     assert get_setting("org_name") != "Мой вариант"
     assert get_setting("org_phone") == "+7 (495) 222-22-22"

@@ -37,8 +37,7 @@ class GatewayChangeRefused(Invalid):
 class SettingsChanged(Conflict):
     """Another admin saved the settings after this form was rendered."""
 
-    default_message = _l("Настройки изменил другой администратор, пока вы их редактировали. Ваши изменения не "
-                         "сохранены: откройте форму заново.")
+    # the one stale-form message of every form (app.core.errors.STALE_FORM)
 
 
 def editable_specs():

@@ -4,7 +4,6 @@ Commands take plain values (ids, texts, the acting user), raise a `KabinetError`
 the request boundary commits. Who may call them is decided by the admin area's permission
 (`OrganizationAdmin`) on the views; every change is audited by workflows/pages/service.py.
 """
-from flask_babel import lazy_gettext as _l
 
 from app.core.errors import Conflict, NotFound
 from app.extensions import db
@@ -15,8 +14,7 @@ from workflows.pages import service
 class PageChanged(Conflict):
     """Another admin saved the page after this editor was opened."""
 
-    default_message = _l("Страницу изменили, пока вы её редактировали. Ваш текст не сохранён: "
-                         "откройте страницу заново.")
+    # the one stale-form message of every form (app.core.errors.STALE_FORM)
 
 
 def page_or_404(page_id: int) -> InfoPage:
