@@ -4,9 +4,9 @@ Views and FAB actions call these helpers; they never compare owners themselves.
 Object routes answer 404 to anyone outside the object's scope, so that the existence of
 another consumer's application is not revealed.
 """
+from flask import abort
 from sqlalchemy import Select
 
-from app.core.errors import NotFound
 from app.models import Application, ConsumerProfile
 from app.security.roles import ADMIN, ORGANIZATION_ROLES
 
@@ -41,7 +41,7 @@ def can_see_application(user, application: Application) -> bool:
 
 def ensure_can_see_application(user, application: Application | None) -> Application:
     if application is None or not can_see_application(user, application):
-        raise NotFound()
+        abort(404)
     return application
 
 
@@ -49,21 +49,21 @@ def ensure_owns_application(user, application: Application | None) -> Applicatio
     """Consumer-side routes (/my/…): only the consumer who filed it, everyone else 404."""
     consumer = current_consumer(user)
     if application is None or consumer is None or application.consumer_id != consumer.id:
-        raise NotFound()
+        abort(404)
     return application
 
 
 def ensure_organization_application(user, application: Application | None) -> Application:
     """Staff-side routes (/staff/…): submitted items, for people acting for the organization."""
     if application is None or not is_organization(user) or application.submitted_at is None:
-        raise NotFound()
+        abort(404)
     return application
 
 
 def ensure_attachment_of(application: Application, attachment):
     """An attachment addressed through an application must belong to it (else 404)."""
     if attachment is None or attachment.application_id != application.id:
-        raise NotFound()
+        abort(404)
     return attachment
 
 
@@ -95,7 +95,7 @@ def can_see_application_documents(user, application) -> bool:
 
 def ensure_can_see_application_documents(user, application):
     if not can_see_application_documents(user, application):
-        raise NotFound()
+        abort(404)
     return application
 
 
@@ -108,7 +108,7 @@ def can_see_attachment(user, attachment) -> bool:
 
 def ensure_can_see_attachment(user, attachment):
     if not can_see_attachment(user, attachment):
-        raise NotFound()
+        abort(404)
     return attachment
 
 
@@ -129,7 +129,7 @@ def ensure_can_see_copy_request(user, copy_request):
     if copy_request is None or not (
         is_organization(user) or (consumer is not None and copy_request.consumer_id == consumer.id)
     ):
-        raise NotFound()
+        abort(404)
     return copy_request
 
 
@@ -148,5 +148,5 @@ def can_manage_staff_account(actor, user) -> bool:
 def ensure_consumer_account(user):
     """Consumer search, blocking and accounts opened at the office act on consumer logins only."""
     if user is None or user.consumer is None:
-        raise NotFound()
+        abort(404)
     return user

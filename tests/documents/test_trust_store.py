@@ -1,5 +1,6 @@
 """«Доверенные сертификаты УЦ»: admins upload CA certificates; signatures are checked against them."""
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -55,7 +56,8 @@ def test_admin_uploads_a_pem_bundle_and_sees_it_listed(client, login, users, pki
     assert "Добавлено сертификатов: 2" in page
     assert "Тестовый корневой УЦ" in page and "Тестовый подчинённый УЦ" in page
     assert format(pki.root.cert.serial_number, "X") in page
-    assert pki.root.cert.not_valid_after_utc.strftime("%d.%m.%Y") in page
+    moscow = ZoneInfo("Europe/Moscow")  # the page shows dates in Moscow time: after 21:00 UTC that is the next day
+    assert pki.root.cert.not_valid_after_utc.astimezone(moscow).strftime("%d.%m.%Y") in page
     assert users[role].display_name in page
     rows = _stored()
     assert len(rows) == 2 and "Тестовый корневой УЦ" in rows[0].subject and "Тестовый корневой УЦ" in rows[1].issuer

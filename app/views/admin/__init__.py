@@ -18,7 +18,6 @@ from app.views.admin.common import (
     ADMIN_CATEGORY,
     CONSUMERS_PERMISSION,
     DICT_CATEGORY,
-    AreaAccess,
 )
 from app.views.admin.dictionaries import AUDITED_DICTIONARIES, DICTIONARY_VIEWS, TransitionGraphView
 from app.views.admin.pages import AdminPagesView
@@ -28,7 +27,7 @@ from app.views.admin.settings import SettingsView
 from workflows.admin.defaults import seed_topics
 from workflows.admin.settings import logo_url
 
-__all__ = ["AREA", "AreaAccess"]
+__all__ = ["AREA"]
 
 ADMIN_MENU = ["Информационные страницы", "Данные и настройки", "Сотрудники", "Журнал изменений", "Отчеты",
               "Граф переходов"]

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from app.core.areas import ADMIN_CATEGORY  # noqa: F401  (shared with the other areas' admin screens)
 from app.web.boundary import refused
+from app.web.permissions import OnePermission
 
 #: permission views of this area; OrgAdmin already holds OrganizationAdmin (roles.py)
 ADMIN_PERMISSION = "OrganizationAdmin"
@@ -14,19 +15,7 @@ CONSUMERS_PERMISSION = "ConsumerAccounts"
 DICT_CATEGORY = "Справочники"
 
 
-class AreaAccess:
-    """Every exposed method of the view needs the one permission `can_access`."""
-
-    def __init__(self):
-        cls = type(self)
-        self.method_permission_name = {
-            name: "access" for name in dir(cls)
-            if hasattr(getattr(cls, name, None), "_permission_name") or hasattr(getattr(cls, name, None), "_action")
-        }
-        super().__init__()
-
-
-class AdminView(AreaAccess, BaseView):
+class AdminView(OnePermission, BaseView):
     """A screen of the admin area: admins only (`can_access` on OrganizationAdmin), opens on index."""
 
     default_view = "index"

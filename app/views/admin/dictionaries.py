@@ -28,7 +28,8 @@ from app.models import (
 )
 from app.models.dictionaries import TOPIC_KIND_LABELS
 from app.security.roles import CONSUMER, ORG_ADMIN, STAFF
-from app.views.admin.common import ADMIN_PERMISSION, AdminView, AreaAccess
+from app.views.admin.common import ADMIN_PERMISSION, AdminView
+from app.web.permissions import OnePermission
 from forms.admin import LEGAL_FORM_CHOICES
 from workflows.admin import dictionaries, graph
 
@@ -52,7 +53,7 @@ def _status_label(status: Status) -> str:
     return f"{status.application_type.name}: {status.name}" if status.application_type else status.name
 
 
-class DictionaryView(AreaAccess, ModelView):
+class DictionaryView(OnePermission, ModelView):
     """Common behaviour: admins only, in-use rows are retired rather than deleted."""
 
     class_permission_name = ADMIN_PERMISSION

@@ -14,10 +14,10 @@ from app.views.admin.common import (
     ADMIN_PERMISSION,
     CONSUMERS_PERMISSION,
     AdminView,
-    AreaAccess,
     acting_user,
     refused_to,
 )
+from app.web.permissions import OnePermission
 from forms.admin import ConfirmForm, ConsumerSearchForm, OpenAccountForm, StaffForm, StaffRoleForm
 from workflows.admin import FieldErrors, consumers, staff
 
@@ -42,7 +42,7 @@ class BlockRoutes:
         return self._set_blocked(user_id, False)
 
 
-class ConsumersView(BlockRoutes, AreaAccess, BaseView):
+class ConsumersView(BlockRoutes, OnePermission, BaseView):
     """«Потребители»: find a consumer, block or unblock, open an account at the office."""
 
     route_base = "/admin/consumers"

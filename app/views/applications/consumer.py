@@ -14,7 +14,6 @@ from app.models import Application, ApplicationKind
 from app.security.access import current_consumer, ensure_owns_application
 from app.security.roles import CONSUMER
 from app.views.applications.shared import (
-    all_access,
     application_context,
     confirm_and_remove,
     deletable_ids,
@@ -24,6 +23,7 @@ from app.views.applications.shared import (
 )
 from app.web import form_tokens
 from app.web.boundary import refused
+from app.web.permissions import one_permission
 from forms.applications import (
     AttachmentForm,
     ConfirmForm,
@@ -43,6 +43,7 @@ from workflows.applications.rules import CONSUMER_SIDE, is_editable_by_consumer,
 PROFILE_URL = "/my/profile/"
 
 
+@one_permission
 class ConsumerApplicationsView(BaseView):
     """«Подать заявку», the draft form, «Мои заявки» and the application page."""
 
@@ -279,9 +280,9 @@ class ConsumerApplicationsView(BaseView):
         return self._render_show(self._load(application_id), message_form=form, status=400)
 
 
-ConsumerApplicationsView.method_permission_name = all_access(ConsumerApplicationsView)
 
 
+@one_permission
 class NotificationsView(BaseView):
     """«Уведомления» (E7): the portal notices of the signed-in user, newest first."""
 
@@ -306,4 +307,3 @@ class NotificationsView(BaseView):
         return redirect(url_for(".index"))
 
 
-NotificationsView.method_permission_name = all_access(NotificationsView)

@@ -21,12 +21,6 @@ from workflows.applications.messages import mark_messages_read
 from workflows.applications.rules import ORGANIZATION_SIDE, is_overdue
 from workflows.applications.tracker import tracker_rows
 
-def all_access(view_class) -> dict[str, str]:
-    """method_permission_name mapping every exposed method to the one permission «can_access»."""
-    return {name: "access" for name in dir(view_class)
-            if hasattr(getattr(view_class, name, None), "_urls")}
-
-
 def application_context(application, *, viewer_side: str) -> dict:
     """What the consumer and staff application pages both show."""
     attachments = [a for a in application.attachments]

@@ -12,7 +12,6 @@ from app.core.files import max_file_bytes
 from app.core.paging import page_number
 from app.security.access import ensure_organization_application
 from app.views.applications.shared import (
-    all_access,
     application_context,
     confirm_and_remove,
     send_attachment,
@@ -20,6 +19,7 @@ from app.views.applications.shared import (
 )
 from app.web import form_tokens
 from app.web.boundary import refused
+from app.web.permissions import one_permission
 from forms.applications import (
     ConfirmForm,
     MessageForm,
@@ -71,6 +71,7 @@ def _item_changes(form: StaffSaveForm) -> commands.ItemChanges:
     )
 
 
+@one_permission
 class StaffApplicationsView(BaseView):
     """The queue of submitted items and the page where staff process one."""
 
@@ -254,4 +255,3 @@ class StaffApplicationsView(BaseView):
         return redirect(url_for(".item", application_id=application.id) + "#tracker")
 
 
-StaffApplicationsView.method_permission_name = all_access(StaffApplicationsView)

@@ -9,7 +9,8 @@ from flask_login import current_user
 
 from app.core.files import send_stored
 from app.security.access import ensure_can_see_copy_request, is_organization
-from app.views.documents.common import attachment_headers, back, one_permission
+from app.views.documents.common import attachment_headers, back
+from app.web.permissions import one_permission
 from app.views.documents.panel import remember_error
 from app.web.boundary import refused
 from forms.documents import CmsUploadForm, ConfirmForm, OrganizationSignForm, PepConfirmForm

@@ -4,13 +4,6 @@ from urllib.parse import quote, urlparse
 from flask import request
 
 
-def one_permission(view_class):
-    """Class decorator: every exposed method of the view needs the one permission «can_access»."""
-    view_class.method_permission_name = {
-        name: "access" for name in dir(view_class) if hasattr(getattr(view_class, name, None), "_urls")}
-    return view_class
-
-
 def attachment_headers(filename: str) -> dict:
     """A download under its own (Cyrillic) name, never cached."""
     ascii_name = filename.encode("ascii", "ignore").decode() or "document"

@@ -9,7 +9,7 @@ from flask_login import current_user
 from app.core.paging import page_number
 from app.models.documents import CopyRequestStatus
 from app.security.access import current_consumer, ensure_can_see_copy_request
-from app.views.documents.common import one_permission
+from app.web.permissions import one_permission
 from app.web import form_tokens
 from app.web.boundary import refused
 from forms.documents import CopyAnswerForm, CopyRequestForm

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.files import read_stored, send_stored
-from app.views.documents.common import attachment_headers, one_permission
+from app.views.documents.common import attachment_headers
+from app.web.permissions import one_permission
 from app.web import form_tokens
 from app.web.boundary import refused
 from forms.documents import TemplateUploadForm

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.paging import page_number
-from app.views.documents.common import one_permission
+from app.web.permissions import one_permission
 from app.web.boundary import refused
 from forms.documents import ConfirmForm, TrustedCertificateForm
 from workflows.documents import queries, trust_store
