@@ -1,5 +1,5 @@
 """Kabinet's SecurityManager: FAB's, with our user model, versioned sessions and our
-sign-in pages (app/security/auth_views.py)."""
+sign-in pages (app/views/accounts/signin.py)."""
 import json
 from functools import lru_cache
 
@@ -102,7 +102,7 @@ class KabinetSecurityManager(SecurityManager):
     #: FAB's «User's Statistics» draws with Google's chart loader from the internet, which the
     #: CSP (app/web/headers.py) and the no-CDN rule (static/vendor/README.md) exclude
     userstatschartview = None
-    # FAB's user/role/group screens with roles and permissions in words (app/security/fab_views.py)
+    # FAB's user/role/group screens with roles and permissions in words (app/views/admin/people_fab.py)
     userdbmodelview = fab_views.UserDBModelView
     rolemodelview = fab_views.RoleModelView
     groupmodelview = fab_views.UserGroupModelView
