@@ -120,6 +120,8 @@ def test_fab_list_searches_deletes_after_confirmation_and_runs_actions(live_serv
     page.click("text=Поиск")
     page.click("#filter_form button.dropdown-toggle")
     page.click("#filter_form a.filter[name=code]")
+    # FAB's script adds the field; on a loaded CI machine (two suites side by side) it can take long
+    page.wait_for_selector("#filter_form input.filter_val", timeout=30_000)
     page.fill("#filter_form input.filter_val", kept_code)
     page.click("#filter_form button[type=submit]")
     page.wait_for_load_state("networkidle")
