@@ -97,9 +97,12 @@ def register_views(app: Flask, areas) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.api import API_BLUEPRINTS
     from app.views.health import health_bp
 
     app.register_blueprint(health_bp)
+    for blueprint in API_BLUEPRINTS:
+        app.register_blueprint(blueprint)
 
 
 def init_error_pages(app: Flask) -> None:

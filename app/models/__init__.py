@@ -31,3 +31,21 @@ from app.models.documents import (  # noqa: F401
 )
 from app.models.dictionaries import Branch, Office, Supplier, Topic, TopicKind  # noqa: F401
 from app.models.pages import InfoPage, InfoPageVersion, PublicAsset  # noqa: F401
+from app.models.billing import (  # noqa: F401
+    AccountLink,
+    AccountPayment,
+    AccountService,
+    Charge,
+    ExportItem,
+    ExportSequence,
+    ImportRowError,
+    ImportRun,
+    IntegrationToken,
+    Meter,
+    MeterReading,
+    MonthlyBalance,
+    PersonalAccount,
+    Service,
+    Tariff,
+    TariffDocument,
+)

@@ -5,9 +5,10 @@ Object routes answer 404 to anyone outside the object's scope, so that the exist
 another consumer's application is not revealed.
 """
 from flask import abort
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 
-from app.models import Application, ConsumerProfile
+from app.extensions import db
+from app.models import AccountLink, Application, ConsumerProfile, PersonalAccount
 from app.security.roles import ADMIN, ORGANIZATION_ROLES
 
 
@@ -150,3 +151,29 @@ def ensure_consumer_account(user):
     if user is None or user.consumer is None:
         abort(404)
     return user
+
+
+def active_link(user, account_id: int) -> AccountLink | None:
+    """The signed-in consumer's live link to the account, or None."""
+    consumer = current_consumer(user)
+    if consumer is None:
+        return None
+    return db.session.scalar(select(AccountLink).where(
+        AccountLink.account_id == account_id, AccountLink.consumer_id == consumer.id,
+        AccountLink.unlinked_at.is_(None)))
+
+
+def ensure_linked_account(user, account_id: int) -> AccountLink:
+    """Consumer-side account routes: only a consumer who linked the account (each co-owner
+    through their own link); everyone else, staff included, 404."""
+    link = active_link(user, account_id)
+    if link is None:
+        abort(404)
+    return link
+
+
+def ensure_organization_account(user, account: PersonalAccount | None) -> PersonalAccount:
+    """Staff-side account routes: any account, for people acting for the organization."""
+    if account is None or not is_organization(user):
+        abort(404)
+    return account

@@ -1,0 +1,1 @@
+"""The billing area's forms, one module per screen group (cabinet, details, staff, exchange)."""
