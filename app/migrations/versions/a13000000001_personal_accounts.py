@@ -88,6 +88,10 @@ def upgrade():
     )
     with op.batch_alter_table('personal_account', schema=None) as batch_op:
         batch_op.create_index('ix_personal_account_number', ['number'], unique=False)
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
+    op.create_index('ix_personal_account_search_text', 'personal_account', ['search_text'], unique=False,
+                    postgresql_using='gin', postgresql_ops={'search_text': 'gin_trgm_ops'})
 
     op.create_table('account_link',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -334,6 +338,7 @@ def downgrade():
         batch_op.drop_index('ix_account_link_account')
 
     op.drop_table('account_link')
+    op.drop_index('ix_personal_account_search_text', table_name='personal_account')
     with op.batch_alter_table('personal_account', schema=None) as batch_op:
         batch_op.drop_index('ix_personal_account_number')
 
