@@ -78,11 +78,28 @@ def _clean(app):
         tables = [t for t in reversed(Model.metadata.sorted_tables) if t.name not in KEPT_TABLES]
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in tables)
-                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                _empty_postgresql(conn, tables)
             else:
                 for table in tables:
                     conn.execute(table.delete())
+
+
+def _empty_postgresql(conn, tables):
+    """Empty the tables a test wrote to and restart their ids. TRUNCATE of every table cost ~60 ms
+    a test (a minute of the run); one probe, DELETE of the few tables with rows (foreign keys set
+    aside for the transaction: pages and their versions point at each other) and setval cost ~6."""
+    probe = " UNION ALL ".join(f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables)
+    used = {name for (name,) in conn.execute(text(probe))}
+    if not used:
+        return
+    dirty = [t for t in tables if t.name in used]
+    conn.exec_driver_sql("SET LOCAL session_replication_role = replica; "
+                         + "; ".join(f'DELETE FROM "{t.name}"' for t in dirty))
+    for table in dirty:
+        for column in table.primary_key.columns:
+            if column.autoincrement is not False and column.type.python_type is int:
+                conn.execute(text("SELECT setval(pg_get_serial_sequence(:t, :c), 1, false)"),
+                             {"t": f'"{table.name}"', "c": column.name})
 
 
 @pytest.fixture(autouse=True)
