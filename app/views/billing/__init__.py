@@ -1,7 +1,7 @@
 """The billing area (section D, issue 13): personal accounts from the billing system.
 
 Views parse, call one command of workflows/billing/ and render. Each module declares what it
-adds — VIEWS (FAB views without a menu entry), MENU_LINKS ((name, address, icon)), PERMISSIONS
+adds — VIEWS (FAB views without a menu entry), MENU_LINKS ((name, address, icon[, label])), PERMISSIONS
 (role → [(permission, view or menu)]), ADMIN_VIEWS ((view, menu, icon) in «Администрирование»),
 BLUEPRINTS — and this package collects them:
 - cabinet.py — «Лицевые счета»: the consumer's accounts, add/remove, receipt delivery (D2, D3, D10);
@@ -37,8 +37,10 @@ def register(appbuilder) -> None:
         appbuilder.add_view_no_menu(view())
     for blueprint in _collected("BLUEPRINTS"):
         appbuilder.get_app.register_blueprint(blueprint)
-    for name, href, icon in _collected("MENU_LINKS"):
-        appbuilder.add_link(name, href=href, icon=icon)
+    # (name, address, icon) or (name, address, icon, label): the name is the entry's permission,
+    # the label what the menu shows when two entries read alike (consumers' and staff's)
+    for name, href, icon, *label in _collected("MENU_LINKS"):
+        appbuilder.add_link(name, href=href, icon=icon, label=label[0] if label else "")
 
 
 AREA = Area(
