@@ -48,6 +48,7 @@ ACTION_LABELS: dict[str, Any] = {
     "document.signed": _l("Подписание документа"),
     "copy_request.created": _l("Запрос копий документов"),
     "copy_request.answered": _l("Ответ на запрос копий"),
+    "account_link.unlinked": _l("Отвязка лицевого счета сотрудником"),
     "statement.kept": _l("Сохранение заявления"),
     "statement_template.upload": _l("Загрузка шаблона заявления"),
     "trusted_certificate.add": _l("Добавление доверенного сертификата"),
@@ -102,6 +103,10 @@ ACTION_LABELS: dict[str, Any] = {
     "user.create": _l("Добавление пользователя"),
     "user.update": _l("Изменение ролей пользователя"),
     "user.delete": _l("Удаление пользователя"),
+    "billing.account_linked": _l("Добавление лицевого счета в Личный кабинет"),
+    "billing.link_failed": _l("Неудачная попытка добавить лицевой счет"),
+    "billing.account_unlinked": _l("Отключение лицевого счета от Личного кабинета"),
+    "billing.receipt_delivery": _l("Изменение способа получения квитанции"),
 }
 
 #: object type (the model's class name) → what it is called
@@ -123,11 +128,13 @@ OBJECT_LABELS: dict[str, str] = {
     "Application": "Заявка",
     "Attachment": "Документ",
     "CopyRequest": "Запрос копий",
+    "AccountLink": "Привязка лицевого счета",
     "StatementTemplate": "Шаблон заявления",
     "TrustedCertificate": "Доверенный сертификат",
     "InfoPage": "Информационная страница",
     "OutboxMessage": "Сообщение",
     "Settings": "Настройки организации",
+    "PersonalAccount": "Лицевой счет",
 }
 # object names are written into the log (data, in the organization's language): no _()
 
@@ -206,6 +213,7 @@ _DESCRIBERS = {
     "TrustedCertificate": lambda c: f"Доверенный сертификат {c.subject}",
     "OutboxMessage": lambda m: f"Сообщение ({m.channel}) для {m.recipient}",
     "CopyRequest": lambda r: f"Запрос копий № {r.id}",
+    "AccountLink": lambda k: f"Лицевой счет {k.account.number}: {name_of(k.consumer)}",
     "Role": lambda r: f"Роль «{role_name(r.name)}»",
 }
 
