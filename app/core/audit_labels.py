@@ -107,6 +107,11 @@ ACTION_LABELS: dict[str, Any] = {
     "billing.link_failed": _l("Неудачная попытка добавить лицевой счет"),
     "billing.account_unlinked": _l("Отключение лицевого счета от Личного кабинета"),
     "billing.receipt_delivery": _l("Изменение способа получения квитанции"),
+    "billing.tariff_document_uploaded": _l("Загрузка документа об утверждении тарифов"),
+    "integration_token.create": _l("Создание токена интеграции"),
+    "integration_token.revoke": _l("Отзыв токена интеграции"),
+    "integration_token.used": _l("Запрос биллинговой системы по токену интеграции"),
+    "billing_export.download": _l("Выгрузка в биллинг"),
 }
 
 #: object type (the model's class name) → what it is called
@@ -135,6 +140,9 @@ OBJECT_LABELS: dict[str, str] = {
     "OutboxMessage": "Сообщение",
     "Settings": "Настройки организации",
     "PersonalAccount": "Лицевой счет",
+    "TariffDocument": "Документ об утверждении тарифов",
+    "IntegrationToken": "Токен интеграции",
+    "ExportItem": "Выгрузка в биллинг",
 }
 # object names are written into the log (data, in the organization's language): no _()
 
