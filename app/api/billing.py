@@ -17,13 +17,13 @@ progress polls (a billing system may ask every second).
 import functools
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
-from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import HTTPException
 
 from app.core.audit import record as audit
 from app.core.errors import KabinetError, NotFound
 from app.extensions import csrf, limiter
 from app.models.billing import IMPORT_KIND_LABELS
+from app.views.admin.common import send_spooled
 from app.web.boundary import refused
 from workflows.billing import exports, runs, tokens
 
@@ -77,11 +77,17 @@ def with_token(audited: bool = True):
     return decorate
 
 
-@billing_api.errorhandler(HTTPException)
 def _http_error(error: HTTPException):
     details = {413: "Файл больше допустимого размера.", 429: "Превышен предел запросов, повторите позже.",
                405: "Этот адрес не принимает такой метод."}
     return problem(error.code or 400, details.get(error.code, "Запрос не выполнен. Проверьте данные."))
+
+
+# by code too: the portal's own pages for 403/404/429 are registered by code, which Flask
+# looks up before a handler registered by class
+for _code in (400, 403, 404, 405, 413, 429):
+    billing_api.register_error_handler(_code, _http_error)
+billing_api.register_error_handler(HTTPException, _http_error)
 
 
 def _engine():
@@ -95,7 +101,7 @@ def _upload(kind: str):
     if "file" in request.files:
         return request.files["file"]
     name = request.args.get("filename") or f"{kind}.csv"
-    return FileStorage(stream=request.stream, filename=name, content_type=request.content_type)
+    return name, request.stream
 
 
 @billing_api.post("/imports/<kind>")
@@ -122,8 +128,7 @@ def import_progress(token, run_id):
 @with_token()
 def import_errors(token, run_id):
     run = runs.get(run_id)
-    return Response(_engine().error_file_csv(run), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="errors_{run.id}.csv"'})
+    return send_spooled(_engine().error_file_csv(run), f"errors_{run.id}.csv", "text/csv; charset=utf-8")
 
 
 @billing_api.get("/exports/<kind>")

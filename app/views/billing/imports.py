@@ -2,7 +2,7 @@
 runs, a run's page with a live progress bar (static/js/billing-import.js polls the progress JSON
 every second; without script the page shows the figures as they are and a refresh link) and its
 error file. The import itself is workflows/billing/imports/."""
-from flask import Response, jsonify, redirect, url_for
+from flask import jsonify, redirect, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_login import current_user
 
@@ -10,7 +10,7 @@ from app.core.errors import KabinetError
 from app.core.paging import page_number
 from app.models.billing import IMPORT_KIND_LABELS, ImportState
 from app.security.roles import ORG_ADMIN
-from app.views.documents.common import attachment_headers
+from app.views.admin.common import send_spooled
 from app.web.boundary import refused
 from app.web.permissions import one_permission
 from forms.billing.exchange import ImportForm
@@ -93,8 +93,7 @@ class BillingImportsView(BaseView):
     @has_access
     def errors(self, run_id):
         run = runs.get(run_id)
-        return Response(_engine().error_file_csv(run), mimetype="text/csv; charset=utf-8",
-                        headers=attachment_headers(f"errors_{run.id}.csv"))
+        return send_spooled(_engine().error_file_csv(run), f"errors_{run.id}.csv", "text/csv; charset=utf-8")
 
 
 VIEWS = ()
