@@ -69,6 +69,9 @@ def settings_form_class(specs):
         elif spec.kind == "secret":
             field = PasswordField(label, validators=[Optional(), Length(max=300)],
                                   description=_l("Оставьте пустым, чтобы не менять"))
+        elif spec.kind == "choice":
+            field = SelectField(label, choices=list(spec.choices),
+                                validators=[InputRequired(REQUIRED)])
         elif spec.kind == "image":
             field = FileField(label, description=_l("PNG, JPG или GIF"))
         else:

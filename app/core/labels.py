@@ -57,6 +57,7 @@ VIEW_LABELS = {
     "ConsumerCabinet": _l("Личный кабинет"),
     "CopyRequests": _l("Запросы копий"),
     "CopyRequestsStaff": _l("Запросы копий (сотрудники)"),
+    "PersonalAccounts": _l("Лицевые счета"),
     "DocumentSigning": _l("Подписание документов"),
     "Documents": _l("Документы"),
     "InfoPageView": _l("Информационные страницы"),

@@ -19,7 +19,9 @@ class SettingSpec:
     key: str
     label: str
     default: Any
-    kind: str = "string"  # string | text | int | bool | email | url
+    kind: str = "string"  # string | text | int | bool | email | url | choice
+    #: kind "choice": (value, label) pairs the admin picks from
+    choices: tuple = ()
 
 
 SPECS: list[SettingSpec] = [
@@ -59,6 +61,10 @@ SPECS: list[SettingSpec] = [
     SettingSpec("sms_http_url", "Адрес SMS-шлюза ({phone}, {text}, {sender})", ""),
     SettingSpec("sms_http_auth", "Авторизация SMS-шлюза (user:password или Bearer …)", "", "secret"),
     SettingSpec("sms_sender", "Имя отправителя SMS", ""),
+    # billing (D2): what a consumer proves when linking a personal account
+    SettingSpec("billing_link_proof", "Подтверждение принадлежности лицевого счета", "owner_surname", "choice",
+                choices=(("owner_surname", "Фамилия владельца лицевого счета"),
+                         ("last_receipt_amount", "Сумма последней квитанции"))),
 ]
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
 
