@@ -40,7 +40,11 @@ def _links(**where):
 
 def test_link_found_with_surname_any_case_and_yo(client, login, setup):
     login(setup.owner)
-    assert "Фамилия владельца лицевого счета" in client.get("/personal-accounts/add").get_data(as_text=True)
+    closed_branch = b.branch("03", "Закрытый филиал")
+    closed_branch.active = False
+    b.commit()
+    page = client.get("/personal-accounts/add").get_data(as_text=True)
+    assert "Фамилия владельца лицевого счета" in page and "Северный филиал" in page and "Закрытый филиал" not in page
     response = _add(client, setup.branch, " 1000000001 ", "елкин", electronic="y")
     assert response.status_code == 302 and response.location.endswith(f"/personal-accounts/{setup.account.id}/")
     [link] = _links(account_id=setup.account.id)
@@ -74,6 +78,10 @@ def test_invalid_fields_get_messages_under_them(client, login, setup):
         as_text=True)
     assert 'data-test="error-branch_id"' in page and 'data-test="error-number"' in page
     assert 'data-test="error-proof"' in page and _links() == []
+    setup.branch.active = False  # a branch no longer offered
+    b.commit()
+    page = _add(client, setup.branch, "1000000001", "Ёлкин").get_data(as_text=True)
+    assert 'data-test="error-branch_id"' in page and _links() == []
 
 
 def test_failures_are_throttled_per_user(client, login, setup):
