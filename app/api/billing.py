@@ -25,7 +25,7 @@ from app.extensions import csrf, limiter
 from app.models.billing import IMPORT_KIND_LABELS
 from app.views.admin.common import send_spooled
 from app.web.boundary import refused
-from workflows.billing import exports, runs, tokens
+from workflows.billing import exports, imports, runs, tokens
 
 billing_api = Blueprint("billing_api", __name__, url_prefix="/api/v1/billing")
 csrf.exempt(billing_api)
@@ -90,12 +90,6 @@ for _code in (400, 403, 404, 405, 413, 429):
 billing_api.register_error_handler(HTTPException, _http_error)
 
 
-def _engine():
-    from workflows.billing import imports
-
-    return imports
-
-
 def _upload(kind: str):
     """The file of a push: multipart `file`, or the raw body named by ?filename=."""
     if "file" in request.files:
@@ -110,8 +104,8 @@ def _upload(kind: str):
 def start_import(token, kind):
     if kind not in IMPORT_KIND_LABELS:
         raise NotFound("Неизвестный вид данных для загрузки.")
-    run = _engine().start_import(kind, _upload(kind), token=token)
-    body = dict(_engine().progress(run), id=run.id, url=url_for(".import_progress", run_id=run.id))
+    run = imports.start_import(kind, _upload(kind), token=token)
+    body = dict(imports.progress(run), id=run.id, url=url_for(".import_progress", run_id=run.id))
     return jsonify(body), 202
 
 
@@ -120,7 +114,7 @@ def start_import(token, kind):
 @with_token(audited=False)
 def import_progress(token, run_id):
     run = runs.get(run_id)
-    return jsonify(dict(_engine().progress(run), id=run.id))
+    return jsonify(dict(imports.progress(run), id=run.id))
 
 
 @billing_api.get("/imports/<int:run_id>/errors")
@@ -128,7 +122,7 @@ def import_progress(token, run_id):
 @with_token()
 def import_errors(token, run_id):
     run = runs.get(run_id)
-    return send_spooled(_engine().error_file_csv(run), f"errors_{run.id}.csv", "text/csv; charset=utf-8")
+    return send_spooled(imports.error_file_csv(run), f"errors_{run.id}.csv", "text/csv; charset=utf-8")
 
 
 @billing_api.get("/exports/<kind>")

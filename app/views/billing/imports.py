@@ -14,7 +14,7 @@ from app.views.admin.common import send_spooled
 from app.web.boundary import refused
 from app.web.permissions import one_permission
 from forms.billing.exchange import ImportForm
-from workflows.billing import runs
+from workflows.billing import imports, runs
 
 PERMISSION = "BillingImports"
 MENU = "Загрузка из биллинга"
@@ -29,16 +29,9 @@ STATE_LABELS = {
 }
 
 
-def _engine():
-    """The import engine (workflows/billing/imports/), imported when used."""
-    from workflows.billing import imports
-
-    return imports
-
-
 def progress_of(run) -> dict:
     """The engine's figures of a run, with its state in words (the page and its script show them)."""
-    figures = dict(_engine().progress(run))
+    figures = dict(imports.progress(run))
     figures["state_label"] = STATE_LABELS.get(figures.get("state"), figures.get("state"))
     figures["finished"] = figures.get("state") in (ImportState.DONE, ImportState.FAILED)
     return figures
@@ -68,7 +61,7 @@ class BillingImportsView(BaseView):
         if not form.validate_on_submit():
             return self._render(form, 400)
         try:
-            run = _engine().start_import(form.kind.data, form.file.data, actor=current_user)
+            run = imports.start_import(form.kind.data, form.file.data, actor=current_user)
         except KabinetError as exc:  # an unreadable or refused file: said under the file field
             refused(exc, flash_message=False)
             form.file.errors.append(exc.message)
@@ -93,7 +86,7 @@ class BillingImportsView(BaseView):
     @has_access
     def errors(self, run_id):
         run = runs.get(run_id)
-        return send_spooled(_engine().error_file_csv(run), f"errors_{run.id}.csv", "text/csv; charset=utf-8")
+        return send_spooled(imports.error_file_csv(run), f"errors_{run.id}.csv", "text/csv; charset=utf-8")
 
 
 VIEWS = ()
