@@ -10,8 +10,8 @@ per account and month of the electricity service: 3,600,000) and charges_small.c
 tenth of the accounts: 360,000), and prints the row counts. The reference rows the files name
 (branches, suppliers, services) are in REFERENCE; bench/billing_import.py writes them first.
 
-The column names follow docs/billing/import.md (helper A1's engine); COLUMNS is the one place
-that names them.
+The column names are those of workflows/billing/imports/specs.py (docs/billing/import.md);
+COLUMNS is the one place the benchmark names them.
 """
 import argparse
 import random
@@ -27,9 +27,10 @@ REFERENCE = {
 }
 #: each file's header (docs/billing/import.md) — the one place the benchmark names the columns
 COLUMNS = {
-    "accounts": ["branch", "account", "title", "address", "owner", "area_total", "area_living", "owners",
-                 "registered", "residing", "rooms", "stove", "electric_heating", "receipt_delivery", "closed"],
-    "meters": ["meter_id", "branch", "account", "service", "serial", "model", "location", "zones", "zone_names",
+    "accounts": ["branch", "account", "title", "address", "owner", "area_total", "area_living", "owners_count",
+                 "registered_count", "residing_count", "rooms", "stove_type", "electric_heating", "receipt_delivery",
+                 "closed"],
+    "meters": ["meter", "branch", "account", "service", "serial", "model", "location", "zones", "zone_names",
                "digits", "precision", "verification_due", "installed_on", "removed_on", "auto_read"],
     "charges": ["branch", "account", "month", "supplier", "service", "kind", "amount", "volume", "price"],
 }
@@ -66,7 +67,7 @@ def account_line(i: int) -> list:
             f"{SURNAMES[i % 15]} {NAMES[i % 6]}", money(area), money(area * 0.7), str(rng.randint(1, 3)),
             str(rng.randint(1, 5)), str(rng.randint(1, 5)), str(rng.randint(1, 4)),
             "Электрическая" if i % 3 else "Газовая", "да" if i % 10 == 0 else "нет",
-            "paper" if i % 4 else "electronic", "нет"]
+            "бумажная" if i % 4 else "электронная", "нет"]
 
 
 def meter_lines(i: int) -> list[list]:
@@ -76,7 +77,7 @@ def meter_lines(i: int) -> list[list]:
         [f"M{i:08d}{k}", branch_of(i), number(i), service, f"{rng.randint(10 ** 7, 10 ** 8 - 1)}", model, location,
          zones, names, digits, "0" if service == "EL" else "3", due, "01.01.2020", "", "да" if i % 20 == 0 else "нет"]
         for k, (service, model, location, zones, names, digits) in enumerate([
-            ("EL", "Меркурий 201.5", "Лестничная площадка", "2", "T1=День,T2=Ночь", "6"),
+            ("EL", "Меркурий 201.5", "Лестничная площадка", "2", "День|Ночь", "6"),
             ("HV", "СВК-15", "Санузел", "1", "", "5"),
             ("GV", "СВК-15Г", "Санузел", "1", "", "5"),
         ])
@@ -89,7 +90,7 @@ def charge_lines(i: int, months: int) -> list[list]:
     for k in range(months):
         volume = rng.randint(80, 450)
         price = 5.47 if k < 12 else 5.85 if k < 24 else 6.43
-        lines.append([branch_of(i), number(i), month_of(k).strftime("%m.%Y"), "ES", "EL", "charge",
+        lines.append([branch_of(i), number(i), month_of(k).strftime("%m.%Y"), "ES", "EL", "Начисление",
                       money(volume * price), f"{volume},000", f"{price:.4f}".replace(".", ",")])
     return lines
 
