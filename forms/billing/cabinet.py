@@ -67,3 +67,5 @@ class DeliveryForm(FlaskForm):
     other_email = StringField(_l("Другой адрес электронной почты"), filters=[_strip],
                               validators=[Optional(), Length(max=320, message=MSG_EMAIL), Email(MSG_EMAIL)],
                               description=_l("Адрес электронной почты в профиле не изменится"))
+    code = StringField(_l("Код подтверждения"), filters=[_strip], validators=[Optional(), Length(max=10)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})

@@ -6,9 +6,14 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditRecord
+from app.models import AuditRecord, OneTimeCode
+from tests.accounts.conftest import last_code
 from tests.billing import builders as b
 from tests.factories import make_consumer
+
+
+def a_wrong_code(right: str) -> str:
+    return f"{(int(right) + 1) % 10**6:06d}"
 
 
 @pytest.fixture
@@ -32,15 +37,24 @@ def test_electronic_to_profile_email_then_another_then_paper(client, login, setu
     link = fresh(setup.link)
     assert link.receipt_electronic and link.receipt_email is None
     assert "Способ получения квитанции сохранен" in client.get(response.location).get_data(as_text=True)
-    assert client.post(setup.url, data={"delivery": "electronic", "other_email": " Dacha@Example.RU "}).status_code == 302
+    other = {"delivery": "electronic", "other_email": " Dacha@Example.RU "}
+    page = client.post(setup.url, data=other).get_data(as_text=True)
+    assert 'data-test="code-sent"' in page and fresh(setup.link).receipt_email is None  # not before the code
+    right = last_code("dacha@example.ru")
+    page = client.post(setup.url, data={**other, "code": a_wrong_code(right)}).get_data(as_text=True)
+    assert "Неверный код подтверждения" in page and 'data-test="error-code"' in page
+    assert fresh(setup.link).receipt_email is None
+    assert db.session.scalar(select(OneTimeCode.attempts).where(OneTimeCode.destination == "dacha@example.ru")) == 1
+    assert client.post(setup.url, data={**other, "code": right}).status_code == 302
     link = fresh(setup.link)
     assert link.receipt_email == "dacha@example.ru"
+    assert client.post(setup.url, data=other).status_code == 302  # confirmed once: no new code
     assert fresh(setup.owner).email != "dacha@example.ru"  # the profile's email does not change
     client.post(setup.url, data={"delivery": "paper", "other_email": "dacha@example.ru"})
     link = fresh(setup.link)
     assert not link.receipt_electronic and link.receipt_email is None
     actions = db.session.scalars(select(AuditRecord.action).where(AuditRecord.action == "billing.receipt_delivery"))
-    assert len(list(actions)) == 3
+    assert len(list(actions)) == 3  # profile email, the other one, paper
 
 
 def test_invalid_email_and_missing_choice_change_nothing(client, login, setup, fresh):
@@ -65,7 +79,10 @@ def test_unconfirmed_profile_email_needs_another_address(client, login, ctx, fre
     page = client.post(url, data={"delivery": "electronic"}).get_data(as_text=True)
     assert "Адрес электронной почты в профиле не подтвержден" in page and "не подтвержден в профиле" in page
     assert not fresh(link).receipt_electronic
-    assert client.post(url, data={"delivery": "electronic", "other_email": "me@example.ru"}).status_code == 302
+    client.post(url, data={"delivery": "electronic", "other_email": "me@example.ru"})
+    response = client.post(url, data={"delivery": "electronic", "other_email": "me@example.ru",
+                                      "code": last_code("me@example.ru")})
+    assert response.status_code == 302
     assert fresh(link).receipt_email == "me@example.ru"
 
 

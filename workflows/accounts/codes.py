@@ -58,6 +58,7 @@ PURPOSE_TEXTS = {
     "change_email": "подтверждения новой электронной почты",
     "set_password": "установки пароля",
     "sign": "подписания документа",
+    "receipt_email": "подтверждения адреса для электронной квитанции",
 }
 
 #: where an emailed link leads, per purpose

@@ -89,17 +89,22 @@ class PersonalAccountsView(BaseView):
         link = ensure_linked_account(current_user, account_id)
         form = DeliveryForm(data={"delivery": "electronic" if link.receipt_electronic else "paper",
                                   "other_email": link.receipt_email or ""})
+        code_sent = False
         if form.validate_on_submit():
             try:
-                changed = delivery.set_delivery(current_user, link, electronic=form.delivery.data == "electronic",
-                                                other_email=form.other_email.data)
+                result = delivery.set_delivery(current_user, link, electronic=form.delivery.data == "electronic",
+                                               other_email=form.other_email.data, code=form.code.data)
             except delivery.DeliveryRefused as exc:
                 refused(exc, flash_message=False)
                 getattr(form, exc.field).errors.append(exc.message)
             else:
-                flash(_("Способ получения квитанции сохранен") if changed else _("Изменений нет"), "success")
-                return redirect(url_for(".account", account_id=account_id))
-        return self.render_template("billing/cabinet/receipt.html", link=link, form=form,
+                if result != delivery.CODE_SENT:
+                    flash(_("Способ получения квитанции сохранен") if result == delivery.SAVED
+                          else _("Изменений нет"), "success")
+                    return redirect(url_for(".account", account_id=account_id))
+                code_sent = True
+                form.code.data = ""
+        return self.render_template("billing/cabinet/receipt.html", link=link, form=form, code_sent=code_sent,
                                     profile_email=delivery.profile_email(current_user)), 400 if form.errors else 200
 
 
