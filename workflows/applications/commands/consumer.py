@@ -5,7 +5,7 @@ from sqlalchemy import update
 
 from app.core.errors import KabinetError, NotFound
 from app.extensions import db
-from app.models import Application, ApplicationType, Notification
+from app.models import Application, ApplicationKind, ApplicationType, Notification
 from app.models.base import utcnow
 from app.security.access import current_consumer
 from workflows.accounts.profile import missing_profile_fields
@@ -22,11 +22,12 @@ def profile_complete(consumer) -> bool:
 
 
 def types_for(actor) -> list[ApplicationType]:
-    """The types the signed-in consumer may apply for (404 for anyone who is not a consumer)."""
+    """The types the signed-in consumer may apply for (404 for anyone who is not a consumer);
+    statements are filed from their own pages (e.g. an account's «Редактировать»), not here."""
     consumer = current_consumer(actor)
     if consumer is None:
         raise NotFound()
-    return active_types(legal_form=consumer.legal_form)
+    return [t for t in active_types(legal_form=consumer.legal_form) if t.kind != ApplicationKind.STATEMENT]
 
 
 def start_application(actor, type_code: str, *, new: bool = False) -> tuple[Application, bool]:
