@@ -104,3 +104,20 @@ def test_menu_entries_for_admins_only(client, login, users):
     login(users[STAFF])
     page = client.get("/staff/queue/").get_data(as_text=True)
     assert "Токены интеграции" not in page and "Загрузка из биллинга" not in page
+
+
+def test_every_form_of_the_exchange_screens_needs_the_csrf_token(app, client, login, users):
+    token, _secret = tokens.create("Биллинг", actor=users[ADMIN])
+    db.session.commit()
+    login(users[ORG_ADMIN])
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        responses = [client.post(BASE + "create", data={"name": "Без токена формы"}),
+                     client.post(f"{BASE}{token.id}/revoke"),
+                     client.post("/billing/exports/data_changes/download", data={
+                         "data_changes-after": "0", "data_changes-limit": "10", "data_changes-file_format": "csv"}),
+                     client.post("/billing/imports/start", data={"kind": "services"})]
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert [r.status_code for r in responses] == [400, 400, 400, 400]
+    assert [(t.name, t.revoked_at) for t in _tokens()] == [("Биллинг", None)]
