@@ -26,6 +26,7 @@ from app.models.billing import IMPORT_KIND_LABELS
 from app.views.admin.common import send_spooled
 from app.web.boundary import refused
 from workflows.billing import exports, imports, runs, tokens
+from workflows.billing.imports.upload import MB, max_bytes as max_import_bytes
 
 billing_api = Blueprint("billing_api", __name__, url_prefix="/api/v1/billing")
 csrf.exempt(billing_api)
@@ -104,6 +105,9 @@ def _upload(kind: str):
 def start_import(token, kind):
     if kind not in IMPORT_KIND_LABELS:
         raise NotFound("Неизвестный вид данных для загрузки.")
+    # an import file may be far larger than an attachment (MAX_CONTENT_LENGTH): its own limit,
+    # BILLING_IMPORT_MAX_MB, checked again while it is received; a megabyte for multipart's own lines
+    request.max_content_length = max_import_bytes() + MB
     run = imports.start_import(kind, _upload(kind), token=token)
     body = dict(imports.progress(run), id=run.id, url=url_for(".import_progress", run_id=run.id))
     return jsonify(body), 202

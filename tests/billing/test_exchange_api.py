@@ -135,3 +135,20 @@ def test_rate_limited_like_the_other_endpoints(app, client, bearer):
     assert [r.status_code for r in statuses] == [200, 200, 429]
     assert statuses[2].get_json() == {"title": "Слишком много запросов",
                                       "detail": "Превышен предел запросов, повторите позже.", "status": 429}
+
+
+def test_a_push_may_be_larger_than_an_attachment_up_to_the_import_limit(app, client, bearer):
+    body = ("code;name\n" + "".join(f"S{n};Услуга {n}\n" for n in range(3))).encode()
+    saved = app.config["MAX_CONTENT_LENGTH"]
+    app.config["MAX_CONTENT_LENGTH"], app.config["BILLING_IMPORT_MAX_MB"] = 10, 1
+    try:
+        accepted = client.post(API + "imports/services?filename=s.csv", headers=bearer, data=body,
+                               content_type="text/csv")
+        app.config["BILLING_IMPORT_MAX_MB"] = 0
+        refused = client.post(API + "imports/services?filename=s.csv", headers=bearer, data=body,
+                              content_type="text/csv")
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = saved
+        app.config.pop("BILLING_IMPORT_MAX_MB")
+    assert accepted.status_code == 202
+    assert refused.status_code == 400 and refused.get_json()["detail"] == "Файл слишком большой: не более 0 МБ"
