@@ -35,9 +35,9 @@ class PeriodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    period_from = RuMonthField(_l("С месяца"), validators=[InputRequired(MSG_MONTH)],
+    period_from = RuMonthField(_l("Начало периода"), validators=[InputRequired(MSG_MONTH)],
                                render_kw={"placeholder": "ГГГГ-ММ"})
-    period_to = RuMonthField(_l("По месяц"), validators=[InputRequired(MSG_MONTH)],
+    period_to = RuMonthField(_l("Конец периода"), validators=[InputRequired(MSG_MONTH)],
                              render_kw={"placeholder": "ГГГГ-ММ"})
 
 

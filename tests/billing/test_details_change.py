@@ -159,3 +159,15 @@ def test_incomplete_profile_is_named_and_nothing_is_filed(client, login, world):
     assert "Для подачи заявки необходимо заполнить все обязательные поля" in page.split('data-test="form-error"')[1]
     assert 'value="3"' in page
     _nothing_filed()
+
+
+def test_the_statement_type_is_seeded_once(world):
+    from app.models import ApplicationType, Status, StatementTemplate, Transition
+
+    seed_data_change_type()
+    db.session.commit()
+    app_type = db.session.query(ApplicationType).filter_by(code=TYPE_CODE).one()
+    assert app_type.kind == "statement" and app_type.name == "Заявление на изменение данных по лицевому счету"
+    assert db.session.query(Status).filter_by(application_type_id=app_type.id).count() == 5
+    assert db.session.query(Transition).filter_by(application_type_id=app_type.id).count() == 6
+    assert db.session.query(StatementTemplate).filter_by(application_type_id=app_type.id).count() == 1
