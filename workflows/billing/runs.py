@@ -3,8 +3,7 @@ itself — reading, applying, progress, the error file — is workflows/billing/
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import aliased
+from sqlalchemy import func, select
 
 from app.core.errors import NotFound
 from app.core.paging import paginate
@@ -32,22 +31,17 @@ class RunRow:
 
 
 def listing(page: int, per_page: int):
-    """Import runs, newest first (one query, LIMIT n+1)."""
-    user = aliased(KabinetUser)
-    query = (select(ImportRun.id, ImportRun.kind, StoredFile.original_name, user, IntegrationToken.name,
-                    ImportRun.state, ImportRun.created_at, ImportRun.total, ImportRun.processed, ImportRun.created,
-                    ImportRun.updated, ImportRun.unchanged, ImportRun.errors)
+    """Import runs, newest first (one query, LIMIT n+1); runs are started by admins, named by
+    their surname and name."""
+    query = (select(ImportRun.id, ImportRun.kind, StoredFile.original_name,
+                    func.trim(func.coalesce(KabinetUser.last_name, "") + " " + func.coalesce(KabinetUser.first_name, "")),
+                    IntegrationToken.name, ImportRun.state, ImportRun.created_at, ImportRun.total,
+                    ImportRun.processed, ImportRun.created, ImportRun.updated, ImportRun.unchanged, ImportRun.errors)
              .join(StoredFile, StoredFile.id == ImportRun.file_id)
-             .outerjoin(user, user.id == ImportRun.started_by_id)
+             .outerjoin(KabinetUser, KabinetUser.id == ImportRun.started_by_id)
              .outerjoin(IntegrationToken, IntegrationToken.id == ImportRun.token_id)
              .order_by(ImportRun.id.desc()))
-
-    def make(row):
-        values = list(row)
-        values[3] = values[3].display_name if values[3] is not None else None
-        return RunRow(*values)
-
-    return paginate(query, page, per_page, make=make)
+    return paginate(query, page, per_page, make=lambda row: RunRow(*row))
 
 
 def get(run_id: int) -> ImportRun:
