@@ -61,6 +61,7 @@ def test_requisites_services_meters_and_current_tariffs(client, login, world):
     assert "Приказ № 1 об утверждении тарифов" in current
     assert 'data-test="tariff-document"' not in current  # no file uploaded yet: no «Скачать»
     assert f'href="/personal-accounts/{world["account"].id}/change"' in page
+    assert f'href="/personal-accounts/{world["account"].id}/change#area_total"' in page  # «Редактировать» per row
 
 
 def test_history_default_year_and_three_years_back(client, login, world):

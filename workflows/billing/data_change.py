@@ -185,23 +185,25 @@ def shown(requisite: Requisite, value) -> str:
     return str(value)
 
 
-def requisite_rows(account: PersonalAccount) -> list[tuple[str, str]]:
-    """The requisites as seed 004 §2.7 lists them: (label, value in words)."""
+def requisite_rows(account: PersonalAccount) -> list[tuple[str, str, str]]:
+    """The requisites as seed 004 §2.7 lists them: (label, value in words, the statement's field
+    «Редактировать» leads to)."""
     by_name = {r.name: r for r in REQUISITES}
 
     def value(name):
         return shown(by_name[name], getattr(account, name))
 
+    heating = account.electric_heating
     return [
-        (_("ФИО"), value("owner_name")),
-        (_("Общая/жилая площадь, м²"), f"{value('area_total')} / {value('area_living')}"),
-        (_("Количество собственников"), value("owners_count")),
-        (_("Количество зарегистрированных/проживающих"), f"{value('registered_count')} / {value('residing_count')}"),
-        (_("Количество комнат"), value("rooms")),
-        (_("Тип плиты"), value("stove_type")),
+        (_("ФИО"), value("owner_name"), "owner_name"),
+        (_("Общая/жилая площадь, м²"), f"{value('area_total')} / {value('area_living')}", "area_total"),
+        (_("Количество собственников"), value("owners_count"), "owners_count"),
+        (_("Количество зарегистрированных/проживающих"), f"{value('registered_count')} / {value('residing_count')}",
+         "registered_count"),
+        (_("Количество комнат"), value("rooms"), "rooms"),
+        (_("Тип плиты"), value("stove_type"), "stove_type"),
         (_("Наличие/отсутствие электроотопительной установки"),
-         _("не указано") if account.electric_heating is None else
-         (_("наличие") if account.electric_heating else _("отсутствие"))),
+         _("не указано") if heating is None else (_("наличие") if heating else _("отсутствие")), "electric_heating"),
     ]
 
 

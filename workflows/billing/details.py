@@ -65,8 +65,8 @@ class AccountDetails:
     current: list[TariffRow]
     history: list[TariffRow]
     period: Period | None
-    #: (label, value in words) in the seed's order
-    requisites: list[tuple[str, str]] = field(default_factory=list)
+    #: (label, value in words, field of the statement) in the seed's order
+    requisites: list[tuple[str, str, str]] = field(default_factory=list)
     #: field name of the period form → why the period was refused (then `history` is empty)
     period_errors: dict[str, str] = field(default_factory=dict)
 
