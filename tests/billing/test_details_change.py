@@ -171,3 +171,14 @@ def test_the_statement_type_is_seeded_once(world):
     assert db.session.query(Status).filter_by(application_type_id=app_type.id).count() == 5
     assert db.session.query(Transition).filter_by(application_type_id=app_type.id).count() == 6
     assert db.session.query(StatementTemplate).filter_by(application_type_id=app_type.id).count() == 1
+
+
+def test_csrf_is_required(app, client, login, world):
+    login(world["owner"])
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = client.post(world["url"], data=_form(rooms="3"))
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert response.status_code == 400
+    _nothing_filed()
