@@ -182,3 +182,16 @@ def test_csrf_is_required(app, client, login, world):
         app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 400
     _nothing_filed()
+
+
+def test_the_billing_reads_the_statement_from_the_export(client, login, world):
+    from workflows.billing.exports import as_csv, read
+
+    login(world["owner"])
+    client.post(world["url"], data=_form(area_total="60,5", comment="Перепланировка"))
+    db.session.expire_all()
+    number = db.session.query(Application).one().number
+    items, cursor = read("data_changes", 0, 100)
+    assert len(items) == 1 and read("data_changes", cursor, 100)[0] == []
+    line = f"{number};{items[0].payload['date']};07;{world['account'].number};area_total;54.30;60.50;Перепланировка"
+    assert line in as_csv(items)
