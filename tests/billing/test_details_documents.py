@@ -142,3 +142,15 @@ def test_only_documents_of_the_accounts_tariffs_are_downloadable(client, login, 
     b.tariff("6.50", date(2026, 2, 1), document=without_file)
     b.commit()
     assert client.get(f"{base}/tariff-documents/{without_file.id}").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["staff", "consumer", "anonymous"])
+def test_admins_file_link_is_for_admins_only(client, login, world, who):
+    login(world["admin"])
+    assert _upload(client, world["ours"]).status_code == 302
+    with client.session_transaction() as session:
+        session.clear()
+    if who != "anonymous":
+        login(make_staff(STAFF) if who == "staff" else world["owner"])
+    response = client.get(f"/admin/tariff-documents/{world['ours'].id}/file")
+    assert response.status_code in (302, 403, 404) and response.data != PDF
