@@ -105,13 +105,13 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
-def growth(small: dict, large: dict) -> list[str]:
+def growth(small: dict, large: dict, sizes: tuple[int, int]) -> list[str]:
     lines = []
     for name in list(PAGES)[2:]:
         for label in (name, f"peer: {name}"):
             if label in small and label in large:
                 a, b = small[label]["p50_ms"], large[label]["p50_ms"]
-                lines.append(f"- {label}: p50 {a} ms at 36,000 charges → {b} ms at 3,600,000 (×{b / a:.2f}; "
+                lines.append(f"- {label}: p50 {a} ms at {sizes[0]:,} charges → {b} ms at {sizes[1]:,} (×{b / a:.2f}; "
                              f"target ≤ ×1.3)")
     return lines
 
@@ -162,7 +162,8 @@ def main():
         f"{total['accounts']:,} accounts, {total['charges']:,} charges, {total['balances']:,} balances, "
         f"{total['payments']:,} payments, {total['meters']:,} meters. Load average at the end: {load[0]:.1f}.", "",
         f"#### {counts['charges']:,} charges — {heading}", "", table(small), "",
-        f"#### {total['charges']:,} charges — {heading}", "", table(large), "", *growth(small, large), ""])
+        f"#### {total['charges']:,} charges — {heading}", "", table(large), "",
+        *growth(small, large, (counts["charges"], total["charges"])), ""])
     print(report)
     if not args.no_write:
         with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as fh:

@@ -17,7 +17,7 @@ Nothing of Kabinet is imported: tables are reflected from the database. Never pa
 """
 import calendar
 import os
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 from flask import abort, render_template
@@ -28,45 +28,130 @@ from peer import MENU, MOSCOW, create_peer
 
 MENU = [*MENU, ("Лицевые счета", "/personal-accounts/")]
 
-HOME = """{% extends "layout.html" %}{% block content %}
-<h1>Лицевые счета</h1><p><a href="/personal-accounts/add">+ Добавить лицевой счет</a></p>
-{% macro row(link) %}<li{% if link.account_id == selected.account_id %} class="active"{% endif %}>
-<a href="/personal-accounts/{{ link.account_id }}">Л/с {{ link.number }}</a> {% if link.title %}<span>{{ link.title }}</span>{% endif %}
-<br><small>{{ link.address }}</small> <a href="/personal-accounts/{{ link.account_id }}/remove">Удалить</a></li>{% endmacro %}
-<ul>{% for link in links[:2] %}{{ row(link) }}{% endfor %}</ul>
-{% if links|length > 2 %}<details><summary>Все счета +</summary><ul>{% for link in links[2:] %}{{ row(link) }}{% endfor %}</ul></details>{% endif %}
-<dl><dt>Лицевой счет</dt><dd>{{ selected.number }}</dd><dt>Адрес</dt><dd>{{ selected.address }}</dd>
-<dt>ФИО</dt><dd>{{ selected.owner_name }}</dd><dt>Филиал</dt><dd>{{ selected.branch_name }}</dd></dl>
-<p>{% if balance > 0 %}К оплате <strong>{{ balance|money }}</strong>{% elif balance < 0 %}Переплата <strong>{{ balance|money }}</strong>
-{% else %}Задолженность отсутствует <strong>{{ 0|money }}</strong>{% endif %}<br><small>с учетом оплаты текущего периода</small></p>
-{% if window %}<p>{% if window[0] %}До окончания приема показаний {{ window[1] }} дн.{% else %}До начала приема показаний {{ window[1] }} дн.{% endif %}
-<small>(прием показаний с {{ window[2]|ru_date }} по {{ window[3]|ru_date }})</small></p>{% endif %}
-{% if selected.receipt_electronic %}<p>Электронная квитанция. <a href="/personal-accounts/{{ selected.account_id }}/receipt">Способ получения квитанции</a></p>
-{% else %}<p><a href="/personal-accounts/{{ selected.account_id }}/receipt">Подписаться на электронную квитанцию</a></p>{% endif %}
-<ul><li><a href="/personal-accounts/{{ selected.account_id }}/details">Реквизиты лицевого счета</a></li></ul>
+HOME = """{% extends "layout.html" %}
+{% macro row(link) -%}
+<li class="list-group-item{% if link.account_id == selected.account_id %} active{% endif %}" data-test="linked-account" data-id="{{ link.account_id }}">
+  <a href="/personal-accounts/{{ link.account_id }}/" data-test="account-number"{% if link.account_id == selected.account_id %} aria-current="true"{% endif %}>Л/с {{ link.number }}</a>
+  {% if link.title %}<span data-test="account-title">{{ link.title }}</span>{% endif %}
+  <br><small>{{ link.address }}</small>
+  <a class="btn btn-link btn-xs pull-right" href="/personal-accounts/{{ link.account_id }}/remove" data-test="remove-account">Удалить</a>
+</li>
+{%- endmacro %}
+{% block content %}
+<div class="kb-page" data-test="personal-accounts">
+  <h1>Лицевые счета</h1>
+  <p><a class="btn btn-primary" href="/personal-accounts/add" data-test="add-account">+ Добавить лицевой счет</a></p>
+  <div class="row"><div class="col-md-4">
+    <ul class="list-group" data-test="linked-accounts">{% for link in links[:2] %}{{ row(link) }}{% endfor %}</ul>
+    {% if links|length > 2 %}<details data-test="all-accounts"><summary class="btn btn-default btn-sm">Все счета +</summary>
+    <ul class="list-group">{% for link in links[2:] %}{{ row(link) }}{% endfor %}</ul></details>{% endif %}
+  </div><div class="col-md-8">
+<div class="panel panel-default" data-test="selected-account" data-id="{{ selected.account_id }}"><div class="panel-body">
+  <dl class="dl-horizontal">
+    <dt>Лицевой счет</dt><dd data-test="selected-number">{{ selected.number }}</dd>
+    <dt>Адрес</dt><dd data-test="selected-address">{{ selected.address }}</dd>
+    <dt>ФИО</dt><dd data-test="selected-owner">{{ selected.owner_name }}</dd>
+    <dt>Филиал</dt><dd>{{ selected.branch_name }}</dd>
+  </dl>
+  <p class="lead" data-test="balance">
+    {% if balance > 0 %}К оплате <strong data-test="balance-amount">{{ balance|money }}</strong>
+    {% elif balance < 0 %}Переплата <strong data-test="balance-amount">{{ balance|money }}</strong>
+    {% else %}Задолженность отсутствует <strong data-test="balance-amount">{{ 0|money }}</strong>{% endif %}
+    <br><small class="text-muted">с учетом оплаты текущего периода</small>
+  </p>
+  {% if window %}<p data-test="reading-window">
+    {% if window[0] %}До окончания приема показаний {{ window[1] }} дн.{% else %}До начала приема показаний {{ window[1] }} дн.{% endif %}
+    <small class="text-muted">(прием показаний с {{ window[2]|ru_date }} по {{ window[3]|ru_date }})</small></p>{% endif %}
+  {% if selected.receipt_electronic %}<p data-test="receipt-electronic">Электронная квитанция.
+    <a href="/personal-accounts/{{ selected.account_id }}/receipt">Способ получения квитанции</a></p>
+  {% else %}<p><a class="btn btn-default" href="/personal-accounts/{{ selected.account_id }}/receipt" data-test="subscribe-receipt">Подписаться на электронную квитанцию</a></p>{% endif %}
+</div></div>
+<ul class="nav nav-pills" data-test="account-navigation">
+  <li><a href="/personal-accounts/{{ selected.account_id }}/details" data-test="account-details">Реквизиты лицевого счета</a></li>
+</ul>
+  </div></div>
+</div>
 {% endblock %}"""
 
-DETAILS = """{% extends "layout.html" %}{% block content %}
-<h1>Реквизиты лицевого счета</h1><p>Л/с {{ a.number }}, {{ a.address }}</p>
-<table><tr><th>ФИО</th><td>{{ a.owner_name }}</td></tr><tr><th>Общая площадь</th><td>{{ a.area_total }} м²</td></tr>
-<tr><th>Жилая площадь</th><td>{{ a.area_living }} м²</td></tr><tr><th>Количество собственников</th><td>{{ a.owners_count }}</td></tr>
-<tr><th>Количество зарегистрированных</th><td>{{ a.registered_count }}</td></tr><tr><th>Количество проживающих</th><td>{{ a.residing_count }}</td></tr>
-<tr><th>Количество комнат</th><td>{{ a.rooms }}</td></tr><tr><th>Тип плиты</th><td>{{ a.stove_type }}</td></tr>
-<tr><th>Электроотопительная установка</th><td>{{ 'Есть' if a.electric_heating else 'Нет' }}</td></tr></table>
-<p><a href="/personal-accounts/{{ a.id }}/change">Редактировать</a></p>
-<h2>Услуги</h2><table>{% for s in services %}<tr><td>{{ s.service_name }}</td><td>{{ s.supplier_name }}</td></tr>{% endfor %}</table>
-<h2>Приборы учета</h2><table><tr><th>Заводской номер</th><th>Услуга</th><th>Тип</th><th>Зоны</th><th>Дата поверки</th><th>Установлен</th></tr>
-{% for m in meters %}<tr><td>{{ m.serial }}</td><td>{{ m.service_name }}</td><td>{{ m.model or '' }}</td>
-<td>{% for code, name in (m.zone_names or {}).items() %}{{ code }} — {{ name }}{% if not loop.last %}, {% endif %}{% endfor %}</td>
-<td>{{ m.verification_due|ru_date }}</td><td>{{ m.installed_on|ru_date }}</td></tr>{% endfor %}</table>
-{% macro tariffs(rows) %}<table><tr><th>Услуга</th><th>Зона</th><th>Цена</th><th>Действует</th><th>Документ</th></tr>
-{% for t in rows %}<tr><td>{{ t.service_name }}</td><td>{{ t.zone_name or 'Одноставочный' }}</td><td>{{ t.price|price(t.unit) }}</td>
-<td>с {{ t.valid_from|ru_date }}{% if t.valid_to %} по {{ t.valid_to|ru_date }}{% endif %}</td>
-<td>{% if t.file_id %}<a href="/personal-accounts/{{ a.id }}/tariff-documents/{{ t.document_id }}">Скачать</a>{% else %}{{ t.document_title or '' }}{% endif %}</td></tr>{% endfor %}</table>{% endmacro %}
-<h2>Тарифы</h2>{{ tariffs(current) }}
-<h2>История тарифов</h2><form><input type="month" name="period_from" value="{{ start.strftime('%Y-%m') }}">
-<input type="month" name="period_to" value="{{ end.strftime('%Y-%m') }}"><button>Показать</button></form>{{ tariffs(history) }}
+DETAILS = """{% extends "layout.html" %}
+{% macro zone(t) -%}
+  {%- if t.zone %}{{ t.zone|replace('T', 'Т') }}{% if t.zone_name %} ({{ t.zone_name }}){% endif %}
+  {%- elif t.zone_name %}{{ t.zone_name }}{% else %}Одноставочный{% endif -%}
+{%- endmacro %}
+{% macro tariff_table(rows, test) %}
+  <div class="table-responsive"><table class="table table-striped table-condensed kb-cards" data-test="{{ test }}">
+    <thead><tr><th>Услуга</th><th>Зона суток</th><th>Тариф</th><th>Период действия</th><th>Документ об утверждении тарифов</th></tr></thead>
+    <tbody>
+    {% for t in rows %}
+      <tr data-test="tariff" data-id="{{ t.id }}">
+        <td class="kb-card-title">{{ t.service_name }}{% if t.group_name %}<br><small class="text-muted">{{ t.group_name }}</small>{% endif %}</td>
+        <td data-label="Зона суток">{{ zone(t) }}</td>
+        <td data-label="Тариф" data-test="price">{{ t.price|price(t.unit) }}</td>
+        <td data-label="Период действия" data-test="valid">с {{ t.valid_from|ru_date }}{% if t.valid_to %} по {{ t.valid_to|ru_date }}{% endif %}</td>
+        <td data-label="Документ об утверждении тарифов">{% if t.document_title %}{{ t.document_title }}{% endif %}
+          {% if t.file_id %}<a class="btn btn-xs btn-default" data-test="tariff-document" href="/personal-accounts/{{ a.id }}/tariff-documents/{{ t.document_id }}"><i class="fa fa-download"></i> Скачать</a>{% endif %}</td>
+      </tr>
+    {% else %}<tr><td colspan="5" class="text-muted" data-test="no-tariffs">Тарифов за этот период нет</td></tr>{% endfor %}
+    </tbody></table></div>
+{% endmacro %}
+{% block content %}
+<div class="kb-page">
+  <p><a href="/personal-accounts/{{ a.id }}/">&larr; Лицевой счет {{ a.number }}</a></p>
+  <h1>Реквизиты лицевого счета</h1>
+  <p data-test="account">Лицевой счет <strong>{{ a.number }}</strong>, {{ a.branch_name }}<br>{{ a.address }}</p>
+  <table class="table table-condensed kb-summary" data-test="requisites">
+    {% for label, value, field in requisites %}
+      <tr><th style="width:45%">{{ label }}</th><td>{{ value }}</td>
+        <td class="text-right"><a class="btn btn-xs btn-link" href="/personal-accounts/{{ a.id }}/change#{{ field }}" data-test="edit-{{ field }}" title="Редактировать: {{ label }}"><i class="fa fa-pencil"></i> Редактировать</a></td></tr>
+    {% endfor %}
+  </table>
+  <p><a class="btn btn-default" href="/personal-accounts/{{ a.id }}/change" data-test="edit-requisites"><i class="fa fa-pencil"></i> Редактировать</a>
+    <small class="text-muted">Изменение данных оформляется заявлением: данные изменятся после его рассмотрения.</small></p>
+  <h2>Услуги</h2>
+  <table class="table table-striped table-condensed kb-cards" data-test="services">
+    <thead><tr><th>Услуга</th><th>Поставщик</th><th>Предоставляется с</th></tr></thead><tbody>
+    {% for s in services %}<tr data-test="service"><td class="kb-card-title">{{ s.service_name }}</td>
+      <td data-label="Поставщик">{{ s.supplier_name }}</td><td data-label="Предоставляется с">{{ s.since|ru_date }}</td></tr>
+    {% else %}<tr><td colspan="3" class="text-muted">Услуг нет</td></tr>{% endfor %}
+  </tbody></table>
+  {% if meters %}<h2>Приборы учета</h2>
+  <table class="table table-striped table-condensed kb-cards" data-test="meters">
+    <thead><tr><th>Заводской номер</th><th>Услуга</th><th>Тип (модель)</th><th>Тарифные зоны</th><th>Дата очередной поверки</th><th>Дата установки</th></tr></thead>
+    <tbody>{% for m in meters %}<tr data-test="meter"><td class="kb-card-title">№ {{ m.serial }}</td>
+      <td data-label="Услуга">{{ m.service_name }}</td><td data-label="Тип (модель)">{{ m.model or '' }}</td>
+      <td data-label="Тарифные зоны">{% for code, name in (m.zone_names or {})|dictsort %}{{ code|replace('T', 'Т') }} — {{ name }}{% if not loop.last %}; {% endif %}{% else %}{{ m.zones }}{% endfor %}</td>
+      <td data-label="Дата очередной поверки">{{ m.verification_due|ru_date }}</td><td data-label="Дата установки">{{ m.installed_on|ru_date }}</td></tr>{% endfor %}
+  </tbody></table>{% endif %}
+  <h2>Тарифы</h2><h3>Действующие тарифы</h3>{{ tariff_table(current, 'current-tariffs') }}
+  <h3 id="history">История тарифов</h3>
+  <p class="help-block">Период для истории тарифов можно выбирать по максимальный период за последние 3 года.</p>
+  <form method="get" action="#history" class="form-inline" data-test="period-form" novalidate>
+    <div class="form-group"><label class="control-label" for="period_from">С месяца</label> <input class="form-control" id="period_from" min="{{ earliest }}" name="period_from" type="month" value="{{ start.strftime('%Y-%m') }}"></div>
+    <div class="form-group"><label class="control-label" for="period_to">По месяц</label> <input class="form-control" id="period_to" min="{{ earliest }}" name="period_to" type="month" value="{{ end.strftime('%Y-%m') }}"></div>
+    <button class="btn btn-default" type="submit" data-test="period-submit">Показать</button>
+  </form>
+  <p data-test="period">Тарифы с {{ start|ru_date }} по {{ end|ru_date }}</p>
+  {{ tariff_table(history, 'tariff-history') }}
+</div>
 {% endblock %}"""
+
+
+def requisites(a) -> list[tuple[str, str, str]]:
+    """The requisites as the page lists them (label, value in words, the field «Редактировать» opens)."""
+    def shown(value):
+        if value is None:
+            return "не указано"
+        return str(value).replace(".", ",") if isinstance(value, Decimal) else str(value)
+
+    heating = a.electric_heating
+    return [("ФИО", shown(a.owner_name), "owner_name"),
+            ("Общая/жилая площадь, м²", f"{shown(a.area_total)} / {shown(a.area_living)}", "area_total"),
+            ("Количество собственников", shown(a.owners_count), "owners_count"),
+            ("Количество зарегистрированных/проживающих", f"{shown(a.registered_count)} / {shown(a.residing_count)}",
+             "registered_count"),
+            ("Количество комнат", shown(a.rooms), "rooms"), ("Тип плиты", shown(a.stove_type), "stove_type"),
+            ("Наличие/отсутствие электроотопительной установки",
+             "не указано" if heating is None else ("наличие" if heating else "отсутствие"), "electric_heating")]
 
 
 def money(value) -> str:
@@ -136,7 +221,7 @@ def queries(t: dict) -> dict:
                .join(branch, branch.c.id == acc.c.branch_id)
                .where(acc.c.id == bindparam("account_id"), link.c.consumer_id == bindparam("consumer_id"),
                       link.c.unlinked_at.is_(None)).limit(1))
-    services = (select(service.c.name.label("service_name"), supplier.c.name.label("supplier_name"))
+    services = (select(service.c.name.label("service_name"), supplier.c.name.label("supplier_name"), svc.c.since)
                 .join(service, service.c.id == svc.c.service_id).join(supplier, supplier.c.id == svc.c.supplier_id)
                 .where(svc.c.account_id == bindparam("account_id"),
                        or_(svc.c.until.is_(None), svc.c.until >= bindparam("on")))
@@ -194,7 +279,7 @@ def add_billing_routes(app, engine) -> None:
     @login_required
     def details(account_id):
         on = today()
-        start, end = add_months(on.replace(day=1), -11), on
+        start, end = add_months(on.replace(day=1), -11), add_months(on.replace(day=1), 1) - timedelta(days=1)
         with engine.connect() as conn:
             account = conn.execute(q["account"], {"account_id": account_id,
                                                   "consumer_id": current_user.consumer_id}).first()
@@ -206,7 +291,8 @@ def add_billing_routes(app, engine) -> None:
             current = conn.execute(q["tariffs"], {**params, "start": on, "end": on}).all()
             history = conn.execute(q["tariffs"], {**params, "start": start, "end": end}).all()
         return render_template("details.html", user=current_user, menu=MENU, a=account, services=services,
-                               meters=meters, current=current, history=history, start=start, end=end)
+                               meters=meters, current=current, history=history, start=start, end=end,
+                               requisites=requisites(account), earliest=add_months(start, -24).strftime("%Y-%m"))
 
 
 if os.environ.get("KABINET_BENCH_DATABASE_URL"):
