@@ -2,24 +2,23 @@
 
 Each row is read cell by cell; a row with any fault becomes an ImportRowError and nothing of
 it is written. The references by code (branch, supplier, service, document) are looked up in
-dictionaries read once per run; accounts and meters — too many to hold — with one IN query per
-batch. The valid rows go to the database in one bulk upsert per batch (INSERT … ON CONFLICT
-(the billing's key) DO UPDATE … WHERE row_hash IS DISTINCT FROM the new one): a new key
+dictionaries read once per run; accounts and meters — too many to hold — with one query per
+batch. The valid rows go to the database in one bulk upsert per batch (writing.py: INSERT … ON
+CONFLICT (the billing's key) DO UPDATE … WHERE row_hash IS DISTINCT FROM the new one): a new key
 inserts, a changed row updates, an identical row writes nothing.
 """
 import hashlib
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 
-from sqlalchemy import Boolean, func, insert, literal_column, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import insert, select
 
 from app.models import Branch, ImportRowError, Meter, PersonalAccount, Service, Supplier, TariffDocument
 from app.models.base import utcnow
+from workflows.billing.imports.reading import raw_text
 from workflows.billing.imports.seen import SeenKeys
 from workflows.billing.imports.specs import DEFAULTS, KindSpec
-from workflows.billing.imports.values import RowError, blank, fits
+from workflows.billing.imports.values import RowError, fitting
+from workflows.billing.imports.writing import among, writer_for
 
 DICTIONARIES = {
     "branch": (Branch, "Неизвестный филиал"),
@@ -47,16 +46,29 @@ class Applier:
         self.run_id = run_id
         self.counts = Counts()
         self.fields = spec.fields
-        self.seen = SeenKeys(conn)
+        self.hashed = "row_hash" in spec.table.c
+        self.stamps = [name for name in ("created_at", "updated_at") if name in spec.table.c]
         used = {column.ref for column in spec.columns if column.ref}
         self.dictionaries = {ref: self._dictionary(ref) for ref in used}
+        self.plan = [self._step(column) for column in spec.columns]
+        self.seen = SeenKeys(conn)
+        self.writer = writer_for(conn, spec.table, spec.key,
+                                 self.fields + (["row_hash"] if self.hashed else []) + self.stamps)
 
     def _dictionary(self, ref: str) -> dict:
         model, _ = DICTIONARIES[ref]
         return dict(self.conn.execute(select(model.code, model.id)).all())
 
+    def _step(self, column) -> tuple:
+        """How one cell is read: (header, row key, parser, required, dictionary, unknown, check)."""
+        target = self.spec.table.c[column.field] if column.field and column.field in self.spec.table.c else None
+        return (column.name, column.field or "@" + column.name, column.parse, column.required,
+                self.dictionaries.get(column.ref), column.ref and DICTIONARIES[column.ref][1],
+                fitting(target) if target is not None and not column.ref else None)
+
     def close(self) -> None:
         self.seen.drop()
+        self.writer.close()
 
     def apply(self, batch: list[tuple[int, dict | None, str]]) -> None:
         """Apply one batch: rows in, counts and error rows out (the caller ends the transaction)."""
@@ -74,7 +86,7 @@ class Applier:
             parsed = self._resolve(parsed, errors, self._meters(parsed), "meter_id", lambda r: r["@meter"],
                                    "Прибор учета не найден", "meter")
         rows = self._first_occurrences(parsed, errors)
-        created, updated = self._upsert([self._record(row) for _, _, row in rows])
+        created, updated = self.writer.write(self._records(rows))
         if errors:
             self.conn.execute(insert(ImportRowError.__table__), errors)
         self.counts.processed += len(batch)
@@ -91,22 +103,27 @@ class Applier:
         if cells is None:
             raise RowError("Элемент массива — не объект JSON")
         row = {}
-        for column in self.spec.columns:
-            value = cells.get(column.name)
-            name = column.field or "@" + column.name
-            if blank(value):
-                if column.required:
-                    raise RowError("Не заполнено обязательное значение", column.name)
-                row[name] = None
-                continue
-            try:
-                row[name] = self._cell(column, value)
-            except RowError as exc:
-                exc.column = exc.column or column.name
-                raise
-        for name, default in DEFAULTS.items():
-            if name in row and row[name] is None:
-                row[name] = default
+        header = None
+        try:
+            for header, name, parse, required, dictionary, unknown, check in self.plan:
+                value = cells.get(header)
+                if value is None or (type(value) is str and not value.strip()):
+                    if required:
+                        raise RowError("Не заполнено обязательное значение")
+                    row[name] = DEFAULTS.get(name)
+                    continue
+                value = parse(value)
+                if dictionary is not None:
+                    found = dictionary.get(value)
+                    if found is None:
+                        raise RowError(f"{unknown} «{value}»")
+                    value = found
+                elif check is not None:
+                    check(value)
+                row[name] = value
+        except RowError as exc:
+            exc.column = exc.column or header
+            raise
         if self.spec.check:
             self.spec.check(row)
         row.update(self.spec.constant)
@@ -114,20 +131,9 @@ class Applier:
             row.update(self.spec.derive(row))
         return row
 
-    def _cell(self, column, value):
-        parsed = column.parse(value)
-        if column.ref:
-            found = self.dictionaries[column.ref].get(parsed)
-            if found is None:
-                raise RowError(f"{DICTIONARIES[column.ref][1]} «{parsed}»")
-            return found
-        if column.field and column.field in self.spec.table.c:
-            fits(parsed, self.spec.table.c[column.field])
-        return parsed
-
-    def _error(self, number: int, raw: str, exc: RowError) -> dict:
+    def _error(self, number: int, source, exc: RowError) -> dict:
         return {"run_id": self.run_id, "row_number": number, "column": exc.column, "reason": exc.reason,
-                "raw": raw}
+                "raw": raw_text(source)}
 
     # ---- accounts and meters, one query per batch ----------------------------------------
 
@@ -136,14 +142,15 @@ class Applier:
         if not numbers:
             return {}
         found = self.conn.execute(select(PersonalAccount.branch_id, PersonalAccount.number, PersonalAccount.id)
-                                  .where(PersonalAccount.number.in_(numbers)))
+                                  .where(among(self.conn, PersonalAccount.number, numbers)))
         return {(branch_id, number): id_ for branch_id, number, id_ in found}
 
     def _meters(self, parsed) -> dict:
         ids = {row["@meter"] for _, _, row in parsed}
         if not ids:
             return {}
-        return dict(self.conn.execute(select(Meter.external_id, Meter.id).where(Meter.external_id.in_(ids))).all())
+        query = select(Meter.external_id, Meter.id).where(among(self.conn, Meter.external_id, ids))
+        return dict(self.conn.execute(query).all())
 
     def _resolve(self, parsed, errors, found: dict, field: str, key, reason: str, column: str):
         kept = []
@@ -161,8 +168,9 @@ class Applier:
         """Rows whose key no earlier row of the file had; a later occurrence is an error."""
         digests = {}
         kept = []
+        key = self.spec.key
         for number, raw, row in parsed:
-            digest = _digest(row[name] for name in self.spec.key)
+            digest = _digest(tuple([row[name] for name in key]))
             if digest in digests:
                 errors.append(self._error(number, raw, _duplicate(digests[digest])))
                 continue
@@ -179,43 +187,16 @@ class Applier:
 
     # ---- writing -----------------------------------------------------------------------
 
-    def _record(self, row: dict) -> dict:
-        record = {name: row.get(name) for name in self.fields}
-        if "row_hash" in self.spec.table.c:
-            record["row_hash"] = _digest(record[name] for name in self.fields)
+    def _records(self, rows) -> list[tuple]:
+        """Each row as a tuple in the writer's column order: fields, row_hash, timestamps."""
+        fields = self.fields
         now = utcnow()
-        for stamp in ("created_at", "updated_at"):
-            if stamp in self.spec.table.c:
-                record[stamp] = now
-        return record
-
-    def _upsert(self, records: list[dict]) -> tuple[int, int]:
-        """Insert or update `records`; how many were inserted and how many updated."""
-        if not records:
-            return 0, 0
-        table = self.spec.table
-        postgres = self.conn.dialect.name == "postgresql"
-        stmt = (postgresql.insert if postgres else sqlite.insert)(table)
-        changing = [name for name in self.fields if name not in self.spec.key]
-        if "row_hash" in table.c:
-            changing.append("row_hash")
-            changed = table.c.row_hash.is_distinct_from(stmt.excluded.row_hash)
-        else:  # a small dictionary (services, tariff documents): compared field by field
-            changed = or_(*(table.c[name].is_distinct_from(stmt.excluded[name]) for name in changing))
-        stamps = ["updated_at"] if "updated_at" in table.c else []
-        stmt = stmt.on_conflict_do_update(
-            index_elements=list(self.spec.key),
-            set_={name: stmt.excluded[name] for name in changing + stamps},
-            where=changed,
-        )
-        if postgres:
-            result = self.conn.execute(stmt.returning(literal_column("(xmax = 0)", Boolean)), records)
-            flags = result.scalars().all()
-            return sum(1 for flag in flags if flag), sum(1 for flag in flags if not flag)
-        before = self.conn.scalar(select(func.coalesce(func.max(table.c.id), 0)))
-        ids = self.conn.execute(stmt.returning(table.c.id), records).scalars().all()
-        created = sum(1 for id_ in ids if id_ > before)
-        return created, len(ids) - created
+        stamps = tuple(now for _ in self.stamps)
+        records = []
+        for _, _, row in rows:
+            values = tuple([row.get(name) for name in fields])
+            records.append(values + ((_digest(values),) if self.hashed else ()) + stamps)
+        return records
 
 
 def _account_key(row: dict):
@@ -226,15 +207,6 @@ def _duplicate(first: int) -> RowError:
     return RowError(f"Повтор: такая же запись уже есть в строке {first} этого файла")
 
 
-def _canonical(value) -> str:
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return repr(sorted(value.items()))
-    return repr(value)
-
-
-def _digest(parts) -> str:
-    return hashlib.md5("\x1f".join(_canonical(part) for part in parts).encode(), usedforsecurity=False).hexdigest()
+def _digest(values: tuple) -> str:
+    """MD5 of the values (decimals come without trailing zeros): a key's or a row's fingerprint."""
+    return hashlib.md5(repr(values).encode(), usedforsecurity=False).hexdigest()

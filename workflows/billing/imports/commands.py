@@ -34,7 +34,7 @@ from workflows.billing.imports.upload import store_import_file
 log = logging.getLogger(__name__)
 
 #: rows applied per transaction
-BATCH_ROWS = 2000
+BATCH_ROWS = 5000
 RUNS = ImportRun.__table__
 
 

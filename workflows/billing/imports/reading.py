@@ -4,8 +4,9 @@ Windows-1251) and JSON (an array of objects with the CSV's column names as keys)
 `open_source()` checks the whole file first — it decodes in one of the two encodings, the JSON
 is well formed, the header has every required column — and counts its rows for the progress
 bar; a file that fails any of it is refused whole (FileRefused) before anything is applied.
-`rows()` then yields (row number, {column: value}, raw text) — the row number as a person finds
-it in the file: the CSV's line (the header is line 1), the object's position in the JSON array.
+`rows()` then yields (row number, {column: value}, source) — the row number as a person finds it
+in the file: the CSV's line (the header is line 1), the object's position in the JSON array;
+`raw_text(source)` is the row as the error file shows it (made only for a refused row).
 """
 import codecs
 import csv
@@ -107,7 +108,7 @@ def _csv_rows(text) -> Iterator[tuple[int, dict, str]]:
             raise FileRefused(f"Строка {number}: файл CSV поврежден ({exc})") from None
         if not any(cell.strip() for cell in cells):
             continue
-        yield number, dict(zip(header, cells)), ";".join(cells)[:RAW_LIMIT]
+        yield number, dict(zip(header, cells)), cells
 
 
 # ---- JSON: an array of objects, read object by object --------------------------------------
@@ -127,9 +128,15 @@ def _json_keys_and_count(path: str, encoding: str) -> tuple[list[str], int]:
 
 def _json_rows(text) -> Iterator[tuple[int, dict, str]]:
     for number, element in enumerate(_json_elements(text), start=1):
-        raw = json.dumps(element, ensure_ascii=False)[:RAW_LIMIT]
         cells = {_name(str(k)): val for k, val in element.items()} if isinstance(element, dict) else None
-        yield number, cells, raw
+        yield number, cells, element
+
+
+def raw_text(source) -> str:
+    """The row for the error file, trimmed: a CSV line's cells joined by `;`, a JSON element."""
+    if isinstance(source, list) and all(isinstance(cell, str) for cell in source):
+        return ";".join(source)[:RAW_LIMIT]
+    return json.dumps(source, ensure_ascii=False, default=str)[:RAW_LIMIT]
 
 
 def _json_elements(text) -> Iterator:

@@ -3,6 +3,7 @@ booleans да/нет. Each parser takes the cell as read (a string from a CSV, a
 returns the value, or raises RowError with the Russian reason shown in the error file."""
 import re
 from datetime import date
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 #: spaces a spreadsheet puts between thousands: space, no-break space, narrow no-break space
@@ -30,6 +31,8 @@ def blank(value) -> bool:
 
 
 def text(value) -> str:
+    if type(value) is str:
+        return value.strip()
     if isinstance(value, (dict, list)):
         raise RowError("Ожидается строка, а не вложенный объект")
     if isinstance(value, bool):
@@ -42,8 +45,10 @@ def decimal(value) -> Decimal:
     if isinstance(value, bool):
         raise RowError("Ожидается число")
     if isinstance(value, (int, float)):
-        return Decimal(str(value))
-    raw = THOUSANDS.sub("", text(value))
+        return _normal(str(value))
+    raw = text(value)
+    if " " in raw or "\u00a0" in raw or "\u202f" in raw or "'" in raw:
+        raw = THOUSANDS.sub("", raw)
     if "," in raw:
         if "." in raw:
             raise RowError(f"Число «{value}» записано неверно: нужна одна десятичная запятая")
@@ -52,10 +57,18 @@ def decimal(value) -> Decimal:
         raw = raw[1:]
     if not NUMBER.fullmatch(raw):
         raise RowError(f"«{value}» — не число (пример: 1 234,56)")
+    return _normal(raw)
+
+
+def _normal(raw: str) -> Decimal:
+    """The number without trailing zeros after the point: 192,000 and 192 are one value (and one
+    row hash)."""
+    if "." in raw:
+        raw = raw.rstrip("0").rstrip(".")
     try:
         return Decimal(raw)
     except InvalidOperation:
-        raise RowError(f"«{value}» — не число (пример: 1 234,56)") from None
+        raise RowError(f"«{raw}» — не число (пример: 1 234,56)") from None
 
 
 def not_negative(value) -> Decimal:
@@ -88,7 +101,12 @@ def _make_date(year: int, month: int, day: int, value) -> date:
 
 def day(value) -> date:
     """DD.MM.YYYY (also YYYY-MM-DD, as JSON writers put it)."""
-    raw = text(value)
+    return _day(text(value))
+
+
+@lru_cache(maxsize=8192)
+def _day(raw: str) -> date:
+    value = raw
     if match := DATE.fullmatch(raw):
         d, m, y = (int(part) for part in match.groups())
         return _make_date(y, m, d, value)
@@ -100,7 +118,12 @@ def day(value) -> date:
 
 def month(value) -> date:
     """MM.YYYY or 01.MM.YYYY (also YYYY-MM): the first day of the month."""
-    raw = text(value)
+    return _month(text(value))
+
+
+@lru_cache(maxsize=4096)
+def _month(raw: str) -> date:
+    value = raw
     if match := MONTH.fullmatch(raw):
         m, y = (int(part) for part in match.groups())
         return _make_date(y, m, 1, value)
@@ -150,14 +173,23 @@ def zone_names(value) -> dict:
     return {f"T{index}": name for index, name in enumerate(names, start=1)}
 
 
-def fits(value, column) -> None:
-    """Refuse what the database column would refuse: too long a text, too many digits."""
+def fitting(column):
+    """A check refusing what the database `column` would refuse — too long a text, too many
+    digits — or None when it refuses nothing a parser returns."""
     length = getattr(column.type, "length", None)
-    if length and isinstance(value, str) and len(value) > length:
-        raise RowError(f"Слишком длинное значение: более {length} символов")
     scale = getattr(column.type, "scale", None)
-    if isinstance(value, Decimal) and scale is not None:
-        if -value.as_tuple().exponent > scale and value != round(value, scale):
-            raise RowError(f"Не более {scale} знаков после запятой: «{value}»")
-        if abs(value) >= Decimal(10) ** (column.type.precision - scale):
-            raise RowError(f"Слишком большое число: «{value}»")
+    if length:
+        def check_length(value):
+            if type(value) is str and len(value) > length:
+                raise RowError(f"Слишком длинное значение: более {length} символов")
+        return check_length
+    if scale is not None:
+        limit = Decimal(10) ** (column.type.precision - scale)
+
+        def check_digits(value):
+            if -value.as_tuple().exponent > scale and value != round(value, scale):
+                raise RowError(f"Не более {scale} знаков после запятой: «{value}»")
+            if not -limit < value < limit:
+                raise RowError(f"Слишком большое число: «{value}»")
+        return check_digits
+    return None
