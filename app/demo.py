@@ -1,6 +1,8 @@
-"""Demo data for a first look: an admin, staff and one consumer per legal form."""
+"""Demo data for a first look: an admin, staff, one consumer per legal form, and the billing's
+sample files (docs/billing/samples) imported, with the demo ФЛ linked to one account."""
 import io
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
@@ -8,7 +10,16 @@ from werkzeug.datastructures import FileStorage
 from app.core.identifiers import make_snils
 from app.core.users import create_consumer, create_user
 from app.extensions import db
-from app.models import Application, ApplicationType, KabinetUser, LegalForm
+from app.models import (
+    AccountLink,
+    Application,
+    ApplicationType,
+    Branch,
+    KabinetUser,
+    LegalForm,
+    PersonalAccount,
+    Supplier,
+)
 from app.security.roles import ADMIN, ORG_ADMIN, STAFF
 
 DEMO_STAFF = [
@@ -63,6 +74,8 @@ def create_demo_data(password: str) -> list[str]:
         lines.append(f"  {form.short:<9} {user_fields['email']}  (тел. {user_fields['phone']})")
     if _demo_application():
         lines.append("  Заявка ФЛ на технологическое присоединение подана и ждёт сотрудника в «Документообороте».")
+    if _demo_billing():
+        lines.append("  Лицевые счета загружены из docs/billing/samples; ФЛ привязан к счету 1000000001.")
     return lines
 
 
@@ -101,3 +114,46 @@ def _demo_application() -> bool:
 
 def _exists(email: str) -> bool:
     return db.session.scalar(select(KabinetUser.id).where(KabinetUser.email == email)) is not None
+
+
+BILLING_SAMPLES = Path(__file__).resolve().parent.parent / "docs" / "billing" / "samples"
+#: the order the samples import in: what a file refers to comes first
+BILLING_KINDS = ("services", "tariff_documents", "tariffs", "accounts", "account_services", "meters", "readings",
+                 "charges", "payments", "balances")
+DEMO_BRANCHES = [("01", "Центральный филиал"), ("02", "Северный филиал")]
+DEMO_SUPPLIERS = [("ES", "АО «Энергосбыт»", "7701234567", "40702810938000000001"),
+                  ("VK", "МУП «Водоканал»", "6316000001", "40702810938000000002")]
+
+
+def _demo_billing() -> bool:
+    """Branches, suppliers, the sample files imported through the import engine (in this
+    transaction), the demo ФЛ linked to an account, and a reading window open today."""
+    from workflows.billing.imports import apply_run, start_import
+    from workflows.billing.windows import today
+
+    if db.session.scalar(select(PersonalAccount.id).limit(1)) is not None:
+        return False
+    branches = {code: _get_or_add(Branch, code, name=name) for code, name in DEMO_BRANCHES}
+    for code, name, inn, account in DEMO_SUPPLIERS:
+        _get_or_add(Supplier, code, name=name, inn=inn, kpp="631601001", bank_name="ПАО Сбербанк", bik="043601607",
+                    account=account, corr_account="30101810200000000607")
+    day = today().day
+    branches["01"].reading_day_from, branches["01"].reading_day_to = max(1, day - 5), min(31, day + 5)
+    db.session.flush()
+    for kind in BILLING_KINDS:
+        run = start_import(kind, (f"{kind}.csv", (BILLING_SAMPLES / f"{kind}.csv").read_bytes()))
+        apply_run(run.id, db.session.connection(), commit=False)
+    user = db.session.scalar(select(KabinetUser).where(KabinetUser.email == DEMO_CONSUMERS[0][0]["email"]))
+    account = db.session.scalar(select(PersonalAccount).where(PersonalAccount.number == "1000000001"))
+    if user is not None and user.consumer is not None and account is not None:
+        db.session.add(AccountLink(account_id=account.id, consumer_id=user.consumer.id))
+        db.session.flush()
+    return True
+
+
+def _get_or_add(model, code: str, **fields):
+    row = db.session.scalar(select(model).where(model.code == code))
+    if row is None:
+        row = model(code=code, **fields)
+        db.session.add(row)
+    return row

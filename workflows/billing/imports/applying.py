@@ -70,15 +70,20 @@ class Applier:
         self.seen.drop()
         self.writer.close()
 
-    def apply(self, batch: list[tuple[int, dict | None, str]]) -> None:
-        """Apply one batch: rows in, counts and error rows out (the caller ends the transaction)."""
+    def prepare(self, batch: list[tuple]) -> tuple[list, list, int]:
+        """Read a batch's cells: (parsed rows, refused rows, batch size); no database."""
         errors: list[dict] = []
         parsed = []
-        for number, cells, raw in batch:
+        for number, cells, source in batch:
             try:
-                parsed.append((number, raw, self.parse(cells)))
+                parsed.append((number, source, self.parse(cells)))
             except RowError as exc:
-                errors.append(self._error(number, raw, exc))
+                errors.append(self._error(number, source, exc))
+        return parsed, errors, len(batch)
+
+    def store(self, parsed: list, errors: list[dict], size: int) -> None:
+        """Write a prepared batch: references, duplicate keys, the upsert, the refused rows and the
+        counts (the caller ends the transaction)."""
         if self.spec.account:
             parsed = self._resolve(parsed, errors, self._accounts(parsed), "account_id", _account_key,
                                    "Лицевой счет не найден в этом филиале", "account")
@@ -88,12 +93,17 @@ class Applier:
         rows = self._first_occurrences(parsed, errors)
         created, updated = self.writer.write(self._records(rows))
         if errors:
+            errors.sort(key=lambda error: error["row_number"])
             self.conn.execute(insert(ImportRowError.__table__), errors)
-        self.counts.processed += len(batch)
+        self.counts.processed += size
         self.counts.created += created
         self.counts.updated += updated
         self.counts.unchanged += len(rows) - created - updated
         self.counts.errors += len(errors)
+
+    def apply(self, batch: list[tuple]) -> None:
+        """Apply one batch: rows in, counts and error rows out (the caller ends the transaction)."""
+        self.store(*self.prepare(batch))
 
     # ---- one row -----------------------------------------------------------------------
 

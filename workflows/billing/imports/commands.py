@@ -119,11 +119,10 @@ def _apply_batches(conn, run_id: int, commit: bool, source: Source, applier: App
             _apply_one(conn, run_id, commit, applier, batch)
             batch = []
     _apply_one(conn, run_id, commit, applier, batch)
-    counts = applier.counts
-    _save(conn, run_id, commit, state=ImportState.DONE, finished_at=utcnow(), total=counts.processed)
+    _save(conn, run_id, commit, state=ImportState.DONE, finished_at=utcnow(), total=applier.counts.processed)
 
 
-def _apply_one(conn, run_id, commit, applier: Applier, batch) -> None:
+def _apply_one(conn, run_id: int, commit: bool, applier: Applier, batch: list) -> None:
     applier.apply(batch)
     _save(conn, run_id, commit, **vars(applier.counts))
 
