@@ -4,7 +4,7 @@ import threading
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.core.jobs.queue import dispatch_ready
 from app.extensions import db
@@ -85,3 +85,28 @@ def test_without_rq_the_run_goes_on_in_a_thread_of_its_own(app, dictionaries, mo
     started[0].join(timeout=30)
     db.session.expire_all()
     assert progress(db.session.get(type(run), run.id))["created"] == 3
+
+
+def test_a_run_broken_midway_keeps_its_batches_and_a_rerun_duplicates_nothing(dictionaries, monkeypatch):
+    monkeypatch.setattr(commands, "BATCH_ROWS", 2)
+    original = commands.Applier.store
+    calls = []
+
+    def failing_second(self, *args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        return original(self, *args)
+
+    monkeypatch.setattr(commands.Applier, "store", failing_second)
+    run = import_file("accounts", "accounts.csv")
+    assert run.state == "failed" and "после строки 2" in run.failure and run.processed == 2
+    assert db.session.scalar(select(func.count()).select_from(PersonalAccount)) == 2
+
+    monkeypatch.setattr(commands.Applier, "store", original)
+    run.state = "running"  # as a worker that died leaves it; rq runs the job again
+    db.session.commit()
+    commands.run_import(run.id)
+    db.session.expire_all()
+    assert (run.state, run.created, run.unchanged, run.errors) == ("done", 1, 2, 0)
+    assert db.session.scalar(select(func.count()).select_from(PersonalAccount)) == 3

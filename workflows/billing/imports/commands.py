@@ -107,8 +107,7 @@ def apply_run(run_id: int, conn, *, commit: bool) -> None:
                                     f"{applier.counts.processed}: предыдущие строки загружены, повторите загрузку")
     finally:
         applier.close()
-        if commit:
-            conn.commit()
+        _commit(conn, commit)
 
 
 def _apply_batches(conn, run_id: int, commit: bool, source: Source, applier: Applier) -> None:
@@ -128,12 +127,25 @@ def _apply_one(conn, run_id: int, commit: bool, applier: Applier, batch: list) -
 
 
 def _save(conn, run_id: int, commit: bool, **values) -> None:
+    """Write the run's state and counts and end the batch's transaction with them."""
     conn.execute(update(RUNS).where(RUNS.c.id == run_id).values(**values))
+    _commit(conn, commit)
+
+
+def _fail(conn, run_id: int, commit: bool, reason: str) -> None:
+    _discard(conn, commit)
+    _save(conn, run_id, commit, state=ImportState.FAILED, failure=reason, finished_at=utcnow())
+
+
+def _commit(conn, commit: bool) -> None:
+    """The one place the import commits: a batch, its refused rows and the run's counts, at once,
+    on the job's own connection (not the request's session): the counts are seen while the run
+    goes on, and a failure later keeps the batches already applied."""
     if commit:
         conn.commit()
 
 
-def _fail(conn, run_id: int, commit: bool, reason: str) -> None:
+def _discard(conn, commit: bool) -> None:
+    """Roll back the batch that failed (its rows, refused rows and counts), then record why."""
     if commit:
         conn.rollback()
-    _save(conn, run_id, commit, state=ImportState.FAILED, failure=reason, finished_at=utcnow())

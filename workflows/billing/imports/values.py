@@ -85,10 +85,16 @@ def positive(value) -> Decimal:
     return number
 
 
+#: the largest INTEGER a database column holds
+MAX_INTEGER = 2**31 - 1
+
+
 def integer(value) -> int:
     number = decimal(value)
     if number != number.to_integral_value() or number < 0:
         raise RowError(f"Ожидается целое неотрицательное число, а не «{value}»")
+    if number > MAX_INTEGER:
+        raise RowError(f"Слишком большое число: «{value}»")
     return int(number)
 
 
