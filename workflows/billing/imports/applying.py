@@ -7,7 +7,6 @@ batch. The valid rows go to the database in one bulk upsert per batch (writing.p
 CONFLICT (the billing's key) DO UPDATE … WHERE row_hash IS DISTINCT FROM the new one): a new key
 inserts, a changed row updates, an identical row writes nothing.
 """
-import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select
@@ -15,7 +14,7 @@ from sqlalchemy import insert, select
 from app.models import Branch, ImportRowError, Meter, PersonalAccount, Service, Supplier, TariffDocument
 from app.models.base import utcnow
 from workflows.billing.imports.reading import raw_text
-from workflows.billing.imports.seen import SeenKeys
+from workflows.billing.imports.seen import digest
 from workflows.billing.imports.specs import DEFAULTS, KindSpec
 from workflows.billing.imports.values import RowError, fitting
 from workflows.billing.imports.writing import among, writer_for
@@ -38,7 +37,7 @@ class Counts:
 
 
 class Applier:
-    """Applies batches of one run; keeps its counts and the keys seen so far (SeenKeys)."""
+    """Applies batches of one run and keeps its counts; writing.py keeps the keys seen so far."""
 
     def __init__(self, conn, spec: KindSpec, run_id: int):
         self.conn = conn
@@ -51,7 +50,6 @@ class Applier:
         used = {column.ref for column in spec.columns if column.ref}
         self.dictionaries = {ref: self._dictionary(ref) for ref in used}
         self.plan = [self._step(column) for column in spec.columns]
-        self.seen = SeenKeys(conn)
         self.writer = writer_for(conn, spec.table, spec.key,
                                  self.fields + (["row_hash"] if self.hashed else []) + self.stamps)
 
@@ -67,7 +65,6 @@ class Applier:
                 fitting(target) if target is not None and not column.ref else None)
 
     def close(self) -> None:
-        self.seen.drop()
         self.writer.close()
 
     def prepare(self, batch: list[tuple]) -> tuple[list, list, int]:
@@ -90,15 +87,19 @@ class Applier:
         if self.spec.meter:
             parsed = self._resolve(parsed, errors, self._meters(parsed), "meter_id", lambda r: r["@meter"],
                                    "Прибор учета не найден", "meter")
-        rows = self._first_occurrences(parsed, errors)
-        created, updated = self.writer.write(self._records(rows))
+        rows = self._first_in_batch(parsed, errors)
+        numbers = [number for number, _, _ in rows]
+        created, updated, earlier = self.writer.write(self._records(rows), numbers)
+        for number, source, _ in rows:
+            if number in earlier:
+                errors.append(self._error(number, source, _duplicate(earlier[number])))
         if errors:
             errors.sort(key=lambda error: error["row_number"])
             self.conn.execute(insert(ImportRowError.__table__), errors)
         self.counts.processed += size
         self.counts.created += created
         self.counts.updated += updated
-        self.counts.unchanged += len(rows) - created - updated
+        self.counts.unchanged += len(rows) - len(earlier) - created - updated
         self.counts.errors += len(errors)
 
     def apply(self, batch: list[tuple]) -> None:
@@ -174,26 +175,20 @@ class Applier:
 
     # ---- a key twice in one file -----------------------------------------------------------
 
-    def _first_occurrences(self, parsed, errors):
-        """Rows whose key no earlier row of the file had; a later occurrence is an error."""
-        digests = {}
+    def _first_in_batch(self, parsed, errors):
+        """Rows whose key no earlier row of the batch had (a later occurrence is an error); the
+        keys of earlier batches are the writer's to check (seen.py)."""
+        first = {}
         kept = []
         key = self.spec.key
-        for number, raw, row in parsed:
-            digest = _digest(tuple([row[name] for name in key]))
-            if digest in digests:
-                errors.append(self._error(number, raw, _duplicate(digests[digest])))
+        for number, source, row in parsed:
+            values = tuple([row[name] for name in key])
+            if values in first:
+                errors.append(self._error(number, source, _duplicate(first[values])))
                 continue
-            digests[digest] = number
-            kept.append((number, raw, row, digest))
-        earlier = self.seen.add_new(list(digests.items()))
-        result = []
-        for number, raw, row, digest in kept:
-            if digest in earlier:
-                errors.append(self._error(number, raw, _duplicate(earlier[digest])))
-            else:
-                result.append((number, raw, row))
-        return result
+            first[values] = number
+            kept.append((number, source, row))
+        return kept
 
     # ---- writing -----------------------------------------------------------------------
 
@@ -205,7 +200,7 @@ class Applier:
         records = []
         for _, _, row in rows:
             values = tuple([row.get(name) for name in fields])
-            records.append(values + ((_digest(values),) if self.hashed else ()) + stamps)
+            records.append(values + ((digest(values),) if self.hashed else ()) + stamps)
         return records
 
 
@@ -215,8 +210,3 @@ def _account_key(row: dict):
 
 def _duplicate(first: int) -> RowError:
     return RowError(f"Повтор: такая же запись уже есть в строке {first} этого файла")
-
-
-def _digest(values: tuple) -> str:
-    """MD5 of the values (decimals come without trailing zeros): a key's or a row's fingerprint."""
-    return hashlib.md5(repr(values).encode(), usedforsecurity=False).hexdigest()
