@@ -48,9 +48,9 @@ class Source:
 
 def open_source(path: str, file_format: str, required: list[str]) -> Source:
     """Check and count the file; FileRefused with the reason when it cannot be imported."""
-    encoding = _detect_encoding(path)
+    encoding, lines = _detect_encoding(path)
     if file_format == "csv":
-        header, total = _csv_header_and_count(path, encoding)
+        header, total = _csv_header(path, encoding), max(lines - 1, 0)
     else:
         header, total = _json_keys_and_count(path, encoding)
     missing = [name for name in required if name not in header]
@@ -59,36 +59,35 @@ def open_source(path: str, file_format: str, required: list[str]) -> Source:
     return Source(path, file_format, encoding, total, header)
 
 
-def _detect_encoding(path: str) -> str:
-    """UTF-8 if every byte decodes as UTF-8, else Windows-1251; neither (or a binary) → refused."""
+def _detect_encoding(path: str) -> tuple[str, int]:
+    """UTF-8 if every byte decodes as UTF-8, else Windows-1251; neither (or a binary) → refused.
+    Also the number of lines, counted on the way (the progress bar's total: a quoted value
+    spanning lines or a blank line makes it a little high; the run corrects it when it ends)."""
     for encoding in ENCODINGS:
         decoder = codecs.getincrementaldecoder(encoding)()
+        lines, last = 0, b"\n"
         try:
             with open(path, "rb") as fh:
                 while chunk := fh.read(CHUNK):
                     if "\x00" in decoder.decode(chunk):
                         raise FileRefused("Файл не текстовый: в нем есть нулевые байты")
+                    lines += chunk.count(b"\n")
+                    last = chunk[-1:]
                 decoder.decode(b"", final=True)
-            return encoding
+            return encoding, lines + (last != b"\n")
         except UnicodeDecodeError:
             continue
     raise FileRefused("Файл не удалось прочитать: он не в кодировке UTF-8 и не в Windows-1251")
 
 
-def _csv_header_and_count(path: str, encoding: str) -> tuple[list[str], int]:
-    """The header's column names and how many non-empty lines follow it (a quick count: a quoted
-    value spanning lines counts twice; the run's total is corrected when it ends)."""
+def _csv_header(path: str, encoding: str) -> list[str]:
+    """The header's column names (lower case)."""
     with open(path, "rb") as raw:
-        text = io.TextIOWrapper(raw, encoding=encoding, newline="")
-        header_line = text.readline()
-        header = [_name(cell) for cell in next(csv.reader([header_line], delimiter=";"), [])]
-        if not any(header):
-            raise FileRefused("В файле нет строки заголовка с названиями столбцов")
-        total = 0
-        for line in text:
-            if line.strip():
-                total += 1
-    return header, total
+        header_line = io.TextIOWrapper(raw, encoding=encoding, newline="").readline()
+    header = [_name(cell) for cell in next(csv.reader([header_line], delimiter=";"), [])]
+    if not any(header):
+        raise FileRefused("В файле нет строки заголовка с названиями столбцов")
+    return header
 
 
 def _name(cell: str) -> str:
