@@ -121,3 +121,15 @@ def test_start_import_refuses_what_it_cannot_import(ctx, kind, upload, message):
     with pytest.raises(Invalid) as refusal:
         start_import(kind, upload)
     assert message in refusal.value.message
+
+
+def test_a_run_whose_file_is_gone_fails_with_its_reason(dictionaries):
+    from app.core.files import stored_path
+    from workflows.billing.imports import run_import
+
+    run = start_import("accounts", ("accounts.csv", (ACCOUNTS_HEADER + "01;1;Адрес;Иванов\n").encode()))
+    db.session.commit()
+    stored_path(run.file).unlink()
+    run_import(run.id)
+    db.session.expire_all()
+    assert (run.state, run.failure) == ("failed", "Файл загрузки не найден в хранилище")

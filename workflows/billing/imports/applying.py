@@ -17,7 +17,7 @@ from workflows.billing.imports.reading import raw_text
 from workflows.billing.imports.seen import digest
 from workflows.billing.imports.specs import DEFAULTS, KindSpec
 from workflows.billing.imports.values import RowError, fitting
-from workflows.billing.imports.writing import among, writer_for
+from workflows.billing.imports.writing import among, copy_rows, writer_for
 
 DICTIONARIES = {
     "branch": (Branch, "Неизвестный филиал"),
@@ -94,13 +94,23 @@ class Applier:
             if number in earlier:
                 errors.append(self._error(number, source, _duplicate(earlier[number])))
         if errors:
-            errors.sort(key=lambda error: error["row_number"])
-            self.conn.execute(insert(ImportRowError.__table__), errors)
+            self._refuse(errors)
         self.counts.processed += size
         self.counts.created += created
         self.counts.updated += updated
         self.counts.unchanged += len(rows) - len(earlier) - created - updated
         self.counts.errors += len(errors)
+
+    def _refuse(self, errors: list[dict]) -> None:
+        """Keep the refused rows for the error file, in file order (a COPY on PostgreSQL: a file may
+        be all errors)."""
+        errors.sort(key=lambda error: error["row_number"])
+        if self.conn.dialect.name != "postgresql":
+            self.conn.execute(insert(ImportRowError.__table__), errors)
+            return
+        names = ("run_id", "row_number", "column", "reason", "raw")
+        copy_rows(self.conn, 'COPY import_row_error (run_id, row_number, "column", reason, raw) FROM STDIN',
+                  ([error[name] for name in names] for error in errors))
 
     def apply(self, batch: list[tuple]) -> None:
         """Apply one batch: rows in, counts and error rows out (the caller ends the transaction)."""

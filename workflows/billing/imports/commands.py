@@ -87,11 +87,14 @@ def apply_run(run_id: int, conn, *, commit: bool) -> None:
     stored = conn.execute(select(StoredFile).where(StoredFile.id == run.file_id)).first()
     _save(conn, run_id, commit, state=ImportState.RUNNING, started_at=utcnow(), total=None, processed=0,
           created=0, updated=0, unchanged=0, errors=0, failure=None)
-    spec = SPECS[run.kind]
+    spec = SPECS.get(run.kind)
     try:
+        if spec is None:
+            raise FileRefused(f"Неизвестный вид загрузки «{run.kind}»")
         source = open_source(str(stored_path(stored)), run.file_format, spec.required)
-    except FileRefused as exc:
-        _save(conn, run_id, commit, state=ImportState.FAILED, failure=exc.reason, finished_at=utcnow())
+    except (FileRefused, OSError) as exc:
+        reason = exc.reason if isinstance(exc, FileRefused) else "Файл загрузки не найден в хранилище"
+        _save(conn, run_id, commit, state=ImportState.FAILED, failure=reason, finished_at=utcnow())
         return
     _save(conn, run_id, commit, total=source.total, encoding=source.encoding.replace("-sig", ""))
     applier = Applier(conn, spec, run_id)
