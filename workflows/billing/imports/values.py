@@ -4,11 +4,12 @@ returns the value, or raises RowError with the Russian reason shown in the error
 import re
 from datetime import date
 from functools import lru_cache
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 #: spaces a spreadsheet puts between thousands: space, no-break space, narrow no-break space
-THOUSANDS = re.compile(r"[ \u00a0\u202f']")
-NUMBER = re.compile(r"-?\d+(\.\d+)?")
+THOUSANDS = re.compile(r"[ \u00a0\u202f]")
+#: sign, the whole part (plain or in groups of three), the fraction after a comma or a point
+NUMERAL = re.compile(r"(-?)\+?(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](\d+))?")
 DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 MONTH = re.compile(r"(\d{1,2})\.(\d{4})")
@@ -41,34 +42,23 @@ def text(value) -> str:
 
 
 def decimal(value) -> Decimal:
-    """«1 234,56», «1234.56», «-12,5» or a JSON number."""
-    if isinstance(value, bool):
-        raise RowError("Ожидается число")
-    if isinstance(value, (int, float)):
-        return _normal(str(value))
-    raw = text(value)
-    if " " in raw or "\u00a0" in raw or "\u202f" in raw or "'" in raw:
-        raw = THOUSANDS.sub("", raw)
-    if "," in raw:
-        if "." in raw:
+    """«1 234,56», «1234.56», «-12,5» or a JSON number; without trailing zeros after the point
+    (192,000 and 192 are one value, and one row hash)."""
+    if type(value) is not str:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise RowError(f"«{value}» — не число (пример: 1 234,56)")
+        value = str(value)
+    match = NUMERAL.fullmatch(value.strip())
+    if match is None:
+        if "," in value and "." in value:
             raise RowError(f"Число «{value}» записано неверно: нужна одна десятичная запятая")
-        raw = raw.replace(",", ".")
-    if raw.startswith("+"):
-        raw = raw[1:]
-    if not NUMBER.fullmatch(raw):
         raise RowError(f"«{value}» — не число (пример: 1 234,56)")
-    return _normal(raw)
-
-
-def _normal(raw: str) -> Decimal:
-    """The number without trailing zeros after the point: 192,000 and 192 are one value (and one
-    row hash)."""
-    if "." in raw:
-        raw = raw.rstrip("0").rstrip(".")
-    try:
-        return Decimal(raw)
-    except InvalidOperation:
-        raise RowError(f"«{raw}» — не число (пример: 1 234,56)") from None
+    sign, whole, fraction = match.groups()
+    if len(whole) > 3 and not whole.isdigit():
+        whole = THOUSANDS.sub("", whole)
+    if fraction:
+        fraction = fraction.rstrip("0")
+    return Decimal(f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}")
 
 
 def not_negative(value) -> Decimal:
@@ -191,9 +181,10 @@ def fitting(column):
         return check_length
     if scale is not None:
         limit = Decimal(10) ** (column.type.precision - scale)
+        unit = Decimal(10) ** scale
 
         def check_digits(value):
-            if -value.as_tuple().exponent > scale and value != round(value, scale):
+            if (value * unit) % 1:
                 raise RowError(f"Не более {scale} знаков после запятой: «{value}»")
             if not -limit < value < limit:
                 raise RowError(f"Слишком большое число: «{value}»")
