@@ -110,3 +110,21 @@ def test_a_run_broken_midway_keeps_its_batches_and_a_rerun_duplicates_nothing(di
     db.session.expire_all()
     assert (run.state, run.created, run.unchanged, run.errors) == ("done", 1, 2, 0)
     assert db.session.scalar(select(func.count()).select_from(PersonalAccount)) == 3
+
+
+def test_under_rq_the_job_may_run_for_hours(app, redis_url, dictionaries):
+    """rq stops a job after 180 s unless told otherwise; a file of millions of rows takes longer."""
+    from app import create_app
+
+    queued = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                        UPLOAD_DIR=app.config["UPLOAD_DIR"], REDIS_URL=redis_url, RQ_QUEUE="test-billing-import")
+    with queued.app_context():
+        queue = queued.extensions["kabinet_queue"]
+        queue.empty()
+        run = start_import("accounts", ("accounts.csv", SAMPLES.joinpath("accounts.csv").read_bytes()))
+        db.session.commit()
+        dispatch_ready()
+        (job,) = queue.jobs
+        assert (job.func_name, job.args, job.timeout) == ("workflows.billing.imports.commands.run_import",
+                                                         (run.id,), commands.JOB_TIMEOUT)
+        queue.empty()

@@ -120,10 +120,18 @@ def _hand_to_rq(path: str, args: tuple) -> None:
         log.info("Redis set aside after a failure, %s%s left to the sweep", path, args)
         return
     try:
-        queue.enqueue(path, *args, retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS))
+        queue.enqueue(path, *args, retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+                      job_timeout=_job_timeout(path))
     except RedisError as exc:
         current_app.extensions["kabinet_queue_breaker"].trip()
         log.warning("queue unavailable, %s%s left to the sweep: %s", path, args, exc)
+
+
+def _job_timeout(path: str) -> int | None:
+    """How long rq lets the job run: its function's `job_timeout` (seconds; a billing import of
+    millions of rows needs more than rq's default 180 s), else rq's default."""
+    module_name, _, func_name = path.rpartition(".")
+    return getattr(getattr(importlib.import_module(module_name), func_name, None), "job_timeout", None)
 
 
 def run_job(path: str, *args):

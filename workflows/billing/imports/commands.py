@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 
 #: rows applied per transaction
 BATCH_ROWS = 5000
+#: how long rq lets one import run, seconds
+JOB_TIMEOUT = 6 * 3600
 RUNS = ImportRun.__table__
 
 
@@ -75,6 +77,10 @@ def run_import(run_id: int) -> None:
     """The job: apply the run's file on a connection of its own, one transaction per batch."""
     with db.engine.connect() as conn:
         apply_run(run_id, conn, commit=True)
+
+
+#: rq stops a job after 180 s by default; millions of rows take minutes (app.core.jobs.queue)
+run_import.job_timeout = JOB_TIMEOUT
 
 
 def apply_run(run_id: int, conn, *, commit: bool) -> None:
