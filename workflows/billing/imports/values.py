@@ -27,10 +27,6 @@ class RowError(ValueError):
         self.column = column
 
 
-def blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def text(value) -> str:
     if type(value) is str:
         return value.strip()
