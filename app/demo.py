@@ -127,8 +127,8 @@ DEMO_SUPPLIERS = [("ES", "АО «Энергосбыт»", "7701234567", "4070281
 
 def _demo_billing() -> bool:
     """Branches, suppliers, the sample files imported through the import engine (in this
-    transaction), the demo ФЛ linked to an account, and a reading window open today."""
-    from workflows.billing.imports import apply_run, start_import
+    transaction, no job), the demo ФЛ linked to an account, and a reading window open today."""
+    from workflows.billing.imports import import_in_transaction
     from workflows.billing.windows import today
 
     if db.session.scalar(select(PersonalAccount.id).limit(1)) is not None:
@@ -141,8 +141,7 @@ def _demo_billing() -> bool:
     branches["01"].reading_day_from, branches["01"].reading_day_to = max(1, day - 5), min(31, day + 5)
     db.session.flush()
     for kind in BILLING_KINDS:
-        run = start_import(kind, (f"{kind}.csv", (BILLING_SAMPLES / f"{kind}.csv").read_bytes()))
-        apply_run(run.id, db.session.connection(), commit=False)
+        import_in_transaction(kind, (f"{kind}.csv", (BILLING_SAMPLES / f"{kind}.csv").read_bytes()))
     user = db.session.scalar(select(KabinetUser).where(KabinetUser.email == DEMO_CONSUMERS[0][0]["email"]))
     account = db.session.scalar(select(PersonalAccount).where(PersonalAccount.number == "1000000001"))
     if user is not None and user.consumer is not None and account is not None:

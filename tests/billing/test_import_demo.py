@@ -23,3 +23,13 @@ def test_demo_imports_the_samples_and_links_the_demo_consumer(ctx):
     create_demo_data("Demo-2026!")
     assert db.session.scalar(select(func.count()).select_from(ImportRun)) == 10
     assert db.session.scalar(select(func.count()).select_from(PersonalAccount)) == 3
+
+
+def test_an_import_in_the_callers_transaction_queues_no_job(ctx):
+    from app.core.jobs.queue import PENDING_KEY
+    from tests.billing import builders
+    from workflows.billing.imports import import_in_transaction
+
+    builders.branch("01")
+    run = import_in_transaction("accounts", ("a.csv", "branch;account;address;owner\n01;7;Адрес;Иванов\n".encode()))
+    assert (run.state, run.created) == ("done", 1) and not db.session().info.get(PENDING_KEY)

@@ -10,8 +10,14 @@ readings, charges, payments and balances, keyed by the billing's own ids.
 The interface other modules call:
     start_import(kind, upload, actor=, token=) -> ImportRun   (queues run_import after commit)
     run_import(run_id)                                         (the job)
+    import_in_transaction(kind, upload)                         (now, in the caller's transaction)
     progress(run) -> dict; error_rows(run); error_file_csv(run)
 """
-from workflows.billing.imports.commands import apply_run, run_import, start_import  # noqa: F401
+from workflows.billing.imports.commands import (  # noqa: F401
+    apply_run,
+    import_in_transaction,
+    run_import,
+    start_import,
+)
 from workflows.billing.imports.specs import SPECS  # noqa: F401
 from workflows.billing.imports.status import error_file_csv, error_rows, progress  # noqa: F401

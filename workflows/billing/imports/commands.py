@@ -43,6 +43,24 @@ RUNS = ImportRun.__table__
 def start_import(kind: str, upload, *, actor=None, token=None) -> ImportRun:
     """Keep the billing's file and queue its import; Invalid for an unknown kind or a file that
     is empty, too large, not CSV/JSON. Flushes; the job starts once the request commits."""
+    run = _new_run(kind, upload, actor, token)
+    if current_app.extensions.get("kabinet_queue") is None and _in_thread():
+        enqueue_after_commit(run_import_in_thread, run.id)
+    else:
+        enqueue_after_commit(run_import, run.id)
+    return run
+
+
+def import_in_transaction(kind: str, upload, *, actor=None) -> ImportRun:
+    """Import a file now, inside the caller's transaction (demo data, small files): no job, no
+    commit per batch; the caller commits it all or nothing."""
+    run = _new_run(kind, upload, actor, None)
+    apply_run(run.id, db.session.connection(), commit=False)
+    db.session.refresh(run)
+    return run
+
+
+def _new_run(kind: str, upload, actor, token) -> ImportRun:
     if kind not in SPECS:
         raise Invalid(f"Неизвестный вид загрузки «{kind}»")
     stored, file_format = store_import_file(upload, uploader=actor)
@@ -50,10 +68,6 @@ def start_import(kind: str, upload, *, actor=None, token=None) -> ImportRun:
                     started_by_id=getattr(actor, "id", None), token_id=getattr(token, "id", None))
     db.session.add(run)
     db.session.flush()
-    if current_app.extensions.get("kabinet_queue") is None and _in_thread():
-        enqueue_after_commit(run_import_in_thread, run.id)
-    else:
-        enqueue_after_commit(run_import, run.id)
     return run
 
 
