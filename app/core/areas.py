@@ -46,3 +46,30 @@ def seed_reference_data() -> None:
     for area in declared_areas():
         for seeder in area.seeders:
             seeder()
+
+
+def area_of_modules(name: str, modules: tuple) -> Area:
+    """An area whose view modules each declare what they add — VIEWS (FAB views without a menu
+    entry), MENU_LINKS ((name, address, icon[, label]): the name is the entry's permission, the
+    label what the menu shows when two entries read alike), PERMISSIONS (role → [(permission,
+    view or menu)]), ADMIN_VIEWS, BLUEPRINTS, SEEDERS, NOTIFICATIONS, PERIODIC_JOBS — collected
+    in module order."""
+
+    def collected(attribute: str) -> tuple:
+        return tuple(item for module in modules for item in getattr(module, attribute, ()))
+
+    def register(appbuilder) -> None:
+        for view in collected("VIEWS"):
+            appbuilder.add_view_no_menu(view())
+        for blueprint in collected("BLUEPRINTS"):
+            appbuilder.get_app.register_blueprint(blueprint)
+        for menu_name, href, icon, *label in collected("MENU_LINKS"):
+            appbuilder.add_link(menu_name, href=href, icon=icon, label=label[0] if label else "")
+
+    permissions: dict = {}
+    for module in modules:
+        for role, pairs in getattr(module, "PERMISSIONS", {}).items():
+            permissions.setdefault(role, []).extend(pairs)
+    return Area(name, register=register, permissions=permissions, seeders=collected("SEEDERS"),
+                admin_views=collected("ADMIN_VIEWS"), notifications=collected("NOTIFICATIONS"),
+                periodic_jobs=collected("PERIODIC_JOBS"))

@@ -49,3 +49,4 @@ from app.models.billing import (  # noqa: F401
     Tariff,
     TariffDocument,
 )
+from app.models.meters import MeterFault  # noqa: F401

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -251,6 +252,10 @@ class Meter(TimestampMixin, Model):
     __table_args__ = (Index("ix_meter_account", "account_id"),)
 
 
+#: a reading made in the portal (by the consumer or staff) that no later one replaced
+LIVE_PORTAL_READING = "superseded_at IS NULL AND source IN ('consumer', 'staff')"
+
+
 class MeterReading(Model):
     """One reading of a meter, per zone; `accepted` = «принято к расчету» by the billing."""
 
@@ -271,10 +276,27 @@ class MeterReading(Model):
     submitted_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
     row_hash: Mapped[Optional[str]] = mapped_column(String(32))
+    #: the consumer confirmed «Счетчик прошел через ноль?» (a value below the last one is a wrap)
+    rollover: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    #: a photo of the meter kept as evidence (D8)
+    photo_id: Mapped[Optional[int]] = mapped_column(ForeignKey("stored_file.id", ondelete="SET NULL"))
+    #: a later reading replaced this one (the consumer within the window, or staff correcting it);
+    #: superseded readings stay as history and are never exported again
+    superseded_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    superseded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("meter_reading.id", ondelete="SET NULL"))
+    #: why this reading replaced an earlier one (staff must say; a consumer's replacement says so)
+    change_reason: Mapped[Optional[str]] = mapped_column(Text)
 
     meter = relationship("Meter")
+    photo = relationship("StoredFile")
 
-    __table_args__ = (Index("ix_meter_reading_meter_period", "meter_id", "period"),)
+    __table_args__ = (
+        Index("ix_meter_reading_meter_period", "meter_id", "period"),
+        # one live reading made in the portal per meter and month: of two sent at the same moment
+        # (two tabs, two owners) one is stored and the other is told the reading changed
+        Index("uq_meter_reading_live", "meter_id", "period", unique=True,
+              sqlite_where=text(LIVE_PORTAL_READING), postgresql_where=text(LIVE_PORTAL_READING)),
+    )
 
 
 class Charge(Model):
