@@ -8,7 +8,7 @@ from flask import abort
 from sqlalchemy import Select, select
 
 from app.extensions import db
-from app.models import AccountLink, Application, ConsumerProfile, PersonalAccount
+from app.models import AccountLink, Application, ConsumerProfile, Meter, MeterReading, PersonalAccount
 from app.security.roles import ADMIN, ORGANIZATION_ROLES
 
 
@@ -177,3 +177,21 @@ def ensure_organization_account(user, account: PersonalAccount | None) -> Person
     if account is None or not is_organization(user):
         abort(404)
     return account
+
+
+def ensure_linked_meter(user, account_id: int, meter_id: int) -> tuple[AccountLink, Meter]:
+    """The consumer's link and a meter of that account (removed meters too); anything else 404."""
+    link = ensure_linked_account(user, account_id)
+    meter = db.session.get(Meter, meter_id)
+    if meter is None or meter.account_id != account_id:
+        abort(404)
+    return link, meter
+
+
+def ensure_linked_reading(user, account_id: int, reading_id: int) -> MeterReading:
+    """A reading of a meter of an account the consumer linked; anything else 404."""
+    ensure_linked_account(user, account_id)
+    reading = db.session.get(MeterReading, reading_id)
+    if reading is None or reading.meter.account_id != account_id:
+        abort(404)
+    return reading
