@@ -5,6 +5,7 @@ readings, charges, payments and balances, keyed by the billing's own ids.
 - values.py — reading one cell: «1 234,56», DD.MM.YYYY, MM.YYYY, да/нет;
 - reading.py — the file as rows: CSV (UTF-8 / Windows-1251) or a JSON array, streamed;
 - applying.py, seen.py — a batch of rows: checks, references, bulk upsert, duplicate keys;
+- accepting.py — readings rows naming a portal reading (`portal_id`) mark it accepted;
 - upload.py, commands.py — keeping the file, the run as a job; status.py — progress, error file.
 
 The interface other modules call:

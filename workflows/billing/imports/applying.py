@@ -13,6 +13,7 @@ from sqlalchemy import insert, select
 
 from app.models import Branch, ImportRowError, Meter, PersonalAccount, Service, Supplier, TariffDocument
 from app.models.base import utcnow
+from workflows.billing.imports.accepting import mark_accepted
 from workflows.billing.imports.reading import raw_text
 from workflows.billing.imports.seen import digest
 from workflows.billing.imports.specs import DEFAULTS, KindSpec
@@ -87,6 +88,10 @@ class Applier:
         if self.spec.meter:
             parsed = self._resolve(parsed, errors, self._meters(parsed), "meter_id", lambda r: r["@meter"],
                                    "Прибор учета не найден", "meter")
+        marked = accepted_before = 0
+        if self.spec.portal:  # rows naming a portal reading mark it accepted (accepting.py)
+            parsed, marked, accepted_before = mark_accepted(
+                self.conn, parsed, lambda number, source, exc: errors.append(self._error(number, source, exc)))
         rows = self._first_in_batch(parsed, errors)
         numbers = [number for number, _, _ in rows]
         created, updated, earlier = self.writer.write(self._records(rows), numbers)
@@ -97,8 +102,8 @@ class Applier:
             self._refuse(errors)
         self.counts.processed += size
         self.counts.created += created
-        self.counts.updated += updated
-        self.counts.unchanged += len(rows) - len(earlier) - created - updated
+        self.counts.updated += updated + marked
+        self.counts.unchanged += len(rows) - len(earlier) - created - updated + accepted_before
         self.counts.errors += len(errors)
 
     def _refuse(self, errors: list[dict]) -> None:

@@ -7,7 +7,8 @@ when its content changed, writes nothing when it did not, and inserts otherwise.
 
 Columns named `branch` + `account` of a kind other than accounts name an account by the
 billing's (branch code, account number) and fill `account_id`; `meter` of readings names a
-meter by the billing's id and fills `meter_id`.
+meter by the billing's id and fills `meter_id`; `portal_id` of readings names a reading the
+portal exported, which the row marks accepted (accepting.py).
 """
 from dataclasses import dataclass, field
 from typing import Callable
@@ -62,6 +63,9 @@ class KindSpec:
     check: Callable | None = None
     #: fields computed from the parsed row
     derive: Callable | None = None
+    #: a row naming a reading made in the portal (`portal_id`) marks it accepted instead of being
+    #: stored (accepting.py)
+    portal: bool = False
 
     @property
     def table(self):
@@ -179,7 +183,10 @@ SPECS: dict[str, KindSpec] = {spec.kind: spec for spec in (
         Column("t1", "t1", v.not_negative, required=True),
         Column("t2", "t2", v.not_negative),
         Column("t3", "t3", v.not_negative),
-    ), key=("external_id",), meter=True, constant={"source": ReadingSource.BILLING, "accepted": True}),
+        # the id the export gave a reading made in the portal: the billing accepted that very one
+        Column("portal_id", None, v.integer),
+    ), key=("external_id",), meter=True, constant={"source": ReadingSource.BILLING, "accepted": True},
+        portal=True),
     KindSpec(ImportKind.CHARGES, Charge, (
         BRANCH, ACCOUNT,
         Column("month", "month", v.month, required=True),
