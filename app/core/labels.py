@@ -59,6 +59,7 @@ VIEW_LABELS = {
     "CopyRequestsStaff": _l("Запросы копий (сотрудники)"),
     "PersonalAccounts": _l("Лицевые счета"),
     "AccountDetails": _l("Реквизиты лицевого счета"),
+    "MeterCabinet": _l("Приборы учета"),
     "StaffPersonalAccounts": _l("Лицевые счета (сотрудники)"),
     "TariffDocuments": _l("Документы об утверждении тарифов"),
     "BillingImports": _l("Загрузка из биллинга"),
