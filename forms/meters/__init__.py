@@ -1,0 +1,1 @@
+"""Forms of the meters area (D7–D9): readings, bulk readings, statistics, fault reports."""
