@@ -189,3 +189,10 @@ def is_jump(new: Decimal, previous: Decimal | None, consumption: Decimal, averag
     if average_monthly is not None and average_monthly > 0:
         return consumption > JUMP_FACTOR * average_monthly * max(months, 1)
     return previous > 0 and new >= 9 * previous
+
+
+def shown(value: Decimal | None, precision: int) -> str:
+    """A meter value as the page shows it and the field takes it back: «12345,6»."""
+    if value is None:
+        return ""
+    return format(value.quantize(Decimal(1).scaleb(-precision)), "f").replace(".", ",")
