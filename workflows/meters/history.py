@@ -1,0 +1,198 @@
+"""«Приборы учета» of an account (D8, seed 004 §2.9): the meters by service with their details and
+fault marks, the removed ones apart, and «Показания прибора учета» — every reading from any source
+(Личный кабинет, Сотрудник, Автоматически, Биллинг), which were «принятые к расчету», the replaced
+ones shown as replaced, by month, for a period of up to 3 years.
+
+Every read goes through app.security.access (404 outside the consumer's links). The readings are
+one indexed query per page (ix_meter_reading_meter_period), whatever the table holds.
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.core.errors import Invalid, NotFound
+from app.core.paging import Page, paginate
+from app.extensions import db
+from app.models import Meter, MeterReading, PersonalAccount, Service, StoredFile
+from app.models.billing.accounts import READING_SOURCE_LABELS
+from app.security.access import ensure_linked_account, ensure_linked_reading
+from workflows.applications.rules import today
+from workflows.billing.details import add_months, month_start
+from workflows.meters.faults import open_faults
+
+#: seed 004 §2.9: «по максимальный период за последние 3 года»
+HISTORY_YEARS = 3
+#: the history shown when no period is chosen: this month and the eleven before it
+DEFAULT_MONTHS = 12
+PER_PAGE = 100
+ZONES = ("T1", "T2", "T3")
+NBSP = "\u00a0"
+
+
+@dataclass(frozen=True)
+class MeterCard:
+    """One meter as «Приборы учета» shows it."""
+
+    meter: Meter
+    #: (code «Т1», name «День») for each of its zones
+    zones: list[tuple[str, str]]
+    #: when the fault report still open was sent, or None
+    fault_since: datetime | None
+
+
+@dataclass
+class MetersPage:
+    account: PersonalAccount
+    #: (service, its meters in use) in the services' order
+    groups: list[tuple[Service, list[MeterCard]]]
+    removed: list[MeterCard]
+
+
+def zone_list(meter: Meter) -> list[tuple[str, str]]:
+    names = meter.zone_names or {}
+    return [(code.replace("T", "Т"), names.get(code, "")) for code in ZONES[:max(meter.zones, 1)]]
+
+
+def account_meters(account_id: int) -> list[Meter]:
+    """Every meter of the account, removed ones too, with its service (one query)."""
+    return db.session.scalars(
+        select(Meter).join(Meter.service).where(Meter.account_id == account_id)
+        .options(joinedload(Meter.service)).order_by(Service.sort_order, Service.name, Meter.serial)
+    ).all()
+
+
+def meters_page(actor, account_id: int) -> MetersPage:
+    """«Приборы учета» of a linked account: in use by service, removed ones apart, faults marked."""
+    account = ensure_linked_account(actor, account_id).account
+    meters = account_meters(account.id)
+    faults = open_faults([m.id for m in meters])
+    on = today()
+    groups: dict[int, tuple[Service, list[MeterCard]]] = {}
+    removed = []
+    for meter in meters:
+        card = MeterCard(meter, zone_list(meter), faults.get(meter.id))
+        if meter.removed_on is not None and meter.removed_on <= on:
+            removed.append(card)
+        else:
+            groups.setdefault(meter.service_id, (meter.service, []))[1].append(card)
+    return MetersPage(account, list(groups.values()), removed)
+
+
+# ---- «Показания прибора учета» ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Period:
+    """Months from `start` (first day of the first month) to `end` (first day of the last month)."""
+
+    start: date
+    end: date
+
+
+class PeriodRefused(Invalid):
+    """A history period beyond the rules; `field` is the form field the message goes under."""
+
+    def __init__(self, field_name: str, message: str):
+        self.field = field_name
+        super().__init__(message)
+
+
+def earliest_month(on: date | None = None) -> date:
+    """The first month the history may start from: the same month three years back."""
+    return add_months(month_start(on or today()), -12 * HISTORY_YEARS)
+
+
+def default_period(on: date | None = None) -> tuple[date, date]:
+    current = month_start(on or today())
+    return add_months(current, 1 - DEFAULT_MONTHS), current
+
+
+def check_period(first: date, last: date, on: date | None = None) -> Period:
+    """The months chosen, or PeriodRefused naming the field (`period_from`/`period_to`)."""
+    current = month_start(on or today())
+    first, last = month_start(first), month_start(last)
+    if first < earliest_month(current):
+        raise PeriodRefused("period_from", _("История показаний доступна за последние %(n)s года: выберите "
+                                             "месяц не ранее %(month)s", n=HISTORY_YEARS,
+                                             month=earliest_month(current).strftime("%m.%Y")))
+    if last > current:
+        raise PeriodRefused("period_to", _("Период не может заканчиваться позже текущего месяца"))
+    if last < first:
+        raise PeriodRefused("period_to", _("Конец периода не может быть раньше его начала"))
+    return Period(first, last)
+
+
+def reading_value(value: Decimal | None, precision: int) -> str:
+    """12345.600 → «12 345,6» with the meter's decimals."""
+    if value is None:
+        return ""
+    whole, _dot, fraction = f"{abs(Decimal(value)):.{max(precision, 0)}f}".partition(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return ("-" if value < 0 else "") + NBSP.join(groups) + (f",{fraction}" if fraction else "")
+
+
+@dataclass(frozen=True)
+class ReadingRow:
+    """One reading as the history shows it."""
+
+    reading: MeterReading
+    meter: Meter
+    #: (zone «Т1», its name, the value in words)
+    values: list[tuple[str, str, str]]
+    source: str
+
+    @property
+    def replaced(self) -> bool:
+        return self.reading.superseded_at is not None
+
+
+@dataclass
+class ReadingsHistory:
+    account: PersonalAccount
+    period: Period | None
+    page: Page | None
+    #: field name of the period form → why the period was refused (then there is no page)
+    period_errors: dict[str, str] = field(default_factory=dict)
+
+
+def _row(reading: MeterReading, meter: Meter) -> ReadingRow:
+    values = [(label, name, reading_value(getattr(reading, f"t{number}"), meter.precision))
+              for number, (label, name) in enumerate(zone_list(meter), start=1)]
+    return ReadingRow(reading, meter, values, READING_SOURCE_LABELS.get(reading.source, reading.source))
+
+
+def readings_history(actor, account_id: int, first: date | None, last: date | None, page: int) -> ReadingsHistory:
+    """«Показания прибора учета» of a linked account for the months chosen (the last year when
+    none), newest month first; a period beyond the rules shows nothing and says why."""
+    account = ensure_linked_account(actor, account_id).account
+    if first is None or last is None:
+        first, last = default_period()
+    try:
+        period = check_period(first, last)
+    except PeriodRefused as exc:
+        return ReadingsHistory(account, None, None, {exc.field: exc.message})
+    meters = {m.id: m for m in account_meters(account.id)}
+    if not meters:
+        return ReadingsHistory(account, period, Page([], 1, PER_PAGE, False))
+    query = (select(MeterReading)
+             .where(MeterReading.meter_id.in_(list(meters)), MeterReading.period >= period.start,
+                    MeterReading.period <= period.end)
+             .order_by(MeterReading.period.desc(), MeterReading.meter_id, MeterReading.created_at.desc(),
+                       MeterReading.id.desc()))
+    result = paginate(query, page, PER_PAGE)
+    result.items = [_row(reading, meters[reading.meter_id]) for reading in result.items]
+    return ReadingsHistory(account, period, result)
+
+
+def reading_photo(actor, account_id: int, reading_id: int) -> StoredFile:
+    """The photo kept with a reading of the account's meter (its owners only)."""
+    reading = ensure_linked_reading(actor, account_id, reading_id)
+    if reading.photo_id is None or reading.photo is None:
+        raise NotFound()
+    return reading.photo
