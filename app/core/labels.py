@@ -60,6 +60,8 @@ VIEW_LABELS = {
     "PersonalAccounts": _l("Лицевые счета"),
     "AccountDetails": _l("Реквизиты лицевого счета"),
     "MeterCabinet": _l("Приборы учета"),
+    "MeterReadingsBulk": _l("Передать показания по всем лицевым счетам"),
+    "MeterStatistics": _l("Статистика потребления и оплат"),
     "StaffPersonalAccounts": _l("Лицевые счета (сотрудники)"),
     "TariffDocuments": _l("Документы об утверждении тарифов"),
     "BillingImports": _l("Загрузка из биллинга"),
