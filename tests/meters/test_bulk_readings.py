@@ -59,12 +59,16 @@ def test_only_accounts_with_an_open_window_are_listed(client, login, world):
     shut = b.account(of_branch=b.branch("02", "Северный филиал", reading_days=_closed_days()))
     b.link(world.owner, shut)
     _meter(world.open_a)
+    outside = _meter(shut)
     b.commit()
     login(world.owner)
     html = client.get(URL).get_data(as_text=True)
     listed = re.findall(r'data-test="bulk-account" data-account="(\d+)"', html)
     assert listed == [str(world.open_a.id), str(world.open_b.id)]
-    assert 'data-test="window-closed"' not in html
+    assert 'data-test="window-closed"' not in html and f"reading-{outside.id}-T1" not in html
+    # a value sent for the closed account's meter anyway is not read
+    response = client.post(URL, data={f"reading-{outside.id}-T1": "5"})
+    assert response.status_code == 400 and _stored(outside) == []
 
 
 def test_none_open_shows_the_message_with_each_branch_days(client, login, ctx):
