@@ -2,10 +2,11 @@
 are listed; none open → the seed's message with each branch's days; every account checked on its
 own (one refused, the other stored); the questions of all accounts confirmed by one checkbox."""
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import Decimal
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from app.extensions import db
@@ -141,3 +142,22 @@ def test_nothing_typed_says_so(client, login, world):
     response = client.post(URL, data={f"reading-{meter.id}-T1": " "})
     assert response.status_code == 400
     assert MSG_NOTHING_TYPED in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("moment, listed", [
+    (datetime(2026, 3, 15, 20, 59, tzinfo=timezone.utc), True),   # 23:59 in Moscow on the last day
+    (datetime(2026, 3, 15, 21, 0, tzinfo=timezone.utc), False),   # 00:00 in Moscow the next day
+])
+def test_moscow_time_decides_which_accounts_are_listed(client, login, ctx, moment, listed):
+    with time_machine.travel(moment, tick=False):
+        owner = make_consumer()
+        on_15th = b.account(of_branch=b.branch("21", "Филиал 21", reading_days=(10, 15)))
+        b.link(owner, on_15th)
+        b.link(owner, b.account(of_branch=b.branch("22", "Филиал 22", reading_days=(1, 2))))
+        b.commit()
+        login(owner)
+        html = client.get(URL).get_data(as_text=True)
+    assert (f'data-account="{on_15th.id}"' in html) is listed
+    if not listed:
+        assert re.findall(r'data-test="window-closed">([^<]*)<', html) == [
+            rules.outside_window_message(10, 15), rules.outside_window_message(1, 2)]
