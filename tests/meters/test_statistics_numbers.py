@@ -177,3 +177,13 @@ def test_consumption_adds_up_across_a_confirmed_wrap(digits, steps, start):
         points.append(Point(date(2020, 1 + i, 1), {"T1": Decimal(value)}, wrapped))
     used = consumption(points, digits)
     assert [used[p.period]["T1"] for p in points[1:]] == [Decimal(s) for s in steps[1:]]
+
+
+def test_a_tampered_zone_or_chart_type_shows_everything_as_a_line(client, login, home):
+    meter = make_meter(home.account)
+    reading(meter, home.months[0], "10")
+    reading(meter, home.months[1], "12")
+    response = _page(client, login, home, zone="T9", chart="pie", service="x")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Not a valid" not in html
+    assert _cells(html) == {(_m(home.months[1]), "T1"): "2"} and '"type": "line"' in html

@@ -31,7 +31,7 @@ class MeterStatisticsView(BaseView):
         valid = form.validate() if chosen else True
         first, last = (form.period_from.data, form.period_to.data) if chosen and valid else (None, None)
         result = statistics.account_statistics(current_user, account_id, first, last,
-                                               form.service_id if valid else None, form.zone.data or None)
+                                               form.service_id if valid else None, form.zone_code)
         form.offer_services(result.services)
         if not chosen:
             form.period_from.data, form.period_to.data = statistics.default_period()
