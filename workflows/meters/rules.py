@@ -174,8 +174,10 @@ def history_of(points: list[Point], digits: int, until: date | None = None) -> H
     if not steps:
         return History(None, None)
     largest = max(used / months for _, months, used in steps)
-    last = until or steps[-1][0]
-    recent = [(m, u) for period, m, u in steps if months_between(period, last) < JUMP_MONTHS] or [steps[-1][1:]]
+    # the months before `until` (the current one), or up to and including the last reading's
+    end_index = months_between(date(1, 1, 1), until) if until else months_between(date(1, 1, 1), steps[-1][0]) + 1
+    recent = [(m, u) for period, m, u in steps
+              if end_index - months_between(date(1, 1, 1), period) <= JUMP_MONTHS] or [steps[-1][1:]]
     average = sum(u for _, u in recent) / sum(m for m, _ in recent)
     return History(largest, average)
 
