@@ -49,6 +49,7 @@ ACTION_LABELS: dict[str, Any] = {
     "copy_request.created": _l("Запрос копий документов"),
     "copy_request.answered": _l("Ответ на запрос копий"),
     "account_link.unlinked": _l("Отвязка лицевого счета сотрудником"),
+    "meter_reading.correct": _l("Исправление показания сотрудником"),
     "statement.kept": _l("Сохранение заявления"),
     "statement_template.upload": _l("Загрузка шаблона заявления"),
     "trusted_certificate.add": _l("Добавление доверенного сертификата"),

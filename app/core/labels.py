@@ -63,6 +63,7 @@ VIEW_LABELS = {
     "MeterReadingsBulk": _l("Передать показания по всем лицевым счетам"),
     "MeterStatistics": _l("Статистика потребления и оплат"),
     "StaffPersonalAccounts": _l("Лицевые счета (сотрудники)"),
+    "StaffMeters": _l("Приборы учета и показания (сотрудники)"),
     "TariffDocuments": _l("Документы об утверждении тарифов"),
     "BillingImports": _l("Загрузка из биллинга"),
     "BillingExports": _l("Выгрузка в биллинг"),

@@ -195,3 +195,21 @@ def ensure_linked_reading(user, account_id: int, reading_id: int) -> MeterReadin
     if reading is None or reading.meter.account_id != account_id:
         abort(404)
     return reading
+
+
+def ensure_organization_meter(user, account_id: int, meter_id: int) -> tuple[PersonalAccount, Meter]:
+    """Staff-side meter routes: the account and a meter of it (removed ones too); anything else 404."""
+    account = ensure_organization_account(user, db.session.get(PersonalAccount, account_id))
+    meter = db.session.get(Meter, meter_id)
+    if meter is None or meter.account_id != account.id:
+        abort(404)
+    return account, meter
+
+
+def ensure_organization_reading(user, account_id: int, reading_id: int) -> tuple[PersonalAccount, MeterReading]:
+    """Staff-side reading routes: the account and a reading of a meter of it; anything else 404."""
+    account = ensure_organization_account(user, db.session.get(PersonalAccount, account_id))
+    reading = db.session.get(MeterReading, reading_id)
+    if reading is None or reading.meter.account_id != account.id:
+        abort(404)
+    return account, reading
