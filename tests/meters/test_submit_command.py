@@ -1,16 +1,20 @@
 """submit_readings for one account: stored, replaced, refused, asked — and exported once each."""
+import base64
 from datetime import date, datetime
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
+from werkzeug.datastructures import FileStorage
 from sqlalchemy import func, select
 
 from app.core.errors import Conflict, Invalid
 from app.extensions import db
-from app.models import AuditRecord, ExportItem, MeterReading
+from app.models import AuditRecord, ExportItem, MeterReading, StoredFile
 from app.models.billing.accounts import ReadingSource
+from app.security.roles import STAFF
 from tests.billing import builders as b
-from tests.factories import make_consumer
+from tests.factories import make_consumer, make_staff
 from workflows.meters import rules
 from workflows.meters.readings import ReadingInput, readings_form, submit_readings
 
@@ -100,3 +104,67 @@ def test_outside_the_window_says_the_branch_days(setup):
         submit_readings(setup.user, setup.account, [ReadingInput(setup.meter.id, {"T1": "1480"})],
                         now=datetime(2026, 3, 26, 9, 0))
     assert "в период с 15 по 25 число" in refused.value.message
+
+
+def test_staff_are_not_bound_by_the_window(setup):
+    outside = datetime(2026, 3, 28, 9, 0)
+    staff = make_staff(STAFF)
+    out = submit_readings(staff, setup.account, [ReadingInput(setup.meter.id, {"T1": "1450"})],
+                          source=ReadingSource.STAFF, reason="По телефону", now=outside)
+    assert out.ok() and (out.stored[0].source, out.stored[0].period) == ("staff", date(2026, 3, 1))
+    assert readings_form(setup.account, now=outside, source=ReadingSource.STAFF).meters[0].can_submit
+    assert not readings_form(setup.account, now=outside).meters[0].can_submit
+
+
+#: a 1×1 PNG
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+
+
+def _photo(data: bytes, name: str) -> FileStorage:
+    return FileStorage(stream=BytesIO(data), filename=name, content_type="image/png")
+
+
+def test_a_photo_is_kept_as_evidence(setup):
+    out = submit_readings(setup.user, setup.account,
+                          [ReadingInput(setup.meter.id, {"T1": "1480"}, photo=_photo(PNG, "meter.png"))], now=INSIDE)
+    photo = db.session.get(StoredFile, out.stored[0].photo_id)
+    assert photo.content_type == "image/png" and photo.original_name == "meter.png"
+
+
+@pytest.mark.parametrize("data, name, message", [
+    (b"%PDF-1.4 not a photo", "meter.pdf", rules.PHOTO_TYPE),
+    (b"not really a picture", "meter.png", "Содержимое файла не соответствует его типу"),
+])
+def test_a_photo_that_is_not_one_stores_nothing(setup, data, name, message):
+    out = submit_readings(setup.user, setup.account,
+                          [ReadingInput(setup.meter.id, {"T1": "1480"}, photo=_photo(data, name))], now=INSIDE)
+    assert out.errors == {(setup.meter.id, "photo"): message} and not out.stored
+    assert _live(setup.meter) == [] and _exported() == []
+    assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 0
+
+
+def test_an_unchanged_reading_is_not_sent_again(setup):
+    first = submit_readings(setup.user, setup.account, [ReadingInput(setup.meter.id, {"T1": "1480"})], now=INSIDE)
+    again = submit_readings(setup.user, setup.account,
+                            [ReadingInput(setup.meter.id, {"T1": "1480,0"}, seen_live_id=first.stored[0].id)],
+                            now=INSIDE)
+    assert again.ok() and again.stored == [] and len(_exported()) == 1
+
+
+def test_nothing_typed_is_refused(setup):
+    with pytest.raises(Invalid) as refused:
+        submit_readings(setup.user, setup.account, [ReadingInput(setup.meter.id, {"T1": " "})], now=INSIDE)
+    assert refused.value.message == rules.NOTHING_TYPED
+
+
+def test_photos_of_a_refused_submission_leave_no_file(setup):
+    from app.core.files import upload_dir
+
+    second = b.meter(setup.account)
+    b.commit()
+    before = {p for p in upload_dir().rglob("*") if p.is_file()}
+    out = submit_readings(setup.user, setup.account, [
+        ReadingInput(setup.meter.id, {"T1": "1480"}, photo=_photo(PNG, "first.png")),
+        ReadingInput(second.id, {"T1": "10"}, photo=_photo(b"not really a picture", "second.png"))], now=INSIDE)
+    assert out.errors and not out.stored and _live(setup.meter) == []
+    assert {p for p in upload_dir().rglob("*") if p.is_file()} == before

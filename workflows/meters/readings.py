@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core.audit import record as audit
 from app.core.errors import Conflict, Invalid, NotFound
-from app.core.files import UploadRejected, extension_of, store_upload
+from app.core.files import UploadRejected, extension_of, store_upload, stored_path
 from app.extensions import db
 from app.models import Meter, MeterReading, PersonalAccount
 from app.models.base import utcnow
@@ -296,12 +296,15 @@ class _PhotoRefused(Exception):
         self.meter_id, self.message = meter_id, message
 
 
-def _store_one(actor, account, checked: _Checked, *, period, today, source, reason, moment) -> MeterReading:
+def _store_one(actor, account, checked: _Checked, *, period, today, source, reason, moment,
+               written: list | None = None) -> MeterReading:
     meter, old = checked.ctx.meter, checked.ctx.live
     try:
         photo = store_upload(checked.photo, uploader=actor) if checked.photo is not None else None
     except UploadRejected as exc:
         raise _PhotoRefused(meter.id, exc.message) from None
+    if photo is not None and written is not None:
+        written.append(stored_path(photo))
     if old is not None:
         _supersede(old, moment)
     reading = MeterReading(
@@ -342,13 +345,17 @@ def submit_readings(actor, account: PersonalAccount, inputs: list[ReadingInput],
     checked = [c for c in (_check(item, meters, period, today, confirmed or (), out) for item in typed) if c]
     if not out.ok():
         return out
-    moment = utcnow()
+    moment, written = utcnow(), []
     try:
         with db.session.begin_nested():
             out.stored = [_store_one(actor, account, c, period=period, today=today, source=source,
-                                     reason=reason, moment=moment) for c in checked]
-    except IntegrityError:
-        raise Conflict(rules.CHANGED) from None
-    except _PhotoRefused as refused:  # nothing of the account stored (the savepoint rolled back)
-        out.stored, out.errors[(refused.meter_id, "photo")] = [], refused.message
+                                     reason=reason, moment=moment, written=written) for c in checked]
+    except BaseException as exc:  # nothing of the account stored (the savepoint rolled back): nor its photos
+        for path in written:
+            path.unlink(missing_ok=True)
+        if isinstance(exc, IntegrityError):
+            raise Conflict(rules.CHANGED) from None
+        if not isinstance(exc, _PhotoRefused):
+            raise
+        out.stored, out.errors[(exc.meter_id, "photo")] = [], exc.message
     return out
