@@ -159,3 +159,23 @@ def test_the_mark_clears_when_staff_finish_the_statement(client, login, world, c
     assert 'data-test="fault-form"' in _text(client.get(world["url"]))  # a new report may be sent
     assert _post(client, world["url"], description="Снова не работает").status_code == 302
     assert 'data-test="fault-mark"' in _text(client.get(world["page"]))
+
+
+def test_a_double_click_files_one_report(client, login, world):
+    login(world["owner"])
+    data = {"description": "Не горит табло", "form_token": "t" * 32}
+    assert client.post(world["url"], data=data).status_code == 302
+    assert client.post(world["url"], data=data).status_code == 302
+    db.session.expire_all()
+    assert db.session.query(Application).count() == 1 and db.session.query(MeterFault).count() == 1
+
+
+def test_the_report_is_refused_without_its_csrf_token(app, client, login, world):
+    login(world["owner"])
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = _post(client, world["url"])
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert response.status_code == 400
+    _nothing_filed()
