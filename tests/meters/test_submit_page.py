@@ -146,6 +146,7 @@ def test_moscow_time_decides_the_window_on_the_page(client, login, world, moment
         page = client.get(world.url).get_data(as_text=True)
         response = client.post(world.url, data={field(world.meter): "1480"})
     closed = "Внести показания Вы можете в период с 15 по 25 число каждого месяца" in page
+    assert ("До начала приема показаний 20 дн." in page) is (closed and moment.day == 25)
     assert closed is not is_open and (field(world.meter) in page) is is_open
     assert response.status_code == (302 if is_open else 400) and len(_stored()) == int(is_open)
 

@@ -33,8 +33,8 @@ class SubmitReadingsView(BaseView):
     class_permission_name = PERMISSION
     default_view = "readings"
 
-    def _render(self, link, form, *, outcome=None, typed=None, refusal=None, status=200):
-        page = readings_form(link.account)
+    def _render(self, link, form, *, page=None, outcome=None, typed=None, refusal=None, status=200):
+        page = page or readings_form(link.account)
         return self.render_template(
             "meters/submit/submit.html", page=page, link=link, form=form, outcome=outcome or Outcome(),
             typed=typed, refusal=refusal, fields=fields, rules=rules), status
@@ -54,14 +54,14 @@ class SubmitReadingsView(BaseView):
         repeat = form_tokens.claim(current_user, fallback=back)
         if repeat is not None:  # a double click: sent already
             return repeat
+        page = readings_form(link.account)
         try:
-            outcome = submit_readings(current_user, link.account, form.inputs(readings_form(link.account).meters),
-                                      confirmed=form.confirmed())
-        except (Invalid, Conflict) as exc:
+            outcome = submit_readings(current_user, link.account, form.inputs(page.meters), confirmed=form.confirmed())
+        except (Invalid, Conflict) as exc:  # the page is rendered anew: the readings may have changed
             refused(exc, flash_message=False)
             return self._render(link, form, typed=form.typed(), refusal=exc.message, status=exc.status)
-        if not outcome.ok():
-            return self._render(link, form, outcome=outcome, typed=form.typed(), status=400)
+        if not outcome.ok():  # nothing stored: the page as it was, with the messages and questions
+            return self._render(link, form, page=page, outcome=outcome, typed=form.typed(), status=400)
         form_tokens.produced(back)
         flash(_(rules.ACCEPTED) if outcome.stored else _("Показания не изменились"), "success")
         return redirect(back)
