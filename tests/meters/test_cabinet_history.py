@@ -51,10 +51,10 @@ def world(ctx):
     reading(meter, 13, "consumer", "900", t2="450")
     reading(meter, 36, "billing", "100", t2="50", external_id="R2")
     other = b.account()
-    reading(b.meter(other, serial="ALIEN-1"), 1, "consumer", "777")
+    reading_of_other = reading(b.meter(other, serial="ALIEN-1"), 1, "consumer", "777")
     b.commit()
-    return dict(owner=owner, account=acc, meter=meter, old=old, new=new,
-                url=f"/personal-accounts/{acc.id}/meters/history")
+    return dict(owner=owner, account=acc, meter=meter, water=water, old=old, new=new,
+                url=f"/personal-accounts/{acc.id}/meters/history", alien=reading_of_other.meter_id)
 
 
 def _rows(page: str) -> list[str]:
@@ -112,6 +112,22 @@ def test_a_period_beyond_the_rules_is_refused_under_its_field(client, login, wor
     assert message in page.split(f'data-test="error-{field}">')[1].split("</span>")[0]
     assert 'data-test="readings"' not in page
     assert f'value="{args["period_from"]}"' in page  # what was chosen stays
+
+
+def test_one_meter_may_be_chosen(client, login, world):
+    login(world["owner"])
+    page = _text(client.get(world["url"], query_string={"meter": world["water"].id}))
+    rows = _rows(page)
+    assert len(rows) == 1 and "HV-7" in rows[0]
+    assert f'<option value="{world["water"].id}" selected>Холодное водоснабжение, № HV-7</option>' in page
+
+
+@pytest.mark.parametrize("chosen", ["alien", "abc"])
+def test_a_meter_not_of_the_account_is_refused_under_its_field(client, login, world, chosen):
+    login(world["owner"])
+    page = _text(client.get(world["url"], query_string={"meter": world["alien"] if chosen == "alien" else chosen}))
+    assert "Выберите прибор учета из списка" in page.split('data-test="error-meter">')[1].split("</span>")[0]
+    assert 'data-test="readings"' not in page and "777" not in page
 
 
 def test_the_history_is_paged(client, login, world, monkeypatch):

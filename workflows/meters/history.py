@@ -157,8 +157,12 @@ class ReadingsHistory:
     account: PersonalAccount
     period: Period | None
     page: Page | None
-    #: field name of the period form → why the period was refused (then there is no page)
+    #: field name of the form (period_from, period_to, meter) → why it was refused (then no page)
     period_errors: dict[str, str] = field(default_factory=dict)
+    #: every meter of the account, removed ones too, for «Прибор учета»
+    meters: list[Meter] = field(default_factory=list)
+    #: the meter chosen, or None for all
+    meter_id: int | None = None
 
 
 def _row(reading: MeterReading, meter: Meter) -> ReadingRow:
@@ -167,27 +171,39 @@ def _row(reading: MeterReading, meter: Meter) -> ReadingRow:
     return ReadingRow(reading, meter, values, READING_SOURCE_LABELS.get(reading.source, reading.source))
 
 
-def readings_history(actor, account_id: int, first: date | None, last: date | None, page: int) -> ReadingsHistory:
-    """«Показания прибора учета» of a linked account for the months chosen (the last year when
-    none), newest month first; a period beyond the rules shows nothing and says why."""
-    account = ensure_linked_account(actor, account_id).account
+def _checked(first: date | None, last: date | None, meters: dict, meter_id: int | None) -> Period:
+    """The period (the last year when none) and the meter chosen, or PeriodRefused."""
+    if meter_id is not None and meter_id not in meters:
+        raise PeriodRefused("meter", _("Выберите прибор учета из списка"))
     if first is None or last is None:
         first, last = default_period()
-    try:
-        period = check_period(first, last)
-    except PeriodRefused as exc:
-        return ReadingsHistory(account, None, None, {exc.field: exc.message})
+    return check_period(first, last)
+
+
+def readings_history(actor, account_id: int, first: date | None, last: date | None, page: int,
+                     meter_id: int | None = None) -> ReadingsHistory:
+    """«Показания прибора учета» of a linked account (of one of its meters, when chosen) for the
+    months chosen, newest month first; a choice beyond the rules shows nothing and says why."""
+    account = ensure_linked_account(actor, account_id).account
     meters = {m.id: m for m in account_meters(account.id)}
-    if not meters:
-        return ReadingsHistory(account, period, Page([], 1, PER_PAGE, False))
+    result = ReadingsHistory(account, None, None, meters=list(meters.values()), meter_id=meter_id)
+    try:
+        result.period = _checked(first, last, meters, meter_id)
+    except PeriodRefused as exc:
+        result.period_errors = {exc.field: exc.message}
+        return result
+    wanted = [meter_id] if meter_id is not None else list(meters)
+    if not wanted:
+        result.page = Page([], 1, PER_PAGE, False)
+        return result
     query = (select(MeterReading)
-             .where(MeterReading.meter_id.in_(list(meters)), MeterReading.period >= period.start,
-                    MeterReading.period <= period.end)
+             .where(MeterReading.meter_id.in_(wanted), MeterReading.period >= result.period.start,
+                    MeterReading.period <= result.period.end)
              .order_by(MeterReading.period.desc(), MeterReading.meter_id, MeterReading.created_at.desc(),
                        MeterReading.id.desc()))
-    result = paginate(query, page, PER_PAGE)
-    result.items = [_row(reading, meters[reading.meter_id]) for reading in result.items]
-    return ReadingsHistory(account, period, result)
+    result.page = paginate(query, page, PER_PAGE)
+    result.page.items = [_row(reading, meters[reading.meter_id]) for reading in result.page.items]
+    return result
 
 
 def reading_photo(actor, account_id: int, reading_id: int) -> StoredFile:

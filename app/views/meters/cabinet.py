@@ -79,12 +79,14 @@ class MeterCabinetView(BaseView):
         form = HistoryPeriodForm(formdata=request.args if chosen else None)
         valid = form.validate() if chosen else True
         first, last = (form.period_from.data, form.period_to.data) if chosen and valid else (None, None)
-        result = history.readings_history(current_user, account_id, first, last, page_number())
+        result = history.readings_history(current_user, account_id, first, last, page_number(),
+                                          chosen_meter(request.args.get("meter", "")))
         if not chosen:
             form.period_from.data, form.period_to.data = history.default_period()
         for name, message in result.period_errors.items():
-            getattr(form, name).errors.append(message)
-        args = {k: v for k, v in request.args.items() if k in ("period_from", "period_to")}
+            if name in form:
+                form[name].errors.append(message)
+        args = {k: v for k, v in request.args.items() if k in ("period_from", "period_to", "meter")}
         return self.render_template("meters/cabinet/history.html", h=result, form=form, args=args,
                                     show=valid and result.page is not None, earliest=history.earliest_month())
 
@@ -92,6 +94,14 @@ class MeterCabinetView(BaseView):
     @has_access
     def photo(self, account_id, reading_id):
         return send_stored(history.reading_photo(current_user, account_id, reading_id), as_attachment=False)
+
+
+def chosen_meter(raw: str) -> int | None:
+    """«Прибор учета» of the history: None for all; anything but an id is refused as unknown (0)."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    return int(raw) if raw.isdigit() and len(raw) < 10 else 0
 
 
 VIEWS = (MeterCabinetView,)
