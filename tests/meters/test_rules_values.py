@@ -37,6 +37,7 @@ def test_accepted_values(typed, digits, precision, value):
     ("١٢٣", 6, 0, rules.NOT_A_NUMBER),    # other scripts' digits
     ("-5", 6, 0, rules.NEGATIVE),
     ("-0,5", 6, 1, rules.NEGATIVE),
+    ("\u22125", 6, 0, rules.NEGATIVE),    # a typographic minus
     ("1234567", 6, 0, rules.TOO_MANY_DIGITS.format(digits=6)),
     ("12345,5", 6, 0, rules.NO_FRACTION),
     ("1,25", 6, 1, rules.TOO_MANY_DECIMALS.format(precision=1)),

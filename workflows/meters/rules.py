@@ -94,7 +94,7 @@ def parse_value(text, digits: int, precision: int) -> tuple[Decimal | None, str 
     raw = _SPACES.sub("", str(text or ""))
     if not raw:
         return None, EMPTY
-    if raw.startswith("-") and _NUMBER.match(raw[1:]) and any(c.isdigit() for c in raw):
+    if raw[0] in "-\u2212" and _NUMBER.match(raw[1:]) and any(c.isdigit() for c in raw):
         return None, NEGATIVE
     match = _NUMBER.match(raw)
     if not match or not (match.group(1) or match.group(2)) or not raw.isascii():
