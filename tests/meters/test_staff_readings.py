@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
+from app.core.errors import Conflict
 from app.extensions import db
 from app.models import Application, AuditRecord, ExportItem, MeterReading
 from tests.billing import builders as b
@@ -88,8 +90,10 @@ def test_an_entry_replaces_this_months_reading_and_history_says_who(client, logi
     page = client.get(f"{world.base}/meters").get_data(as_text=True)
     assert 'data-replaced="yes"' in page and f"Заменено" in page and world.staff.display_name in page
     stale = client.post(url, data={"T1": "1500", "seen": str(world.sent.id)})  # a form shown before
-    assert stale.status_code == 409 and "Показания уже изменены" in stale.get_data(as_text=True)
-    assert len(portal_readings()) == 2
+    page = stale.get_data(as_text=True)
+    assert stale.status_code == 409 and "Показания уже изменены" in page and 'value="1500"' in page
+    assert f'name="seen" type="hidden" value="{new.id}"' in page and len(portal_readings()) == 2
+    assert client.post(url, data={"T1": "1500", "seen": str(new.id)}).status_code == 302  # sent again, knowingly
 
 
 @pytest.mark.parametrize("typed, message", [
@@ -214,3 +218,38 @@ def test_an_open_fault_links_to_its_statement_answered_in_the_queue(client, logi
                         data={"version": application.version, "transition_id": done.id})
     assert saved.status_code == 302
     assert 'data-test="fault"' not in client.get(f"{world.base}/meters").get_data(as_text=True)
+
+
+def test_automatic_expired_and_removed_meters_take_no_entry(client, login, world):
+    auto = b.meter(world.account, auto_read=True)
+    expired = b.meter(world.account)
+    expired.verification_due = date(2026, 1, 31)
+    removed = b.meter(world.account, removed_on=date(2026, 2, 1))
+    db.session.commit()
+    login(world.staff)
+    page = client.get(f"{world.base}/meters").get_data(as_text=True)
+    assert rules.AUTO_READ in page and "Истек срок поверки прибора учета 31.01.2026" in page
+    assert "Прибор учета снят 01.02.2026" in page and 'data-test="removed"' in page
+    for meter in (auto, expired, removed):
+        assert f"/meters/{meter.id}/enter" not in page
+    for meter, message in ((auto, rules.AUTO_READ), (expired, "Истек срок поверки прибора учета 31.01.2026")):
+        response = client.post(f"{world.base}/meters/{meter.id}/enter", data={"T1": "100", "seen": ""})
+        assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert client.get(f"{world.base}/meters/{removed.id}/enter").status_code == 400
+    assert len(portal_readings()) == 1 and exported() == []
+
+
+def test_a_correction_racing_another_replacement_stores_nothing(world, app):
+    """The page read the reading as live; someone replaced it and committed before this correction
+    wrote: its supersede finds nothing live — Conflict, nothing of it stored or exported."""
+    with app.test_request_context():
+        stale = db.session.get(MeterReading, world.sent.id)
+        assert stale.superseded_at is None
+        with Session(db.engine) as other:
+            other.execute(update(MeterReading).where(MeterReading.id == stale.id)
+                          .values(superseded_at=datetime(2026, 3, 20, 9, 0)))
+            other.commit()
+        with pytest.raises(Conflict):
+            commands.correct_reading(world.staff, world.account.id, world.sent.id, {"T1": "1476"}, REASON)
+        db.session.rollback()
+    assert [r.id for r in portal_readings()] == [world.sent.id] and exported() == []

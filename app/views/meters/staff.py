@@ -44,10 +44,14 @@ class StaffMetersView(BaseView):
     def photo(self, account_id, reading_id):
         return send_stored(commands.reading_photo(current_user, account_id, reading_id))
 
-    def _render_entry(self, account_id, meter_id, form=None, *, question=None, status=200):
+    def _render_entry(self, account_id, meter_id, form=None, *, question=None, status=200, reseen=False):
+        """The entry page; `reseen`: the typed values kept, the form now stamped with what is stored."""
         entry = commands.entry_form(current_user, account_id, meter_id)
+        seen = str(entry.row.live.id) if entry.row.live else ""
         if form is None:
-            form = EntryForm(formdata=None, seen=str(entry.row.live.id) if entry.row.live else "")
+            form = EntryForm(formdata=None, seen=seen)
+        elif reseen:
+            form.seen.data = seen
         return self.render_template(TEMPLATES + "enter.html", e=entry, form=form.label_zones(entry.zones),
                                     question=question), status
 
@@ -68,9 +72,10 @@ class StaffMetersView(BaseView):
         try:
             outcome = commands.enter_reading(current_user, account_id, meter_id, form.values(),
                                              seen_live_id=form.seen_id(), confirmed=bool(form.confirm.data))
-        except Conflict as exc:  # replaced meanwhile: the page afresh, with what is stored now
+        except Conflict as exc:  # replaced meanwhile: what is stored now, and what was typed
             refused(exc)
-            return self._render_entry(account_id, meter_id, status=exc.status)
+            form_tokens.release()
+            return self._render_entry(account_id, meter_id, form, status=exc.status, reseen=True)
         except Invalid as exc:
             refused(exc, flash_message=False)
             form.put_errors({"T1": exc.message})
