@@ -65,7 +65,8 @@ def test_every_source_by_month_newest_first(client, login, world):
     login(world["owner"])
     page = _text(client.get(world["url"]))
     months = [chunk.split("</th>")[0].split(">")[-1] for chunk in page.split('data-test="month"')[1:]]
-    assert months == [_month(1).strftime("%m.%Y"), _month(2).strftime("%m.%Y")]  # the default year
+    assert months == [history.month_title(_month(1)), history.month_title(_month(2))]  # the default year
+    assert history.month_title(date(2026, 11, 1)) == "Ноябрь 2026"
     sources = [row.split('data-test="source">')[1].split("<")[0] for row in _rows(page)]
     assert sorted(sources) == sorted(["Личный кабинет", "Личный кабинет", "Биллинг", "Сотрудник", "Автоматически"])
     assert "ALIEN-1" not in page and "777" not in page

@@ -30,6 +30,8 @@ HISTORY_YEARS = 3
 DEFAULT_MONTHS = 12
 PER_PAGE = 100
 ZONES = ("T1", "T2", "T3")
+MONTHS = ("Январь", "Февраль", "Март", "Апрель", "Май", "Июнь", "Июль", "Август", "Сентябрь", "Октябрь",
+          "Ноябрь", "Декабрь")
 NBSP = "\u00a0"
 
 
@@ -137,6 +139,11 @@ def reading_value(value: Decimal | None, precision: int) -> str:
     return ("-" if value < 0 else "") + NBSP.join(groups) + (f",{fraction}" if fraction else "")
 
 
+def month_title(month: date) -> str:
+    """date(2026, 11, 1) → «Ноябрь 2026»."""
+    return f"{MONTHS[month.month - 1]} {month.year}"
+
+
 @dataclass(frozen=True)
 class ReadingRow:
     """One reading as the history shows it."""
@@ -150,6 +157,10 @@ class ReadingRow:
     @property
     def replaced(self) -> bool:
         return self.reading.superseded_at is not None
+
+    @property
+    def month(self) -> str:
+        return month_title(self.reading.period)
 
 
 @dataclass
