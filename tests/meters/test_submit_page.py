@@ -98,6 +98,13 @@ def test_a_two_zone_meter_needs_both_zones(client, login, world):
     assert f'data-test="error-{field(world.two, "T2")}">{rules.EMPTY}<' in page and _stored() == []
 
 
+def test_every_zone_says_what_is_wrong_with_it_at_once(client, login, world):
+    login(world.owner)
+    page = client.post(world.url, data={field(world.two): "599", field(world.two, "T2"): "4x"}).get_data(as_text=True)
+    assert f'data-test="error-{field(world.two)}">{rules.LOWER}<' in page
+    assert f'data-test="error-{field(world.two, "T2")}">{rules.NOT_A_NUMBER}<' in page and _stored() == []
+
+
 def test_a_plausible_rollover_is_asked_and_accepted_when_confirmed(client, login, world):
     world.meter.digits = 4  # the last reading 9950, then 30: 80 counted through zero
     db.session.add(MeterReading(meter_id=world.meter.id, period=date(2026, 2, 1), taken_on=date(2026, 2, 25),

@@ -252,17 +252,15 @@ def _check(item: ReadingInput, meters: dict[int, Meter], period: date, today: da
         out.errors[(meter.id, "")] = why_not
         return None
     values = _parse(meter, item, out)
-    if len(values) < len(rules.zone_codes(meter.zones)):
-        return None
     ctx = _context(meter, period)
-    if (item.seen_live_id is not UNCHECKED
-            and item.seen_live_id != (ctx.live.id if ctx.live else None)):
+    complete = len(values) == len(rules.zone_codes(meter.zones))  # else the messages come first
+    if complete and item.seen_live_id is not UNCHECKED and item.seen_live_id != (ctx.live.id if ctx.live else None):
         raise Conflict(rules.CHANGED)
-    if ctx.live is not None and all(_zone_value(ctx.live, c) == v for c, v in values.items()) \
-            and not _has_photo(item.photo):
+    if complete and ctx.live is not None and not _has_photo(item.photo) \
+            and all(_zone_value(ctx.live, c) == v for c, v in values.items()):
         return None  # the reading sent this period, unchanged
-    asked, wrapped = _questions(ctx, values, period, out)
-    if any(key[0] == meter.id for key in out.errors):
+    asked, wrapped = _questions(ctx, values, period, out)  # the zones typed well, even when another is not
+    if not complete or any(key[0] == meter.id for key in out.errors):
         return None
     if asked and meter.id not in confirmed:
         out.questions[meter.id] = " ".join(asked)
