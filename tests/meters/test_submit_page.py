@@ -1,5 +1,6 @@
 """«Передать показания» over HTTP (D8): the page, a reading sent and replaced, every refusal under
 its field with nothing stored and the typed values kept, questions answered by a checkbox."""
+import re
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
@@ -175,3 +176,12 @@ def test_the_csrf_token_is_required(app, client, login, world):
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 400 and _stored() == []
+
+
+def test_a_double_click_sends_once(client, login, world):
+    login(world.owner)
+    token = re.search(r'name="form_token" value="([^"]+)"', client.get(world.url).get_data(as_text=True)).group(1)
+    data = {field(world.meter): "1480", f"seen-{world.meter.id}": "none", "form_token": token}
+    first, second = client.post(world.url, data=data), client.post(world.url, data=data)
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert [r.t1 for r in _stored()] == [Decimal("1480")] and _exports() == 1
