@@ -50,6 +50,8 @@ ACTION_LABELS: dict[str, Any] = {
     "copy_request.answered": _l("Ответ на запрос копий"),
     "account_link.unlinked": _l("Отвязка лицевого счета сотрудником"),
     "meter_reading.correct": _l("Исправление показания сотрудником"),
+    "meter_reading.submit": _l("Передача показаний прибора учета"),
+    "meter_reading.replace": _l("Замена переданных показаний прибора учета"),
     "statement.kept": _l("Сохранение заявления"),
     "statement_template.upload": _l("Загрузка шаблона заявления"),
     "trusted_certificate.add": _l("Добавление доверенного сертификата"),
@@ -144,6 +146,7 @@ OBJECT_LABELS: dict[str, str] = {
     "TariffDocument": "Документ об утверждении тарифов",
     "IntegrationToken": "Токен интеграции",
     "ExportItem": "Выгрузка в биллинг",
+    "MeterReading": "Показание прибора учета",
 }
 # object names are written into the log (data, in the organization's language): no _()
 

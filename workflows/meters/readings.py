@@ -20,7 +20,7 @@ from decimal import Decimal
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.core.audit import record as audit
+from app.core import audit
 from app.core.errors import Conflict, Invalid, NotFound
 from app.core.files import UploadRejected, extension_of, store_upload, stored_path
 from app.extensions import db
@@ -318,7 +318,7 @@ def _store_one(actor, account, checked: _Checked, *, period, today, source, reas
                            .values(superseded_by_id=reading.id).execution_options(synchronize_session=False))
     exports.record(ExportKind.READINGS, _export_payload(reading, meter, account, old.id if old else None))
     values = ", ".join(f"{code}: {_plain_number(v)}" for code, v in checked.values.items())
-    audit("meter_reading.replace" if old is not None else "meter_reading.submit", reading, actor=actor,
+    audit.record("meter_reading.replace" if old is not None else "meter_reading.submit", reading, actor=actor,
           summary=f"Прибор учета {meter.serial}, лицевой счет {account.number}, "
                   f"{period.strftime('%m.%Y')}: {values}" + (f" (вместо № {old.id})" if old else ""))
     return reading
