@@ -60,6 +60,7 @@ VIEW_LABELS = {
     "PersonalAccounts": _l("Лицевые счета"),
     "AccountDetails": _l("Реквизиты лицевого счета"),
     "MeterCabinet": _l("Приборы учета"),
+    "MeterReadingsSubmit": _l("Передать показания"),
     "MeterReadingsBulk": _l("Передать показания по всем лицевым счетам"),
     "MeterStatistics": _l("Статистика потребления и оплат"),
     "StaffPersonalAccounts": _l("Лицевые счета (сотрудники)"),
