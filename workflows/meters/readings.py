@@ -236,7 +236,8 @@ def _questions(ctx: _Context, values: dict[str, Decimal], period: date, out: Out
 
 
 def _plain_number(value: Decimal) -> str:
-    text = format(value.normalize() if value == value.to_integral() else value, "f")
+    """«4 930», «12,5»: for the questions and the audit log."""
+    text = format(value.normalize(), "f")
     whole, _, fraction = text.partition(".")
     grouped = f"{int(whole):,}".replace(",", "\u00a0")
     return grouped + ("," + fraction if fraction else "")
