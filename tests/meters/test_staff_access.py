@@ -140,3 +140,18 @@ def test_the_staff_account_page_links_to_the_meters(client, login, world):
     login(world.staff)
     page = client.get(world.base).get_data(as_text=True)
     assert f'href="{world.base}/meters"' in page and "Приборы учета и показания" in page
+
+
+def test_both_forms_need_their_csrf_token(app, client, login, world):
+    login(world.staff)
+    before = snapshot()
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        form = client.get(f"{world.base}/meters/{world.two.id}/enter").get_data(as_text=True)
+        assert 'name="csrf_token"' in form
+        for method, url, data in routes(world):
+            if method == "POST":
+                assert client.post(url, data=data).status_code == 400, url
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert snapshot() == before
