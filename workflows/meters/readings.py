@@ -115,7 +115,7 @@ class _Context:
     histories: dict[str, rules.History]
 
 
-def _today(now) -> date:
+def moscow_today(now) -> date:
     return local_day(now if now is not None else utcnow())
 
 
@@ -125,7 +125,7 @@ def _offered(account: PersonalAccount) -> list[Meter]:
                                    .order_by(Meter.service_id, Meter.serial, Meter.id)))
 
 
-def _why_not(meter: Meter, today: date) -> str | None:
+def why_no_manual_reading(meter: Meter, today: date) -> str | None:
     if meter.auto_read:
         return rules.AUTO_READ
     if meter.verification_due is not None and meter.verification_due < today:
@@ -163,7 +163,7 @@ def _context(meter: Meter, period: date) -> _Context:
 def readings_form(account: PersonalAccount, now=None, *, source: str = ReadingSource.CONSUMER) -> ReadingsForm:
     """What «Передать показания» shows: per meter its zones with names, the previous values, this
     period's live reading, and whether it takes a reading now (and why not)."""
-    today = _today(now)
+    today = moscow_today(now)
     window = reading_window(account.branch, today)
     is_open = source == ReadingSource.STAFF or bool(window and window.is_open)
     period = rules.reading_period(window, today)
@@ -175,7 +175,7 @@ def readings_form(account: PersonalAccount, now=None, *, source: str = ReadingSo
         zones = [ZoneRow(code, (meter.zone_names or {}).get(code) or code.replace("T", "Т"),
                          _zone_value(ctx.previous, code), _zone_value(ctx.live, code))
                  for code in rules.zone_codes(meter.zones)]
-        why_not = _why_not(meter, today)
+        why_not = why_no_manual_reading(meter, today)
         rows.append(MeterRow(meter, zones, ctx.live, ctx.previous, is_open and why_not is None, why_not))
     return ReadingsForm(account, window, is_open, message, period, rows)
 
@@ -229,13 +229,13 @@ def _questions(ctx: _Context, values: dict[str, Decimal], period: date, out: Out
             wrapped, used = True, rules.wrapped_consumption(new, previous, meter.digits)
         if rules.is_jump(new, previous, used, history.average_monthly, months):
             unit = meter.service.unit if meter.service is not None else ""
-            asked.append(rules.JUMP_QUESTION.format(consumption=_plain_number(used), unit=unit or "").replace("  ", " "))
+            asked.append(rules.JUMP_QUESTION.format(consumption=plain_number(used), unit=unit or "").replace("  ", " "))
     if wrapped:
         asked.insert(0, rules.WRAP_QUESTION)
     return asked, wrapped
 
 
-def _plain_number(value: Decimal) -> str:
+def plain_number(value: Decimal) -> str:
     """«4 930», «12,5»: for the questions and the audit log."""
     text = format(value.normalize(), "f")
     whole, _, fraction = text.partition(".")
@@ -248,7 +248,7 @@ def _check(item: ReadingInput, meters: dict[int, Meter], period: date, today: da
     meter = meters.get(item.meter_id)
     if meter is None:
         raise NotFound(rules.UNKNOWN_METER)
-    why_not = _why_not(meter, today)
+    why_not = why_no_manual_reading(meter, today)
     if why_not:
         out.errors[(meter.id, "")] = why_not
         return None
@@ -272,14 +272,14 @@ def _check(item: ReadingInput, meters: dict[int, Meter], period: date, today: da
 
 # ---- storing --------------------------------------------------------------------------
 
-def _export_payload(reading: MeterReading, meter: Meter, account: PersonalAccount, replaces) -> dict:
+def export_payload(reading: MeterReading, meter: Meter, account: PersonalAccount, replaces) -> dict:
     return {"reading_id": reading.id, "meter_external_id": meter.external_id, "account_number": account.number,
             "branch_code": account.branch.code, "period": reading.period, "taken_on": reading.taken_on,
             "t1": reading.t1, "t2": reading.t2, "t3": reading.t3, "source": reading.source,
             "rollover": reading.rollover, "replaces": replaces}
 
 
-def _supersede(old: MeterReading, moment: datetime) -> None:
+def supersede(old: MeterReading, moment: datetime) -> None:
     """Mark the live reading replaced — only if it still is (someone may have replaced it)."""
     done = db.session.execute(update(MeterReading).where(
         MeterReading.id == old.id, MeterReading.superseded_at.is_(None)).values(superseded_at=moment)
@@ -305,7 +305,7 @@ def _store_one(actor, account, checked: _Checked, *, period, today, source, reas
     if photo is not None and written is not None:
         written.append(stored_path(photo))
     if old is not None:
-        _supersede(old, moment)
+        supersede(old, moment)
     reading = MeterReading(
         meter_id=meter.id, period=period, taken_on=today, source=source, rollover=checked.rollover,
         t1=checked.values["T1"], t2=checked.values.get("T2"), t3=checked.values.get("T3"),
@@ -317,8 +317,8 @@ def _store_one(actor, account, checked: _Checked, *, period, today, source, reas
     if old is not None:
         db.session.execute(update(MeterReading).where(MeterReading.id == old.id)
                            .values(superseded_by_id=reading.id).execution_options(synchronize_session=False))
-    exports.record(ExportKind.READINGS, _export_payload(reading, meter, account, old.id if old else None))
-    values = ", ".join(f"{code}: {_plain_number(v)}" for code, v in checked.values.items())
+    exports.record(ExportKind.READINGS, export_payload(reading, meter, account, old.id if old else None))
+    values = ", ".join(f"{code}: {plain_number(v)}" for code, v in checked.values.items())
     audit.record("meter_reading.replace" if old is not None else "meter_reading.submit", reading, actor=actor,
           summary=f"Прибор учета {meter.serial}, лицевой счет {account.number}, "
                   f"{period.strftime('%m.%Y')}: {values}" + (f" (вместо № {old.id})" if old else ""))
@@ -331,7 +331,7 @@ def submit_readings(actor, account: PersonalAccount, inputs: list[ReadingInput],
     """Check and store one account's readings, all or nothing (see the module's docstring).
     Raises Invalid outside the window (consumers) or with nothing typed, NotFound for a meter not
     of the account (or removed), Conflict when the readings changed since the page was shown."""
-    today = _today(now)
+    today = moscow_today(now)
     window = reading_window(account.branch, today)
     if source != ReadingSource.STAFF and not (window and window.is_open):
         raise Invalid(rules.outside_window_message(account.branch.reading_day_from, account.branch.reading_day_to))

@@ -127,13 +127,13 @@ def _users(ids: set) -> dict[int, KabinetUser]:
 def why_not(meter: Meter, today: date) -> str | None:
     if meter.removed_on is not None:
         return _("Прибор учета снят %(day)s", day=meter.removed_on.strftime("%d.%m.%Y"))
-    return readings._why_not(meter, today)
+    return readings.why_no_manual_reading(meter, today)
 
 
 def meters_page(actor, account_id: int, today: date | None = None) -> StaffMetersPage:
     """The staff page of an account's meters (any account, for people acting for the organization)."""
     account = ensure_organization_account(actor, db.session.get(PersonalAccount, account_id))
-    today = today or readings._today(None)
+    today = today or readings.moscow_today(None)
     since = add_months(month_start(today), -(RECENT_MONTHS - 1))
     meters = account_meters(account.id)
     rows = _recent([m.id for m in meters], since)
@@ -206,7 +206,7 @@ def entry_form(actor, account_id: int, meter_id: int, now=None) -> Entry:
     form = readings.readings_form(account, now, source=ReadingSource.STAFF)
     row = next((r for r in form.meters if r.meter.id == meter.id), None)
     if row is None:  # removed: not offered
-        raise Invalid(why_not(meter, readings._today(now)) or rules.UNKNOWN_METER)
+        raise Invalid(why_not(meter, readings.moscow_today(now)) or rules.UNKNOWN_METER)
     return Entry(account, row, zone_fields(meter, row.previous, row.live), form.period)
 
 
@@ -286,7 +286,7 @@ def _checked(old: MeterReading, values: dict[str, str], reason: str) -> tuple[di
             errors[code] = _(rules.LOWER)
         elif later is not None and not after.rollover and new > later:
             errors[code] = _(ABOVE_LATER).format(period=after.period.strftime("%m.%Y"),
-                                                 value=readings._plain_number(later))
+                                                 value=readings.plain_number(later))
         wrapped = wrapped or verdict == rules.WRAP
     if errors:
         raise CorrectionRefused(_("Проверьте правильность заполнения полей"), errors)
@@ -307,7 +307,7 @@ def correct_reading(actor, account_id: int, reading_id: int, values: dict[str, s
     before = {code: str(getattr(old, code.lower())) for code in parsed}
     try:
         with db.session.begin_nested():
-            readings._supersede(old, moment)
+            readings.supersede(old, moment)
             new = MeterReading(meter_id=meter.id, period=old.period, taken_on=old.taken_on,
                                source=ReadingSource.STAFF, rollover=wrapped, t1=parsed["T1"], t2=parsed.get("T2"),
                                t3=parsed.get("T3"), submitted_by_id=actor.id, created_at=moment,
@@ -318,7 +318,7 @@ def correct_reading(actor, account_id: int, reading_id: int, values: dict[str, s
                                .values(superseded_by_id=new.id).execution_options(synchronize_session=False))
     except IntegrityError:
         raise Conflict(_(rules.CHANGED)) from None
-    exports.record(ExportKind.READINGS, readings._export_payload(new, meter, account, old_id))
+    exports.record(ExportKind.READINGS, readings.export_payload(new, meter, account, old_id))
     audit("meter_reading.correct", new, actor=actor, before=before,
           after={**{code: str(v) for code, v in parsed.items()}, "reason": reason},
           summary=f"Прибор учета {meter.serial}, лицевой счет {account.number}, "
