@@ -50,3 +50,11 @@ from app.models.billing import (  # noqa: F401
     TariffDocument,
 )
 from app.models.meters import MeterFault  # noqa: F401
+from app.models.payments import (  # noqa: F401
+    Payment,
+    PaymentCallback,
+    PaymentEvent,
+    PaymentPart,
+    ReceiptSending,
+    ReceiptRun,
+)

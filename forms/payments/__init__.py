@@ -1,0 +1,1 @@
+"""The payments area's forms, one module per screen group."""
