@@ -65,6 +65,9 @@ SPECS: list[SettingSpec] = [
     SettingSpec("billing_link_proof", "Подтверждение принадлежности лицевого счета", "owner_surname", "choice",
                 choices=(("owner_surname", "Фамилия владельца лицевого счета"),
                          ("last_receipt_amount", "Сумма последней квитанции"))),
+    # payments (D6, D9): where online payments go (workflows/payments/providers)
+    SettingSpec("payment_provider", "Платежный сервис", "sandbox", "choice",
+                choices=(("sandbox", "Песочница платежей (тестовые оплаты)"), ("yookassa", "ЮKassa"))),
 ]
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
 
