@@ -14,10 +14,11 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp, StopValidation
 
 from app.core.labels import ROLE_LABELS
 from app.security.roles import ORG_ADMIN, STAFF
+from workflows.payments import bank_details as bd
 
 #: the roles an organization admin gives (workflows/admin/staff.py MANAGED_ROLES), by name
 STAFF_ROLE_CHOICES = [(role, ROLE_LABELS[role]) for role in (STAFF, ORG_ADMIN)]
@@ -155,3 +156,28 @@ class StaffForm(FlaskForm):
 
 class StaffRoleForm(FlaskForm):
     role = SelectField(_l("Роль"), choices=STAFF_ROLE_CHOICES)
+
+
+class BankDetail:
+    """A supplier's bank detail checked by workflows/payments/bank_details.py (issue 15): its
+    message goes under the field; an empty value is left to the other validators (a supplier
+    without details gets no payment QR). `with_bic`: the check needs the form's BIC too."""
+
+    def __init__(self, problem, with_bic: bool = False):
+        self.problem, self.with_bic = problem, with_bic
+
+    def __call__(self, form, field):
+        value = (field.data or "").strip()
+        if not value:
+            return
+        message = self.problem(value, (form.bik.data or "").strip()) if self.with_bic else self.problem(value)
+        if message:
+            raise StopValidation(message)
+
+
+def supplier_validators() -> dict:
+    """FAB's validators_columns of the supplier screen."""
+    return {"bik": [BankDetail(bd.bic_problem)], "inn": [BankDetail(bd.inn_problem)],
+            "kpp": [BankDetail(bd.kpp_problem)],
+            "account": [BankDetail(bd.settlement_account_problem, with_bic=True)],
+            "corr_account": [BankDetail(bd.correspondent_account_problem, with_bic=True)]}

@@ -30,7 +30,7 @@ from app.models.dictionaries import TOPIC_KIND_LABELS
 from app.security.roles import CONSUMER, ORG_ADMIN, STAFF
 from app.views.admin.common import ADMIN_PERMISSION, AdminView
 from app.web.permissions import OnePermission
-from forms.admin import LEGAL_FORM_CHOICES
+from forms.admin import LEGAL_FORM_CHOICES, supplier_validators
 from workflows.admin import dictionaries, graph
 
 
@@ -286,6 +286,8 @@ class SupplierView(RetireMixin, DictionaryView):
                      "bank_name": _l("Банк"), "bik": _l("БИК"), "account": _l("Расчетный счет"),
                      "corr_account": _l("Корреспондентский счет"), "phone": _l("Телефон"),
                      "sort_order": _l("Порядок"), "active": _l("Действует")}
+    #: the payment QR's details checked, each message under its field (issue 15)
+    validators_columns = supplier_validators()
 
 
 class OfficeView(RetireMixin, DictionaryView):
