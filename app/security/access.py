@@ -8,7 +8,7 @@ from flask import abort
 from sqlalchemy import Select, select
 
 from app.extensions import db
-from app.models import AccountLink, Application, ConsumerProfile, Meter, MeterReading, PersonalAccount
+from app.models import AccountLink, Application, ConsumerProfile, Meter, MeterReading, Payment, PersonalAccount
 from app.security.roles import ADMIN, ORGANIZATION_ROLES
 
 
@@ -213,3 +213,22 @@ def ensure_organization_reading(user, account_id: int, reading_id: int) -> tuple
     if reading is None or reading.meter.account_id != account.id:
         abort(404)
     return account, reading
+
+
+def ensure_own_payment(user, payment_id: int):
+    """A payment's page (D6): only the consumer who made it; everyone else, staff included, 404."""
+    consumer = current_consumer(user)
+    payment = db.session.get(Payment, payment_id)
+    if consumer is None or payment is None or payment.consumer_id != consumer.id:
+        abort(404)
+    return payment
+
+
+def latest_own_payment(user):
+    """The signed-in consumer's most recent payment (where a provider sends them back), or None."""
+    consumer = current_consumer(user)
+    if consumer is None:
+        return None
+    return db.session.scalar(select(Payment).where(Payment.consumer_id == consumer.id)
+                             .order_by(Payment.created_at.desc(), Payment.id.desc()).limit(1))
+
