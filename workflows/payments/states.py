@@ -38,6 +38,9 @@ TRANSITIONS: dict[tuple[str, str], frozenset] = {
     (S.SUCCEEDED, S.REFUNDED): frozenset({ADMIN}) | _PROVIDER,
 }
 STATES = (S.CREATED, S.PENDING, S.SUCCEEDED, S.CANCELED, S.FAILED, S.REFUNDED)
+#: words for the states (pages, the sandbox)
+STATE_LABELS = {S.CREATED: "Создан", S.PENDING: "Ожидает оплаты", S.SUCCEEDED: "Оплачен", S.CANCELED: "Отменен",
+                S.FAILED: "Не прошел", S.REFUNDED: "Возвращен"}
 #: a payment in one of these will not change by itself any more (refunds are rare, asked for)
 FINAL = frozenset({S.SUCCEEDED, S.CANCELED, S.FAILED, S.REFUNDED})
 #: the reason shown when the provider gave none

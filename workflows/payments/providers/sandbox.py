@@ -21,20 +21,24 @@ import hashlib
 import hmac
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+import segno
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
-from app.core.errors import NotFound
+from app.core.errors import Invalid, NotFound
 from app.core.jobs.queue import enqueue_after_commit
 from app.core.settings import get_setting, set_setting
 from app.core.urls import absolute_url
 from app.extensions import db
 from app.models.base import utcnow
-from app.models.payments import Payment, PaymentCallback, PaymentState as S
+from app.models.payments import Payment, PaymentCallback, PaymentMethod, PaymentState as S
+from app.security.access import ensure_own_payment
 from workflows.payments.providers.base import CallbackEvent, CallbackRefused, Created, Status, register
 
 NAME = "sandbox"
@@ -188,3 +192,43 @@ class SandboxProvider:
 
 
 register(NAME, SandboxProvider)
+
+
+# ---- the sandbox's own page (app/views/payments/providers.py) --------------------------------
+
+@dataclass(frozen=True)
+class SandboxPage:
+    payment: Payment
+    return_url: str
+    description: str
+    #: СБП: the QR of a fake payment link, as inline SVG
+    qr_svg: str | None
+    mode: str
+
+
+def own_payment(actor, provider_payment_id: str) -> Payment:
+    """The payment behind a sandbox page, if it is the actor's own (anyone else: 404)."""
+    payment = db.session.scalar(select(Payment).where(Payment.provider == NAME,
+                                                      Payment.provider_payment_id == provider_payment_id))
+    return ensure_own_payment(actor, payment.id if payment is not None else 0)
+
+
+def page(actor, provider_payment_id: str, token: str | None) -> SandboxPage:
+    payment = own_payment(actor, provider_payment_id)
+    qr = None
+    if payment.method == PaymentMethod.SBP:
+        link = SBP_LINK.format(id=payment.provider_payment_id, amount=format(payment.amount, "f"))
+        qr = segno.make(link, error="m").svg_inline(scale=5, title="QR-код СБП")
+    return SandboxPage(payment, mode=MODES[mode()], qr_svg=qr, **page_context(token))
+
+
+def press(actor, provider_payment_id: str, action: str) -> Payment:
+    """«Оплатить» or «Отменить» on the sandbox page of a pending payment."""
+    payment = own_payment(actor, provider_payment_id)
+    if payment.state != S.PENDING:
+        raise Invalid(_("Платеж уже завершен, повторно оплатить его нельзя."))
+    if action == "cancel":
+        cancel(payment)
+    else:
+        pay(payment)
+    return payment
