@@ -174,5 +174,5 @@ def add_meter_routes(app, engine) -> None:
 
 if os.environ.get("KABINET_BENCH_DATABASE_URL"):
     app = create_peer(os.environ["KABINET_BENCH_DATABASE_URL"])
-    add_meter_routes(app, create_engine(os.environ["KABINET_BENCH_DATABASE_URL"], pool_pre_ping=True,
-                                        pool_use_lifo=True))
+    ENGINE = create_engine(os.environ["KABINET_BENCH_DATABASE_URL"], pool_pre_ping=True, pool_use_lifo=True)
+    add_meter_routes(app, ENGINE)
