@@ -68,6 +68,9 @@ SPECS: list[SettingSpec] = [
     # payments (D6, D9): where online payments go (workflows/payments/providers)
     SettingSpec("payment_provider", "Платежный сервис", "sandbox", "choice",
                 choices=(("sandbox", "Песочница платежей (тестовые оплаты)"), ("yookassa", "ЮKassa"))),
+    # ЮKassa (workflows/payments/providers/yookassa.py; "" = the server's YOOKASSA_SHOP_ID / YOOKASSA_SECRET_KEY)
+    SettingSpec("yookassa_shop_id", "ЮKassa: идентификатор магазина (shopId)", ""),
+    SettingSpec("yookassa_secret_key", "ЮKassa: секретный ключ", "", "secret"),
 ]
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
 

@@ -80,7 +80,7 @@ def register(name: str, factory: Callable[[], Provider]) -> None:
 
 
 #: the modules that register a provider on import (P5 adds "yookassa" here)
-PROVIDER_MODULES = ("sandbox",)
+PROVIDER_MODULES = ("sandbox", "yookassa")
 
 
 def _load_builtin() -> None:
