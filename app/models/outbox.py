@@ -44,6 +44,9 @@ class OutboxMessage(Model):
     #: carries a one-time code or password link: body and html are sealed (app.core.sealing)
     #: while it waits, and replaced by REDACTED once it is sent, failed or expired
     secret: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), nullable=False)
+    #: a stored file sent attached under its own name (a monthly receipt's PDF); None: no attachment
+    attachment_file_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("stored_file.id", ondelete="SET NULL", name="fk_outbox_message_attachment_file"))
     #: after this its content is useless (the code's lifetime): expired instead of sent
     expires_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
     #: the worker holding the «sending» claim; only it may record the outcome

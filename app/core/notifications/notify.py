@@ -26,10 +26,12 @@ SECRET_TEMPLATES = frozenset({"account_code", "account_password_setup", "account
 
 
 def queue_email(recipient: str, subject: str, body: str, *, html: str | None = None,
-                user_id: int | None = None, template: str | None = None, expires_at=None) -> OutboxMessage:
-    """Queue an email; `expires_at`: what it carries is useless after that, so it is not sent late."""
+                user_id: int | None = None, template: str | None = None, expires_at=None,
+                attachment=None) -> OutboxMessage:
+    """Queue an email; `expires_at`: what it carries is useless after that, so it is not sent late;
+    `attachment`: a StoredFile sent attached under its original name (app.core.files.store_bytes)."""
     return _queue("email", recipient, body, subject=subject, html=html, user_id=user_id, template=template,
-                  expires_at=expires_at)
+                  expires_at=expires_at, attachment_file_id=getattr(attachment, "id", None))
 
 
 def queue_sms(phone: str, text: str, *, user_id: int | None = None, template: str | None = None,

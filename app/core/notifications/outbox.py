@@ -21,10 +21,10 @@ from sqlalchemy import or_, select, update
 
 from app.core.jobs.context import job
 from app.core.jobs.queue import get_queue
-from app.core.notifications.transports import SOCKET_TIMEOUT, DeliveryError, send_email, send_sms
+from app.core.notifications.transports import SOCKET_TIMEOUT, Attachment, DeliveryError, send_email, send_sms
 from app.core.sealing import SealError, unseal
 from app.extensions import db
-from app.models import OutboxMessage, OutboxStatus
+from app.models import OutboxMessage, OutboxStatus, StoredFile
 from app.models.base import utcnow
 from app.models.outbox import REDACTED
 
@@ -92,10 +92,26 @@ def open_content(message: OutboxMessage) -> tuple[str, str | None]:
     return unseal(message.body), unseal(message.html) if message.html else None
 
 
+def _attachments(message: OutboxMessage) -> tuple[Attachment, ...]:
+    """The message's stored file, read for sending; DeliveryError (retried) when it cannot be read."""
+    if message.attachment_file_id is None:
+        return ()
+    from app.core.files import read_stored
+
+    stored = db.session.get(StoredFile, message.attachment_file_id)
+    try:
+        if stored is None:
+            raise OSError("the stored file is gone")
+        return (Attachment(stored.original_name, stored.content_type, read_stored(stored)),)
+    except OSError as exc:
+        raise DeliveryError(f"attachment {message.attachment_file_id}: {exc}") from exc
+
+
 def _hand_over(message: OutboxMessage, body: str, html: str | None, deadline) -> None:
     if message.channel == "email":
         reference = f"<outbox-{message.id}-{message.created_at:%Y%m%d%H%M%S}@kabinet>"
-        send_email(message.recipient, message.subject or "", body, html, message_id=reference, deadline=deadline)
+        send_email(message.recipient, message.subject or "", body, html, message_id=reference, deadline=deadline,
+                   attachments=_attachments(message))
     elif message.channel == "sms":
         send_sms(message.recipient, body, deadline=deadline)
     else:

@@ -72,8 +72,17 @@ def _setting(name: str):
     return override if override is not None else current_app.config.get(name)
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with an email: its name as the recipient sees it, its type and its bytes."""
+
+    name: str
+    content_type: str
+    data: bytes
+
+
 def build_email(to: str, subject: str, text: str, html: str | None = None, *,
-                message_id: str | None = None) -> EmailMessage:
+                message_id: str | None = None, attachments: tuple[Attachment, ...] = ()) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = _setting("MAIL_DEFAULT_SENDER")
     msg["To"] = to
@@ -83,6 +92,9 @@ def build_email(to: str, subject: str, text: str, html: str | None = None, *,
     msg.set_content(text)
     if html:
         msg.add_alternative(html, subtype="html")
+    for item in attachments:
+        maintype, _, subtype = item.content_type.partition("/")
+        msg.add_attachment(item.data, maintype=maintype, subtype=subtype or "octet-stream", filename=item.name)
     return msg
 
 
@@ -97,9 +109,10 @@ def _file_name(kind: str, suffix: str) -> str:
 
 
 def send_email(to: str, subject: str, text: str, html: str | None = None, *,
-               message_id: str | None = None, deadline: datetime | None = None) -> None:
-    """Hand an email to the gateway; `deadline`: not after this (HandoffTooLate)."""
-    msg = build_email(to, subject, text, html, message_id=message_id)
+               message_id: str | None = None, deadline: datetime | None = None,
+               attachments: tuple[Attachment, ...] = ()) -> None:
+    """Hand an email (with its `attachments`) to the gateway; `deadline`: not after this (HandoffTooLate)."""
+    msg = build_email(to, subject, text, html, message_id=message_id, attachments=attachments)
     backend = current_app.config["MAIL_BACKEND"]
     if backend != "smtp":
         _before_handoff(deadline)
