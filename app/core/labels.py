@@ -69,6 +69,7 @@ VIEW_LABELS = {
     "BillingImports": _l("Загрузка из биллинга"),
     "BillingExports": _l("Выгрузка в биллинг"),
     "IntegrationTokens": _l("Токены интеграции"),
+    "ReceiptMailing": _l("Рассылка квитанций"),
     "DocumentSigning": _l("Подписание документов"),
     "Documents": _l("Документы"),
     "InfoPageView": _l("Информационные страницы"),
