@@ -6,7 +6,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, ValidationError
-from wtforms.validators import InputRequired, Regexp
+from wtforms.validators import AnyOf, InputRequired, Regexp
 
 from workflows.payments.providers.sandbox import MODES
 
@@ -67,8 +67,9 @@ def _delay_in_range(form, field):
 class SandboxSwitchForm(FlaskForm):
     """«Песочница платежей»: what happens when a payer presses «Оплатить»."""
 
-    mode = RadioField(_l("Что происходит после «Оплатить»"), choices=list(MODES.items()),
-                      validators=[InputRequired(_l("Выберите поведение песочницы"))])
+    mode = RadioField(_l("Что происходит после «Оплатить»"), choices=list(MODES.items()), validate_choice=False,
+                      validators=[InputRequired(_l("Выберите поведение песочницы")),
+                                  AnyOf(list(MODES), message=_l("Выберите поведение песочницы из списка"))])
     delay = StringField(_l("Задержка оплаты, секунд"), validators=[
         InputRequired(_l("Укажите задержку в секундах")),
         Regexp(r"^\s*\d{1,6}\s*$", message=_l("Задержка — целое число секунд")), _delay_in_range])

@@ -14,6 +14,7 @@ from sqlalchemy import insert, select
 from app.models import Branch, ImportRowError, Meter, PersonalAccount, Service, Supplier, TariffDocument
 from app.models.base import utcnow
 from workflows.billing.imports.accepting import mark_accepted
+from workflows.billing.imports.confirming import mark_confirmed
 from workflows.billing.imports.reading import raw_text
 from workflows.billing.imports.seen import digest
 from workflows.billing.imports.specs import DEFAULTS, KindSpec
@@ -91,6 +92,9 @@ class Applier:
         marked = accepted_before = 0
         if self.spec.portal:  # rows naming a portal reading mark it accepted (accepting.py)
             parsed, marked, accepted_before = mark_accepted(
+                self.conn, parsed, lambda number, source, exc: errors.append(self._error(number, source, exc)))
+        if self.spec.confirms:  # rows naming a portal payment mark it registered (confirming.py)
+            parsed, _marked = mark_confirmed(
                 self.conn, parsed, lambda number, source, exc: errors.append(self._error(number, source, exc)))
         rows = self._first_in_batch(parsed, errors)
         numbers = [number for number, _, _ in rows]

@@ -66,6 +66,9 @@ class KindSpec:
     #: a row naming a reading made in the portal (`portal_id`) marks it accepted instead of being
     #: stored (accepting.py)
     portal: bool = False
+    #: a row naming a payment made in the portal (`portal_id`) marks it registered and is stored
+    #: too (confirming.py)
+    confirms: bool = False
 
     @property
     def table(self):
@@ -202,7 +205,9 @@ SPECS: dict[str, KindSpec] = {spec.kind: spec for spec in (
         Column("paid_on", "paid_on", v.day, required=True),
         Column("amount", "amount", v.positive, required=True),
         Column("source", "source"),
-    ), key=("external_id",), account=True),
+        # the payment id the export gave a payment made in the portal: the billing registered it
+        Column("portal_id", None, v.integer),
+    ), key=("external_id",), account=True, confirms=True),
     KindSpec(ImportKind.BALANCES, MonthlyBalance, (
         BRANCH, ACCOUNT, SUPPLIER,
         Column("month", "month", v.month, required=True),
