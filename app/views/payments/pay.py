@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.errors import Invalid
+from app.core.urls import absolute_url
 from app.models.payments import PaymentState
 from app.security.access import ensure_linked_account, latest_own_payment
 from app.security.roles import CONSUMER
@@ -51,8 +52,7 @@ class _Checkout:
             return repeat
         choice = form.choice(page.lines)
         try:
-            outcome = checkout.pay(current_user, page, choice, return_url=url_for("PaymentsView.returned",
-                                                                                  _external=True))
+            outcome = checkout.pay(current_user, page, choice, return_url=absolute_url("PaymentsView.returned"))
         except Invalid as exc:
             refused(exc, flash_message=False)
             return self._render(page, form, back=back, typed=choice, refusal=exc.message, status=exc.status)
