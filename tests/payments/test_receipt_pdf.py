@@ -113,3 +113,14 @@ def test_no_charges_yet_no_latest_receipt(client, login, ctx):
     response = client.get(f"/personal-accounts/{account.id}/receipts/latest")
     assert response.status_code == 404
     assert "начислений пока нет" in response.get_data(as_text=True)
+
+
+def test_the_mailing_renders_without_a_request(receipt):
+    """P2's monthly mailing calls render_receipt_pdf from a job: an app context, no request."""
+    from flask import has_request_context
+
+    from workflows.payments.receipts import render_receipt_pdf
+
+    assert not has_request_context()
+    text, images = read(render_receipt_pdf(receipt.account, MONTH))
+    assert "7100000001" in text and "2 149,76 руб." in text.replace("\u00a0", " ") and len(images) == 2
