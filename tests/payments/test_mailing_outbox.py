@@ -33,7 +33,8 @@ def test_memory_transport_sends_the_pdf_attached_once(ctx, sent):
     assert deliver_outbox_message(message.id) == OutboxStatus.SENT  # a second delivery sends nothing
     assert len(sent.emails) == 1
     msg = sent.emails[0]
-    assert msg["To"] == "ivanov@example.ru" and msg.get_body(("plain",)).get_content().strip() == "Квитанция во вложении"
+    assert msg["To"] == "ivanov@example.ru"
+    assert msg.get_body(("plain",)).get_content().strip() == "Квитанция во вложении"
     assert _attachments(msg) == [(NAME, "application/pdf", PDF)]
 
 

@@ -3,7 +3,7 @@ electronic receipt whose account has charges that month, none to paper or unlink
 sends nothing new; an account whose PDF fails is an error, the rest are sent; the progress JSON;
 the month form's refusals."""
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -193,3 +193,34 @@ def test_the_receipt_attached_is_the_account_pdf_of_the_month(client, login, ctx
     assert client.get(f"{BASE}{run_id}/progress").get_json()["sent"] == 1
     [(name, data)] = [(p.get_filename(), p.get_content()) for p in sent.emails[0].iter_attachments()]
     assert name == f"Квитанция_{acc.number}_11.2026.pdf" and data.startswith(b"%PDF")
+
+
+def test_a_run_that_breaks_is_failed_with_its_reason_and_the_month_can_go_again(client, login, world, rendered,
+                                                                                sent, monkeypatch):
+    def broken(run, link):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(mailing, "_mail_one", broken)
+    login(world["admin"])
+    run_id = _run_id(_start(client))
+    progress = client.get(f"{BASE}{run_id}/progress").get_json()
+    assert progress["state"] == "failed" and progress["finished"] and "Рассылка прервана" in progress["failure"]
+    assert "Прервана" in client.get(f"{BASE}{run_id}").get_data(as_text=True)
+    monkeypatch.undo()
+    monkeypatch.setattr(mailing, "render_pdf", _pdf)
+    assert client.get(f"{BASE}{_run_id(_start(client))}/progress").get_json()["sent"] == 2
+
+
+def test_a_run_that_lost_its_worker_long_ago_does_not_hold_the_month(client, login, world, rendered, sent):
+    stale = ReceiptRun(month=NOVEMBER, state=ReceiptRunState.RUNNING,
+                       created_at=utcnow() - timedelta(seconds=mailing.JOB_TIMEOUT + 60))
+    db.session.add(stale)
+    db.session.commit()
+    login(world["admin"])
+    assert client.get(f"{BASE}{_run_id(_start(client))}/progress").get_json()["sent"] == 2
+    assert fresh_state(stale) == ReceiptRunState.FAILED
+
+
+def fresh_state(run):
+    db.session.expire_all()
+    return db.session.get(ReceiptRun, run.id).state

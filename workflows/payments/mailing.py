@@ -18,11 +18,12 @@ on by default except under TESTING), as the billing import does.
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import current_app, render_template
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.core.errors import Conflict, KabinetError, NotFound
 from app.core.files import store_bytes
@@ -52,6 +53,7 @@ def start_mailing(month: date, actor) -> ReceiptRun:
     """Record a run for `month` and queue it; Conflict while a run of that month is not finished.
     Flushes; the job starts once the request commits."""
     month = month.replace(day=1)
+    _give_up_stale(month)
     busy = db.session.scalar(select(ReceiptRun.id).where(ReceiptRun.month == month, ReceiptRun.state.in_(ACTIVE)))
     if busy is not None:
         raise Conflict(f"Рассылка квитанций за {month_title(month).lower()} уже идет (№ {busy}): "
@@ -64,6 +66,18 @@ def start_mailing(month: date, actor) -> ReceiptRun:
     else:
         enqueue_after_commit(run_mailing, run.id)
     return run
+
+
+def _give_up_stale(month: date) -> None:
+    """A run of `month` started longer than JOB_TIMEOUT ago and still not finished lost its worker
+    (rq stopped it, the process was restarted): marked failed, so the month can be mailed again
+    (what it sent is not sent twice)."""
+    stale = db.session.scalars(select(ReceiptRun).where(
+        ReceiptRun.month == month, ReceiptRun.state.in_(ACTIVE),
+        ReceiptRun.created_at < utcnow() - timedelta(seconds=JOB_TIMEOUT))).all()
+    for run in stale:
+        run.state, run.finished_at = ReceiptRunState.FAILED, utcnow()
+        run.failure = "Рассылка не завершилась: ее выполнение было остановлено"
 
 
 def _in_thread() -> bool:
@@ -124,6 +138,7 @@ def _mail_batch(run_id: int, after_id: int) -> int | None:
     """Mail the next BATCH_LINKS links after `after_id`; the last link's id, or None when done."""
     run = db.session.get(ReceiptRun, run_id)
     links = db.session.scalars(subscribed_links(run.month).where(AccountLink.id > after_id)
+                               .options(selectinload(AccountLink.account), selectinload(AccountLink.consumer))
                                .order_by(AccountLink.id).limit(BATCH_LINKS)).all()
     for link in links:
         outcome = _mail_one(run, link)
