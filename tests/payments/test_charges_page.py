@@ -82,6 +82,7 @@ def test_all_events_by_month_with_their_receipts(client, login, page):
     assert receipts == [f"{M1:%Y-%m}", f"{M2:%Y-%m}"]
     assert f'/personal-accounts/{page.account.id}/receipts/{M1:%Y-%m}.pdf' in html
     assert rows(html, "payment") == [f"{today():%d.%m.%Y} АО «Энергосбыт» Личный кабинет 300,00 руб. в обработке"]
+    assert f'href="/personal-accounts/{page.account.id}/pay"' in html  # «Оплатить» (seed 004 §2.8)
 
 
 def test_charges_tab_by_supplier_and_the_filter(client, login, page):

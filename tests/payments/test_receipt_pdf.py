@@ -100,6 +100,7 @@ def test_the_home_page_leads_to_the_latest_receipt(client, login, receipt):
     login(receipt.owner)
     home = client.get(f"/personal-accounts/{receipt.account.id}/").get_data(as_text=True)
     assert f'href="/personal-accounts/{receipt.account.id}/receipts/latest"' in home
+    assert f'href="/personal-accounts/{receipt.account.id}/charges"' in home  # «Начисления и оплаты»
     response = client.get(f"/personal-accounts/{receipt.account.id}/receipts/latest")
     assert response.status_code == 302
     assert response.location.endswith(f"/personal-accounts/{receipt.account.id}/receipts/{MONTH:%Y-%m}.pdf")
