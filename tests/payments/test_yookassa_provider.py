@@ -99,7 +99,8 @@ def test_wrong_credentials_are_a_clear_error(app, ctx, standin):
     app.config["YOOKASSA_SECRET_KEY"] = "not-the-key"
     with pytest.raises(yookassa.YooKassaError) as refused:
         provider_for("yookassa").create(_payment(), return_url="https://x/r", description="d")
-    assert refused.value.message == yookassa.MSG_CREDENTIALS and "деньги не списаны" in refused.value.message
+    assert refused.value.message == f"{yookassa.MSG_CREDENTIALS} {yookassa.OUTCOME['create']}"
+    assert "администратору портала" in refused.value.message and "деньги не списаны" in refused.value.message
     assert standin.payments == {}
 
 
@@ -122,12 +123,13 @@ def test_the_admins_settings_win_over_the_server_config(app, ctx, standin):
 def test_the_api_down_fails_closed_with_a_message(ctx, standin_down):
     kassa = provider_for("yookassa")
     pid = "2f000001-000f-5000-9000-000000000001"
-    for call in (lambda: kassa.create(_payment(), return_url="https://x/r", description="d"),
-                 lambda: kassa.fetch(pid),
-                 lambda: kassa.refund(_payment(pid=pid), Decimal("1.00"))):
+    for call, says in ((lambda: kassa.create(_payment(), return_url="https://x/r", description="d"),
+                        "Оплата не выполнена, деньги не списаны"),
+                       (lambda: kassa.fetch(pid), "Состояние платежа пока не известно"),
+                       (lambda: kassa.refund(_payment(pid=pid), Decimal("1.00")), "Возврат не выполнен")):
         with pytest.raises(yookassa.YooKassaError) as refused:
             call()
-        assert refused.value.message == yookassa.MSG_UNREACHABLE
+        assert refused.value.message.startswith(yookassa.MSG_UNREACHABLE) and says in refused.value.message
     with pytest.raises(CallbackRefused, match="не проверено: Платежный сервис ЮKassa сейчас недоступен"):
         kassa.verify_callback({}, _notice("payment.succeeded", pid))
 

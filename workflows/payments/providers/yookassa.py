@@ -47,10 +47,13 @@ NAME = "yookassa"
 API_URL = "https://api.yookassa.ru/v3"
 
 MSG_NOT_CONFIGURED = "Оплата через ЮKassa не настроена: не указаны идентификатор магазина и секретный ключ."
-MSG_CREDENTIALS = ("ЮKassa не приняла идентификатор магазина или секретный ключ. Оплата не выполнена, "
-                   "деньги не списаны. Сообщите администратору портала.")
-MSG_UNREACHABLE = ("Платежный сервис ЮKassa сейчас недоступен. Оплата не выполнена, деньги не списаны. "
-                   "Повторите попытку позже.")
+MSG_CREDENTIALS = "ЮKassa не приняла идентификатор магазина или секретный ключ — сообщите администратору портала."
+MSG_UNREACHABLE = "Платежный сервис ЮKassa сейчас недоступен."
+#: what the failure means to the consumer, by call: nothing is stuck, nothing is taken unsaid
+OUTCOME = {"create": "Оплата не выполнена, деньги не списаны. Повторите попытку позже.",
+           "fetch": "Состояние платежа пока не известно: обновите страницу позже.",
+           "verify": "Уведомление будет принято при повторной отправке.",
+           "refund": "Возврат не выполнен. Повторите попытку позже."}
 MSG_REFUSED = "ЮKassa отклонила запрос: %s"
 
 #: ЮKassa's cancellation_details.reason → what the consumer reads
@@ -171,10 +174,10 @@ def _calling(what: str, call):
         return call()
     except _Unreachable as exc:
         log.warning("ЮKassa unreachable (%s): %s", what, exc)
-        raise YooKassaError(MSG_UNREACHABLE) from exc
+        raise YooKassaError(f"{MSG_UNREACHABLE} {OUTCOME[what]}") from exc
     except (UnauthorizedError, ForbiddenError) as exc:
         log.error("ЮKassa refused the shop's credentials (%s): %s", what, exc.content)
-        raise YooKassaError(MSG_CREDENTIALS) from exc
+        raise YooKassaError(f"{MSG_CREDENTIALS} {OUTCOME[what]}") from exc
     except NotFoundError:
         raise
     except BadRequestError as exc:
@@ -182,7 +185,7 @@ def _calling(what: str, call):
         raise YooKassaError(MSG_REFUSED % (exc.content or {}).get("description", "")) from exc
     except ApiError as exc:  # 429, 500 and the like: ЮKassa asks to retry later
         log.warning("ЮKassa answered an error (%s): %s", what, exc.content)
-        raise YooKassaError(MSG_UNREACHABLE) from exc
+        raise YooKassaError(f"{MSG_UNREACHABLE} {OUTCOME[what]}") from exc
     except (ValueError, TypeError) as exc:  # the SDK's own checks of a request (an id's format…)
         log.error("ЮKassa SDK refused %s: %s", what, exc)
         raise YooKassaError(MSG_REFUSED % exc) from exc
