@@ -144,3 +144,29 @@ def test_the_earliest_and_latest_months_are_allowed(client, login, page):
     assert status == 200 and len(rows(html, "charge")) == 4
     status, html = get(client, page, period_from="13.2020", period_to=f"{M1:%Y-%m}")
     assert status == 400 and 'data-test="error-period_from"' in html
+
+
+@pytest.mark.parametrize("tab", ["events", "charges", "payments", "balance"])
+def test_statements_do_not_grow_with_the_rows(client, login, page, tab):
+    """No statement per row: more months, suppliers, services and payments, the same statements."""
+    from sqlalchemy import event
+
+    login(page.owner)
+    count = []
+    listener = lambda *args: count.append(1)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        get(client, page, tab=tab)
+        few = len(count)
+        gas, heat = b.supplier("GS", "ООО «Газ»"), b.service("HT", "Отопление", "Гкал")
+        for back in range(3, 9):
+            month = add_months(CURRENT, -back)
+            b.charge(page.account, month, "10.00", of_service=heat, by=gas)
+            b.balance(page.account, month, "10.00", charged="10.00", by=gas)
+            b.payment(page.account, month.replace(day=5), "10.00", by=gas)
+        b.commit()
+        count.clear()
+        status, html = get(client, page, tab=tab)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert status == 200 and "ООО «Газ»" in html and len(count) == few
