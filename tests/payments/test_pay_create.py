@@ -134,3 +134,14 @@ def test_which_earlier_payments_count_as_a_repeat(client, login, setup, state, a
     response = _pay(client, s, {s.es: "50,00"})
     assert ("Оплатить еще раз?" in response.get_data(as_text=True)) == asked
     assert response.status_code == (400 if asked else 302)
+
+
+def test_a_double_click_makes_one_payment(client, login, setup):
+    """The same form sent twice (one form token): the second lands on the first one's provider page."""
+    s = setup
+    login(s.consumer)
+    token = "t" * 32
+    first = _pay(client, s, {s.es: "1500,00"}, form_token=token)
+    second = _pay(client, s, {s.es: "1500,00"}, form_token=token)
+    [payment] = _payments()
+    assert first.location == second.location == payment.confirmation_url

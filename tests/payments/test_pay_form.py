@@ -2,8 +2,11 @@
 and every check the server makes again — amounts, the rules, the method, the receipt email — with
 the message under its field, what was typed kept, and nothing created."""
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -130,3 +133,16 @@ def test_an_unticked_line_is_not_checked(client, login, setup):
     html = response.get_data(as_text=True)
     assert f'data-test="error-amount-{s.account.id}-{s.vk.id}"' not in html
     assert 'data-test="error-rules"' in html
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.decimals(min_value=Decimal("10.00"), max_value=Decimal("1000000.00"), places=2),
+       st.sampled_from([" ", "\u00a0", ""]), st.sampled_from([",", "."]))
+def test_any_amount_written_the_russian_way_reads_back(amount, space, point):
+    """«1 234,56», «1234.56»: grouped by any space, with a comma or a point, the same kopecks."""
+    whole, cents = f"{amount:.2f}".split(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    assert parse_amount(space.join(groups) + point + cents) == (amount, None)
