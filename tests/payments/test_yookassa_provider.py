@@ -203,3 +203,40 @@ def test_the_sender_check_when_on(app, kassa, standin):
             assert kassa.verify_callback({}, _notice("payment.succeeded", pid)).state == PaymentState.SUCCEEDED
     finally:
         app.config.pop("YOOKASSA_CHECK_IP")
+
+
+# ---- the API misbehaving -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("status, kind, body", [
+    (502, "text/html", "<html><body>502 Bad Gateway</body></html>"),  # a proxy's page, not JSON
+    (500, "application/json", '{"type": "error", "code": "internal_server_error", "description": "x"}'),
+    (429, "application/json", '{"type": "error", "code": "too_many_requests", "description": "x"}'),
+])
+def test_an_error_answer_is_unreachable_not_a_crash(kassa, standin, status, kind, body):
+    standin.fail_next = (status, kind, body)
+    with pytest.raises(yookassa.YooKassaError) as refused:
+        kassa.create(_payment(), return_url="https://x/r", description="d")
+    assert refused.value.message == f"{yookassa.MSG_UNREACHABLE} {yookassa.OUTCOME['create']}"
+    assert standin.payments == {}
+
+
+def test_an_api_that_does_not_answer_times_out(app, kassa, standin):
+    import threading
+
+    app.config["YOOKASSA_TIMEOUT"] = 0.3
+    standin.hold = threading.Event()
+    try:
+        with pytest.raises(yookassa.YooKassaError, match="сейчас недоступен"):
+            provider_for("yookassa").create(_payment(), return_url="https://x/r", description="d")
+    finally:
+        standin.hold.set()
+        app.config.pop("YOOKASSA_TIMEOUT")
+
+
+def test_the_sdks_shared_configuration_is_never_touched(kassa, standin):
+    from yookassa import Configuration
+
+    pid = kassa.create(_payment(), return_url="https://x/r", description="d").provider_payment_id
+    kassa.fetch(pid)
+    assert (Configuration.account_id, Configuration.secret_key) == (None, None)
+    assert Configuration.api_url == yookassa.API_URL

@@ -52,6 +52,10 @@ class StandIn:
         self.answered: dict[tuple[str, str], tuple] = {}
         self.seen: list[dict] = []
         self._ids = itertools.count(1)
+        #: the next /v3 request is answered (status, content type, body) instead
+        self.fail_next: tuple[int, str, str] | None = None
+        #: while set, /v3 requests wait for it (at most 5 s): an API that does not answer
+        self.hold: threading.Event | None = None
 
     # ---- the API ------------------------------------------------------------------------------
 
@@ -144,6 +148,18 @@ class StandIn:
 
     def _build(self) -> Flask:
         app = Flask("yookassa_standin")
+
+        @app.before_request
+        def misbehave():
+            if not request.path.startswith("/v3/"):
+                return None
+            if self.hold is not None:
+                self.hold.wait(5)
+            if self.fail_next is not None:
+                (status, kind, body), self.fail_next = self.fail_next, None
+                return app.response_class(body, status=status, content_type=kind)
+            return None
+
         app.add_url_rule("/v3/payments", "create", methods=["POST"],
                          view_func=lambda: self._guarded("payment", self._new_payment))
         app.add_url_rule("/v3/payments/<pid>", "find", view_func=self._find)
@@ -193,6 +209,8 @@ def standin(app):
     server.reset()
     saved = _configure(app, f"{server.base_url}/v3")
     yield server
+    if server.hold is not None:
+        server.hold.set()
     app.config.update(saved)
 
 
