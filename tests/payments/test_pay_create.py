@@ -145,3 +145,20 @@ def test_a_double_click_makes_one_payment(client, login, setup):
     second = _pay(client, s, {s.es: "1500,00"}, form_token=token)
     [payment] = _payments()
     assert first.location == second.location == payment.confirmation_url
+
+
+def test_a_provider_that_cannot_be_asked_leaves_the_page_with_the_state_known(client, login, setup, monkeypatch):
+    from app.core.errors import Invalid
+    from app.views.payments import pay as view
+
+    def unreachable(payment):
+        raise Invalid("Платежный сервис сейчас недоступен: статус платежа пока неизвестен.")
+
+    s = setup
+    login(s.consumer)
+    _pay(client, s, {s.es: "1500,00"})
+    monkeypatch.setattr(view, "refresh_status", unreachable)
+    response = client.get(f"/payments/{_payments()[0].id}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "статус платежа пока неизвестен" in html and "Платеж обрабатывается" in html

@@ -118,11 +118,17 @@ class PaymentsView(_Checkout, BaseView):
     def show(self, payment_id):
         """«Платеж прошел успешно» / the reason it failed / «Платеж обрабатывается»."""
         payment = payment_for(current_user, payment_id)
+        notice = None
         if payment.state in (PaymentState.CREATED, PaymentState.PENDING):
-            refresh_status(payment)
+            try:
+                refresh_status(payment)
+            except Invalid as exc:  # the provider could not be asked: the state as we know it
+                refused(exc, flash_message=False)
+                notice = exc.message
         waiting = payment.state in (PaymentState.CREATED, PaymentState.PENDING)
         return self.render_template("payments/pay/payment.html", payment=payment, states=PaymentState,
-                                    methods=checkout.METHOD_LABELS, poll=POLL_SECONDS if waiting else None)
+                                    methods=checkout.METHOD_LABELS, notice=notice,
+                                    poll=POLL_SECONDS if waiting else None)
 
 
 VIEWS = (PayAccountView, PaymentsView)
