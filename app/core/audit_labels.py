@@ -115,6 +115,8 @@ ACTION_LABELS: dict[str, Any] = {
     "integration_token.revoke": _l("Отзыв токена интеграции"),
     "integration_token.used": _l("Запрос биллинговой системы по токену интеграции"),
     "billing_export.download": _l("Выгрузка в биллинг"),
+    "payment.state": _l("Изменение статуса платежа"),
+    "payment.sandbox": _l("Настройка песочницы платежей"),
 }
 
 #: object type (the model's class name) → what it is called
@@ -147,6 +149,8 @@ OBJECT_LABELS: dict[str, str] = {
     "IntegrationToken": "Токен интеграции",
     "ExportItem": "Выгрузка в биллинг",
     "MeterReading": "Показание прибора учета",
+    "Payment": "Платеж",
+    "PaymentSandbox": "Песочница платежей",
 }
 # object names are written into the log (data, in the organization's language): no _()
 
