@@ -177,12 +177,27 @@ def test_a_refund_notification_names_the_refund_and_its_payment(kassa, standin):
         f"refund.succeeded:{refund_id}", pid, PaymentState.REFUNDED)
 
 
+def test_a_refund_notification_the_api_does_not_confirm_is_refused(kassa, standin):
+    pid = kassa.create(_payment(), return_url="https://x/r", description="d").provider_payment_id
+    other = kassa.create(_payment(key="other"), return_url="https://x/r", description="d").provider_payment_id
+    standin.succeed(pid)
+    kassa.refund(_payment(pid=pid), Decimal("1234.56"))
+    refund_id = next(iter(standin.refunds))
+    with pytest.raises(CallbackRefused, match="о возврате не подтверждено"):  # a refund of another payment
+        kassa.verify_callback({}, _notice("refund.succeeded", refund_id, payment_id=other))
+    with pytest.raises(CallbackRefused) as made_up:
+        kassa.verify_callback({}, _notice("refund.succeeded", "rf" + "0" * 34, payment_id=pid))
+    assert made_up.value.unknown
+
+
 @pytest.mark.parametrize("body, unknown", [
     (b"not json", False),
     (b"[]", False),
     (json.dumps({"type": "notification", "event": "payment.succeeded"}).encode(), False),
     (json.dumps({"type": "notification", "event": "payout.succeeded", "object": {"id": "x"}}).encode(), False),
     (json.dumps({"type": "other", "event": "payment.succeeded", "object": {"id": "x"}}).encode(), False),
+    (_notice("payment.succeeded", "../refunds/2f000001-000f-5000-9000-000000000001"), False),
+    (_notice("payment.succeeded", ""), False),
     (_notice("payment.succeeded", "2f999999-nope"), True),
 ])
 def test_malformed_or_unknown_notifications_are_refused(kassa, standin, body, unknown):

@@ -3,7 +3,7 @@ thread, so the ЮKassa provider is tested through the official SDK and a real so
 
 It speaks the documented subset the portal uses: POST /v3/payments (Basic auth shop_id:secret_key,
 the Idempotence-Key header: the same key returns the same payment and creates no second one),
-GET /v3/payments/{id}, POST /v3/refunds; errors as the API returns them ({"type": "error",
+GET /v3/payments/{id}, POST /v3/refunds, GET /v3/refunds/{id}; errors as the API returns them ({"type": "error",
 "code", "description"}). Two control endpoints outside /v3 play the payer and the bank:
 POST /control/{id}/succeed and POST /control/{id}/cancel {"party", "reason"}.
 
@@ -116,18 +116,19 @@ class StandIn:
         if refunded > Decimal(payment["amount"]["value"]):
             return _error(400, "invalid_request", "Refund amount exceeds the payment amount", "amount")
         payment["refunded_amount"] = {"value": f"{refunded:.2f}", "currency": "RUB"}
-        refund = {"id": f"rf{uuid.uuid4().hex[:30]}", "payment_id": payment["id"], "status": "succeeded",
+        refund = {"id": str(uuid.uuid4()), "payment_id": payment["id"], "status": "succeeded",
                   "amount": amount, "created_at": _now()}
         self.refunds[refund["id"]] = refund
         return jsonify(refund), 200
 
-    def _find(self, pid: str):
+    def _find(self, pid: str, kind: str = "payment"):
         self.seen.append({"method": request.method, "path": request.path, "headers": dict(request.headers)})
         if not self._authorized():
             return _error(401, "invalid_credentials", "Authentication by given credentials failed")
-        if pid not in self.payments:
-            return _error(404, "not_found", "Incorrect payment_id. Payment doesn't exist or access denied.")
-        return jsonify(self.payments[pid]), 200
+        found = (self.payments if kind == "payment" else self.refunds).get(pid)
+        if found is None:
+            return _error(404, "not_found", f"Incorrect {kind}_id. It doesn't exist or access denied.")
+        return jsonify(found), 200
 
     # ---- playing the payer and the bank -------------------------------------------------------
 
@@ -163,6 +164,7 @@ class StandIn:
         app.add_url_rule("/v3/payments", "create", methods=["POST"],
                          view_func=lambda: self._guarded("payment", self._new_payment))
         app.add_url_rule("/v3/payments/<pid>", "find", view_func=self._find)
+        app.add_url_rule("/v3/refunds/<pid>", "find_refund", view_func=lambda pid: self._find(pid, "refund"))
         app.add_url_rule("/v3/refunds", "refund", methods=["POST"],
                          view_func=lambda: self._guarded("refund", self._new_refund))
 

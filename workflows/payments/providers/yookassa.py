@@ -21,6 +21,7 @@ import functools
 import json
 import logging
 import os
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -236,6 +237,10 @@ def _sender_trusted() -> bool:
         return False
 
 
+#: what a ЮKassa id looks like (36 characters, hex and dashes); anything else is not asked about
+_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
+
+
 def _notification(body: bytes) -> tuple[str, str, str]:
     """(event, the object's id, the payment's id) of a well-formed notification."""
     try:
@@ -245,8 +250,10 @@ def _notification(body: bytes) -> tuple[str, str, str]:
         payment_id = str(obj.get("payment_id") or object_id) if event.startswith("refund.") else object_id
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise CallbackRefused("Уведомление ЮKassa не разобрано: нет события или платежа.") from exc
-    if data.get("type") != "notification" or event not in EVENTS or not object_id:
+    if data.get("type") != "notification" or event not in EVENTS:
         raise CallbackRefused(f"Уведомление ЮKassa с неизвестным событием: {event!r}.")
+    if not (_ID.fullmatch(object_id) and _ID.fullmatch(payment_id)):  # it becomes part of an API path
+        raise CallbackRefused("Уведомление ЮKassa с недопустимым идентификатором.")
     return event, object_id, payment_id
 
 
@@ -278,10 +285,14 @@ class YooKassaProvider:
             raise CallbackRefused("Уведомление пришло не из сетей ЮKassa.")
         event, object_id, payment_id = _notification(body)
         try:
-            api, _refund = _sdk(self.conf)
+            api, refunds = _sdk(self.conf)
+            if event.startswith("refund."):  # the refund itself must exist and be of that payment
+                refund = _calling("verify", lambda: refunds.find_one(object_id))
+                if refund.payment_id != payment_id or refund.status != "succeeded":
+                    raise CallbackRefused("Уведомление о возврате не подтверждено ЮKassa.")
             found = _calling("verify", lambda: api.find_one(payment_id))
         except NotFoundError as exc:
-            raise CallbackRefused("ЮKassa не знает такого платежа.", unknown=True) from exc
+            raise CallbackRefused("ЮKassa не знает такого платежа или возврата.", unknown=True) from exc
         except YooKassaError as exc:  # fail closed: not confirmed, not applied; ЮKassa repeats it
             raise CallbackRefused(f"Уведомление не проверено: {exc.message}") from exc
         claimed = EVENTS[event]
