@@ -123,3 +123,16 @@ def _owner(payment):
     from app.models import ConsumerProfile
 
     return db.session.get(ConsumerProfile, payment.consumer_id).user
+
+
+def test_the_callback_route_is_rate_limited(app, client, payment):
+    from app.extensions import limiter
+
+    limiter.reset()
+    app.config["PAYMENT_CALLBACK_RATE_LIMIT"] = "2 per minute"
+    try:
+        statuses = [post(client, body(payment, state=S.PENDING)).status_code for _ in range(3)]
+    finally:
+        app.config.pop("PAYMENT_CALLBACK_RATE_LIMIT")
+        limiter.reset()
+    assert statuses == [200, 200, 429]
