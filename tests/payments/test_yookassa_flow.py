@@ -7,6 +7,7 @@ import socket
 from datetime import date
 
 import pytest
+import requests
 from sqlalchemy import func, select
 
 from app.core.settings import set_setting
@@ -63,6 +64,12 @@ def _dead_url() -> str:
         return f"http://127.0.0.1:{probe.getsockname()[1]}/v3"
 
 
+def _bank(standin, pid: str, outcome: str, **details):
+    """The payer paid (or the bank declined): through the stand-in's control endpoint."""
+    answer = requests.post(f"{standin.base_url}/control/{pid}/{outcome}", json=details, timeout=5)
+    assert answer.status_code == 200
+
+
 def _paid_exports() -> int:
     return _count(ExportItem, ExportItem.kind == "payments")
 
@@ -93,7 +100,7 @@ def test_a_succeeded_notification_is_applied_only_after_the_api_confirms_it(clie
     assert _only_payment().state == PaymentState.PENDING and _paid_exports() == 0
     assert _count(PaymentCallback, PaymentCallback.outcome == "refused") == 1
 
-    standin.succeed(pid)
+    _bank(standin, pid, "succeed")
     real = _notify(client, "payment.succeeded", pid, status="succeeded")
     assert real.status_code == 200 and real.get_json()["outcome"] == "applied"
     payment = _only_payment()
@@ -115,7 +122,7 @@ def test_the_return_page_asks_yookassa_and_shows_success(client, login, setup, s
     login(setup.consumer)
     _pay(client, setup)
     payment = _only_payment()
-    standin.succeed(payment.provider_payment_id)
+    _bank(standin, payment.provider_payment_id, "succeed")
     page = client.get(f"/payments/{payment.id}")
     assert page.status_code == 200 and "Платеж прошел успешно" in page.get_data(as_text=True)
     assert _only_payment().state == PaymentState.SUCCEEDED and _paid_exports() == 1
@@ -125,7 +132,7 @@ def test_a_declined_payment_fails_with_the_reason_in_russian(client, login, setu
     login(setup.consumer)
     _pay(client, setup)
     payment = _only_payment()
-    standin.cancel(payment.provider_payment_id, reason="insufficient_funds", party="payment_network")
+    _bank(standin, payment.provider_payment_id, "cancel", reason="insufficient_funds", party="payment_network")
     answer = _notify(client, "payment.canceled", payment.provider_payment_id)
     assert answer.status_code == 200 and answer.get_json()["outcome"] == "applied"
     payment = _only_payment()
