@@ -1,6 +1,7 @@
 """«Оплата» of one account (D6, seed 004 §2.8): the debts prefilled, an advance when nothing is owed,
 and every check the server makes again — amounts, the rules, the method, the receipt email — with
 the message under its field, what was typed kept, and nothing created."""
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -42,6 +43,12 @@ def _data(s, **over):
     return {k: v for k, v in data.items() if v is not None}
 
 
+def _ticked(html, key):
+    """Whether the line's checkbox is rendered ticked (None: no such checkbox)."""
+    tag = re.search(rf'<input type="checkbox" id="pay-{key}"[^>]*>', html)
+    return None if tag is None else " checked" in tag.group(0)
+
+
 def _payments():
     return db.session.scalar(select(func.count()).select_from(Payment))
 
@@ -54,6 +61,8 @@ def test_page_prefills_the_debt_and_offers_an_advance(client, login, setup):
     assert "1\u00a0300,00\u00a0руб." in html and "-50,00\u00a0руб." in html
     assert f'name="amount-{s.account.id}-{s.vk.id}"\n                   value=""' in html
     assert "Аванс" in html
+    es, vk = f"{s.account.id}-{s.es.id}", f"{s.account.id}-{s.vk.id}"
+    assert _ticked(html, es) is True and _ticked(html, vk) is False  # owed: ticked; the advance: not
     assert "Выберите способ оплаты" in html and "СБП (по QR-коду)" in html and "Банковская карта" in html
     assert 'href="/page/payment-rules"' in html and "оплаты ознакомлен(а)" in html
     assert "Получить квитанцию" in html and "payments-pay.js" in html
@@ -146,3 +155,12 @@ def test_any_amount_written_the_russian_way_reads_back(amount, space, point):
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
     assert parse_amount(space.join(groups) + point + cents) == (amount, None)
+
+
+def test_a_debt_under_ten_roubles_is_offered_unticked(client, login, setup):
+    s = setup
+    b.payment(s.account, date(2026, 11, 6), "1295.00", by=s.es)  # 5,00 left to pay
+    b.commit()
+    login(s.consumer)
+    html = client.get(_url(s)).get_data(as_text=True)
+    assert 'value="5,00"' in html and _ticked(html, f"{s.account.id}-{s.es.id}") is False

@@ -91,6 +91,11 @@ class Line:
         return self.debt <= 0
 
     @property
+    def ticked(self) -> bool:
+        """Offered ticked: a debt that may be paid as it is (not under MIN_AMOUNT)."""
+        return self.debt >= MIN_AMOUNT
+
+    @property
     def prefill(self) -> str:
         return "" if self.advance else shown_amount(self.debt)
 
