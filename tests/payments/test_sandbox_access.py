@@ -84,6 +84,7 @@ def test_an_admin_switches_the_sandbox(client, login, people, who):
     login(getattr(people, who))
     page = client.get("/payments/sandbox/")
     assert page.status_code == 200 and "Песочница платежей" in page.get_data(as_text=True)
+    assert 'data-test="sandbox-inactive"' not in page.get_data(as_text=True)  # the sandbox is the default
     response = client.post("/payments/sandbox/", data={"mode": sandbox.DELAY, "delay": "45"})
     assert response.status_code == 302
     db.session.expire_all()
@@ -104,3 +105,12 @@ def test_a_wrong_switch_is_refused_under_its_field(client, login, people, data, 
     text = response.get_data(as_text=True)
     assert response.status_code == 400 and message in text and f'data-test="error-{field}"' in text
     assert sandbox.mode() == sandbox.SUCCEED and people.payment.state == S.PENDING
+
+
+def test_the_switch_says_when_payments_go_elsewhere(client, login, people):
+    from app.core.settings import set_setting
+
+    set_setting("payment_provider", "yookassa")
+    db.session.commit()
+    login(people.org_admin)
+    assert 'data-test="sandbox-inactive"' in client.get("/payments/sandbox/").get_data(as_text=True)

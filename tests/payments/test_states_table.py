@@ -124,5 +124,5 @@ def test_a_refused_source_moves_nothing(payer):
     _user, payment = payer
     with pytest.raises(InvalidPaymentTransition) as refused:
         move(payment, S.SUCCEEDED, source="consumer")  # only the provider says it is paid
-    assert refused.value.status == 400
+    assert refused.value.status == 400 and "«Ожидает оплаты» → «Оплачен»" in refused.value.message
     assert payment.state == S.PENDING and count(PaymentEvent) == 0 and count(ExportItem) == 0

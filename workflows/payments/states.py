@@ -52,7 +52,8 @@ class InvalidPaymentTransition(Invalid):
 
     def __init__(self, from_state: str, to_state: str, source: str):
         self.from_state, self.to_state, self.source = from_state, to_state, source
-        super().__init__(_("Статус платежа не может измениться так: %(a)s → %(b)s.", a=from_state, b=to_state))
+        super().__init__(_("Статус платежа не может измениться так: «%(a)s» → «%(b)s».",
+                           a=STATE_LABELS.get(from_state, from_state), b=STATE_LABELS.get(to_state, to_state)))
 
 
 def allowed(from_state: str, to_state: str, source: str) -> bool:

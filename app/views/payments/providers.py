@@ -95,8 +95,8 @@ class SandboxSwitchView(BaseView):
                 sandbox.switch(form.mode.data, int(form.delay.data.strip()), actor=current_user)
                 flash(_("Настройки песочницы сохранены"), "success")
                 return redirect(url_for(".index"))
-            return self.render_template("payments/sandbox/switch.html", form=form), 400
-        return self.render_template("payments/sandbox/switch.html", form=form)
+            return self.render_template("payments/sandbox/switch.html", form=form, active=sandbox.is_active()), 400
+        return self.render_template("payments/sandbox/switch.html", form=form, active=sandbox.is_active())
 
 
 callback_blueprint = Blueprint("payment_callbacks", __name__)

@@ -65,6 +65,11 @@ def mode() -> str:
     return value if value in MODES else SUCCEED
 
 
+def is_active() -> bool:
+    """New payments go to the sandbox (setting "payment_provider")."""
+    return get_setting("payment_provider") == NAME
+
+
 def delay_seconds() -> int:
     return int(get_setting(DELAY_SETTING, DEFAULT_DELAY) or 0)
 
