@@ -62,7 +62,7 @@ def area_of_modules(name: str, modules: tuple) -> Area:
         for view in collected("VIEWS"):
             appbuilder.add_view_no_menu(view())
         for blueprint in collected("BLUEPRINTS"):
-            appbuilder.app.register_blueprint(blueprint)
+            current_app.register_blueprint(blueprint)  # FAB 5: the app is the current one
         for menu_name, href, icon, *label in collected("MENU_LINKS"):
             appbuilder.add_link(menu_name, href=href, icon=icon, label=label[0] if label else "")
 

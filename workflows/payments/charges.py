@@ -155,9 +155,12 @@ def month_end(month: date) -> date:
 
 
 def account_suppliers(account_id: int) -> list[tuple[int, str]]:
-    """The suppliers the account has balances or charges with (both indexes start with account_id)."""
-    ids = (select(MonthlyBalance.supplier_id).where(MonthlyBalance.account_id == account_id)
-           .union(select(Charge.supplier_id).where(Charge.account_id == account_id)))
+    """The suppliers the account has balances or charges with in the months one may choose (both
+    indexes start with account_id, then month for the charges)."""
+    since = earliest_month()
+    ids = (select(MonthlyBalance.supplier_id).where(MonthlyBalance.account_id == account_id,
+                                                    MonthlyBalance.month >= since)
+           .union(select(Charge.supplier_id).where(Charge.account_id == account_id, Charge.month >= since)))
     rows = db.session.execute(select(Supplier.id, Supplier.name).where(Supplier.id.in_(ids))
                               .order_by(Supplier.sort_order, Supplier.name))
     return [tuple(row) for row in rows]
