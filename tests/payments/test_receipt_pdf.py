@@ -99,7 +99,8 @@ def test_a_month_without_charges_is_a_404_page(client, login, receipt):
 def test_the_home_page_leads_to_the_latest_receipt(client, login, receipt):
     login(receipt.owner)
     home = client.get(f"/personal-accounts/{receipt.account.id}/").get_data(as_text=True)
-    assert f'href="/personal-accounts/{receipt.account.id}/receipts/latest"' in home
+    assert f'href="/personal-accounts/{receipt.account.id}/receipts/{MONTH:%Y-%m}.pdf"' in home
+    assert f"Скачать квитанцию за {MONTH:%m.%Y}" in home
     assert f'href="/personal-accounts/{receipt.account.id}/charges"' in home  # «Начисления и оплаты»
     response = client.get(f"/personal-accounts/{receipt.account.id}/receipts/latest")
     assert response.status_code == 302
@@ -111,6 +112,7 @@ def test_no_charges_yet_no_latest_receipt(client, login, ctx):
     b.link(owner, account)
     b.commit()
     login(owner)
+    assert "Скачать квитанцию" not in client.get(f"/personal-accounts/{account.id}/").get_data(as_text=True)
     response = client.get(f"/personal-accounts/{account.id}/receipts/latest")
     assert response.status_code == 404
     assert "начислений пока нет" in response.get_data(as_text=True)

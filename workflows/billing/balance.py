@@ -3,7 +3,8 @@ the amount of the last receipt (a proof of ownership, D2).
 
 Two small indexed queries, whatever the account's history: the latest month per supplier through
 uq_monthly_balance (account_id, supplier_id, month), and the payments after it through
-ix_account_payment_account_date (account_id, paid_on). Charges are never read.
+ix_account_payment_account_date (account_id, paid_on). Of the charges only the newest month is
+read (the receipt to download), one step back on uq_charge_line.
 """
 from datetime import date
 from decimal import Decimal
@@ -12,7 +13,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
-from app.models import AccountPayment, MonthlyBalance, PersonalAccount
+from app.models import AccountPayment, Charge, MonthlyBalance, PersonalAccount
 
 ZERO = Decimal("0.00")
 
@@ -64,3 +65,10 @@ def last_receipt_amount(account_id: int) -> Decimal | None:
         select(func.sum(MonthlyBalance.closing), func.count(MonthlyBalance.id))
         .where(MonthlyBalance.account_id == account_id, MonthlyBalance.month == newest)).one()
     return Decimal(total).quantize(Decimal("0.01")) if count else None
+
+
+def latest_charged_month(account_id: int) -> date | None:
+    """The newest month with charges on the account: its receipt is the home page's «Скачать
+    квитанцию» (issue 15). One backward step on uq_charge_line (account_id, month, …)."""
+    return db.session.scalar(select(Charge.month).where(Charge.account_id == account_id)
+                             .order_by(Charge.month.desc()).limit(1))

@@ -11,7 +11,7 @@ Several owners may link one account, each through their own link.
 import math
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from flask import has_request_context, request
@@ -28,7 +28,7 @@ from app.models.base import utcnow
 from app.security.access import current_consumer
 from workflows.accounts import tries
 from workflows.billing import windows
-from workflows.billing.balance import balance_of, last_receipt_amount
+from workflows.billing.balance import balance_of, last_receipt_amount, latest_charged_month
 from workflows.billing.windows import ReadingWindow, reading_window
 
 #: the proofs an organization may ask for (setting `billing_link_proof`)
@@ -111,6 +111,8 @@ class Home:
     selected: AccountLink | None
     balance: Decimal | None
     window: ReadingWindow | None
+    #: the newest month with charges: «Скачать квитанцию» (issue 15); None = no receipt yet
+    receipt_month: date | None = None
 
 
 def home(user, selected: AccountLink | None = None) -> Home:
@@ -120,7 +122,7 @@ def home(user, selected: AccountLink | None = None) -> Home:
     if selected is None:
         return Home(links, None, None, None)
     return Home(links, selected, balance_of(selected.account_id),
-                reading_window(selected.account.branch, windows.today()))
+                reading_window(selected.account.branch, windows.today()), latest_charged_month(selected.account_id))
 
 
 def _ip() -> str | None:

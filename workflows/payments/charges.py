@@ -256,8 +256,3 @@ def charges_page(actor, account_id: int, tab: str = "events", first: date | None
         page.events = month_events(page.charges, page.payments)
     return page
 
-
-def latest_charged_month(account_id: int) -> date | None:
-    """The newest month with charges on the account (the home page's «Скачать квитанцию»)."""
-    return db.session.scalar(select(Charge.month).where(Charge.account_id == account_id)
-                             .order_by(Charge.month.desc()).limit(1))

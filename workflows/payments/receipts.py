@@ -23,7 +23,8 @@ from app.extensions import db
 from app.models import MonthlyBalance, PersonalAccount, Supplier
 from app.security.access import ensure_linked_account
 from workflows.payments import qr
-from workflows.payments.charges import ChargeLine, charge_lines, latest_charged_month
+from workflows.billing.balance import latest_charged_month
+from workflows.payments.charges import ChargeLine, charge_lines
 
 TEMPLATE = "payments/receipt/receipt.html"
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
