@@ -3,12 +3,12 @@
 not yet confirmed «в обработке», «Баланс» per month and supplier — the supplier filter, and the
 period from the month before the current one back to 3 years (refused beyond, under the field)."""
 import re
-from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
 from app.extensions import db
+from app.models.base import utcnow
 from app.models.billing.accounts import ChargeKind
 from app.models.payments import Payment, PaymentPart, PaymentState
 from tests.billing import builders as b
@@ -21,7 +21,7 @@ M1, M2 = add_months(CURRENT, -1), add_months(CURRENT, -2)
 
 
 def portal_payment(consumer_user, account, supplier, amount, state=PaymentState.SUCCEEDED, confirmed=False):
-    now = datetime.utcnow()
+    now = utcnow()
     payment = Payment(consumer_id=consumer_user.consumer.id, provider="sandbox", method="card", state=state,
                       amount=Decimal(amount), idempotency_key=f"k-{account.id}-{amount}-{state}", paid_at=now,
                       billing_confirmed_at=now if confirmed else None)
