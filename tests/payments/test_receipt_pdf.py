@@ -3,7 +3,7 @@ organization, account, period, amounts) and each supplier's payment QR is taken 
 embedded PNG and decoded back (zxing-cpp): every ГОСТ Р 56042-2014 field equals the supplier's
 details, Sum is the month's closing debt in kopecks; a month without charges is a 404 page."""
 import io
-from datetime import date
+from decimal import Decimal
 
 import pytest
 import zxingcpp
@@ -127,3 +127,14 @@ def test_the_mailing_renders_without_a_request(receipt):
     assert not has_request_context()
     text, images = read(render_receipt_pdf(receipt.account, MONTH))
     assert "7100000001" in text and "2 149,76 руб." in text.replace("\u00a0", " ") and len(images) == 2
+
+
+def test_a_supplier_without_bank_details_gets_no_qr(receipt):
+    """The required fields of the standard missing: the receipt says so instead of a QR."""
+    from workflows.payments.receipts import receipt_of
+
+    receipt.water.bik = None
+    parts = {part.supplier.code: part for part in receipt_of(receipt.account, MONTH).parts}
+    assert parts["VK"].qr_text is None and parts["VK"].qr_png is None
+    assert parts["ES"].qr_text.startswith("ST00012|Name=АО «Энергосбыт»|PersonalAcc=40702810938000000001|")
+    assert (parts["ES"].to_pay, parts["VK"].to_pay) == (Decimal("2149.76"), Decimal("0.00"))
