@@ -94,8 +94,12 @@ def test_admin_saves_right_details_and_refuses_wrong_ones_under_their_fields(cli
     response = client.post("/admin/suppliers/add", data=wrong)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    for message in (bd.MSG_BIC, bd.MSG_ACCOUNT_NEEDS_BIC, bd.MSG_INN, bd.MSG_KPP):
-        assert str(message) in html, message
+    fields = ["inn", "kpp", "bank_name", "bik", "account", "corr_account", "phone"]  # the form's order
+    for name, message in (("inn", bd.MSG_INN), ("kpp", bd.MSG_KPP), ("bik", bd.MSG_BIC),
+                          ("account", bd.MSG_ACCOUNT_NEEDS_BIC), ("corr_account", bd.MSG_ACCOUNT_NEEDS_BIC)):
+        start = html.index(f'name="{name}"')
+        end = html.index(f'name="{fields[fields.index(name) + 1]}"')
+        assert str(message) in html[start:end], (name, message)  # under its own field
     assert 'value="7701234567"' in html  # what was typed survives
     assert db.session.scalar(select(Supplier).where(Supplier.code == "SX")) is None
 
