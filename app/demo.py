@@ -2,6 +2,7 @@
 sample files (docs/billing/samples) imported, with the demo ФЛ linked to one account."""
 import io
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
@@ -17,9 +18,11 @@ from app.models import (
     Branch,
     KabinetUser,
     LegalForm,
+    Payment,
     PersonalAccount,
     Supplier,
 )
+from app.models.payments import PaymentState
 from app.security.roles import ADMIN, ORG_ADMIN, STAFF
 
 DEMO_STAFF = [
@@ -76,6 +79,8 @@ def create_demo_data(password: str) -> list[str]:
         lines.append("  Заявка ФЛ на технологическое присоединение подана и ждёт сотрудника в «Документообороте».")
     if _demo_billing():
         lines.append("  Лицевые счета загружены из docs/billing/samples; ФЛ привязан к счету 1000000001.")
+    if _demo_payment():
+        lines.append("  ФЛ оплатил 500,00 руб. через песочницу платежей («Начисления и оплаты» → «Оплата»).")
     return lines
 
 
@@ -121,8 +126,10 @@ BILLING_SAMPLES = Path(__file__).resolve().parent.parent / "docs" / "billing" / 
 BILLING_KINDS = ("services", "tariff_documents", "tariffs", "accounts", "account_services", "meters", "readings",
                  "charges", "payments", "balances")
 DEMO_BRANCHES = [("01", "Центральный филиал"), ("02", "Северный филиал")]
-DEMO_SUPPLIERS = [("ES", "АО «Энергосбыт»", "7701234567", "40702810938000000001"),
-                  ("VK", "МУП «Водоканал»", "6316000001", "40702810938000000002")]
+#: bank details that pass the admin form's checks (control keys with BIC 043601607), so the
+#: receipts' payment QR carries a payable account
+DEMO_SUPPLIERS = [("ES", "АО «Энергосбыт»", "7701234560", "40702810538000000001"),
+                  ("VK", "МУП «Водоканал»", "6316000008", "40702810838000000002")]
 
 
 def _demo_billing() -> bool:
@@ -147,6 +154,27 @@ def _demo_billing() -> bool:
     if user is not None and user.consumer is not None and account is not None:
         db.session.add(AccountLink(account_id=account.id, consumer_id=user.consumer.id))
         db.session.flush()
+    return True
+
+
+def _demo_payment() -> bool:
+    """One sandbox payment of the demo ФЛ, made the way a consumer makes it: created at the
+    sandbox provider, then its signed «succeeded» notification received by the callback handler."""
+    from app.core.urls import public_link
+    from workflows.payments import callbacks, commands
+    from workflows.payments.providers import sandbox
+
+    if db.session.scalar(select(Payment.id).limit(1)) is not None:
+        return False
+    user = db.session.scalar(select(KabinetUser).where(KabinetUser.email == DEMO_CONSUMERS[0][0]["email"]))
+    account = db.session.scalar(select(PersonalAccount).where(PersonalAccount.number == "1000000001"))
+    supplier = db.session.scalar(select(Supplier).where(Supplier.code == "ES"))
+    if user is None or account is None or supplier is None:
+        return False
+    payment = commands.create_payment(user, [(account.id, supplier.id, Decimal("500.00"))], "card",
+                                      return_url=public_link("/payments/returned"))
+    body = sandbox.notification(payment, PaymentState.SUCCEEDED)
+    callbacks.handle(sandbox.NAME, {sandbox.SIGNATURE_HEADER: sandbox.sign(body)}, body)
     return True
 
 
