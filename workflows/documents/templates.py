@@ -157,13 +157,27 @@ def current_template(application_type: ApplicationType, *, at: datetime | None =
     return template
 
 
-def install_default_template(application_type: ApplicationType) -> StatementTemplate:
-    """Store the built-in template as version 1 of a type (C1: shipped default)."""
+#: the built-in template and its check per type's fields, made once per process: building and
+#: test-rendering a .docx takes a quarter of a second, and every seeding (each test's reference
+#: data, every area's seeder) installs it for every type
+_DEFAULT_TEMPLATE: dict = {}
+
+
+def _default_template(application_type: ApplicationType) -> tuple[bytes, "TemplateCheck"]:
     from workflows.documents.default_template import build_default_template
 
-    data = build_default_template(application_type)
+    key = (application_type.code, tuple(sorted(
+        (field.code, field.field_type, tuple(field.choices or ())) for field in application_type.fields)))
+    if key not in _DEFAULT_TEMPLATE:
+        data = build_default_template(application_type)
+        _DEFAULT_TEMPLATE[key] = (data, check_template(data, application_type))
+    return _DEFAULT_TEMPLATE[key]
+
+
+def install_default_template(application_type: ApplicationType) -> StatementTemplate:
+    """Store the built-in template as version 1 of a type (C1: shipped default)."""
+    data, check = _default_template(application_type)
     stored = store_bytes(data, f"{application_type.code}.docx", content_type=DOCX_MIME)
-    check = check_template(data, application_type)
     template = StatementTemplate(
         application_type_id=application_type.id, version=1, file_id=stored.id,
         placeholders=check.placeholders, unknown_placeholders=check.unknown,
