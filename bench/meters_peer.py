@@ -34,6 +34,8 @@ from peer import MENU, create_peer
 MENU = [*MENU, ("Лицевые счета", "/personal-accounts/")]
 ZONES = ("T1", "T2", "T3")
 NBSP = "\u00a0"
+MONTHS = ("Январь", "Февраль", "Март", "Апрель", "Май", "Июнь", "Июль", "Август", "Сентябрь", "Октябрь",
+          "Ноябрь", "Декабрь")
 SOURCES = {"consumer": "Личный кабинет", "staff": "Сотрудник", "automatic": "Автоматически", "billing": "Биллинг"}
 
 
@@ -135,6 +137,7 @@ class MeterPages:
                                           for n, (code, name) in enumerate(zone_list(meters[r.meter_id]), start=1)])
                  for r in rows[:100]]
         return render_template("history.html", user=current_user, menu=MENU, a=account, items=items,
+                               meters=list(meters.values()), months=MONTHS,
                                has_next=len(rows) > 100, start=start, end=end,
                                earliest=add_months(end, -36).strftime("%Y-%m"))
 

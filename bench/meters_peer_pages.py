@@ -74,6 +74,13 @@ HISTORY = """{% extends "layout.html" %}
   <form method="get" class="form-inline" data-test="period-form" novalidate>
     <div class="form-group"><label class="control-label" for="period_from">Начало периода</label> <input class="form-control" id="period_from" min="{{ earliest }}" name="period_from" placeholder="ГГГГ-ММ" type="month" value="{{ start.strftime('%Y-%m') }}"></div>
     <div class="form-group"><label class="control-label" for="period_to">Конец периода</label> <input class="form-control" id="period_to" min="{{ earliest }}" name="period_to" placeholder="ГГГГ-ММ" type="month" value="{{ end.strftime('%Y-%m') }}"></div>
+    <div class="form-group">
+      <label class="control-label" for="meter">Прибор учета</label>
+      <select class="form-control" id="meter" name="meter">
+        <option value="">Все приборы учета</option>
+        {% for m in meters %}<option value="{{ m.id }}">{{ m.service_name }}, № {{ m.serial }}{% if m.removed_on %} (снят){% endif %}</option>{% endfor %}
+      </select>
+    </div>
     <button class="btn btn-default" type="submit" data-test="period-submit">Показать</button>
   </form>
   <div class="table-responsive">
@@ -81,7 +88,7 @@ HISTORY = """{% extends "layout.html" %}
     <thead><tr><th>Прибор учета</th><th>Показания</th><th>Источник</th><th>Дата</th><th>Состояние</th><th></th></tr></thead>
     <tbody>
     {% for r, m, values in items %}{% set replaced = r.superseded_at is not none %}
-      {% if loop.changed(r.period) %}<tr class="active" data-test="month"><th colspan="6">{{ r.period.strftime('%m.%Y') }}</th></tr>{% endif %}
+      {% if loop.changed(r.period) %}<tr class="active" data-test="month"><th colspan="6">{{ months[r.period.month - 1] }} {{ r.period.year }}</th></tr>{% endif %}
       <tr data-test="reading" data-id="{{ r.id }}"{% if replaced %} class="text-muted"{% endif %}>
         <td class="kb-card-title">{{ m.service_name }}, № {{ m.serial }}</td>
         <td data-label="Показания" data-test="values">{% for code, name, value in values %}{{ code }}{% if name %} ({{ name }}){% endif %}: {% if replaced %}<s>{{ value }}</s>{% else %}{{ value }}{% endif %}{% if not loop.last %}<br>{% endif %}{% endfor %}</td>

@@ -72,8 +72,8 @@ def post_readings(client, account: int, step: int):
     """GET «Передать показания», then POST the electricity meter's two zones higher than shown."""
     path = f"/personal-accounts/{account}/readings"
     html = client.get(path).get_data(as_text=True)
-    form = next(f for f in forms_of(html) if f["method"] == "post")
     meter = account * 3
+    form = next(f for f in forms_of(html) if any(n == f"reading-{meter}-T1" for n, _, _ in f["fields"]))
     previous = [int(float(v)) for v in re.findall(r'data-previous="([\d.]+)"', html)[:2]]
     pairs = [(n, v) for n, k, v in form["fields"] if k == "hidden"]
     pairs += [(f"reading-{meter}-T1", str(previous[0] + 250 + step)),
@@ -82,12 +82,36 @@ def post_readings(client, account: int, step: int):
     assert response.status_code in (302, 303), response.status_code
 
 
+def growth(kind: str, requests: int) -> None:
+    """CPU per request of each page at 10,020 and at 1,000,020 readings (a database of its own,
+    re-created): the table size's share of a page's cost, apart from the machine's load."""
+    from meters_seed import LARGE, SMALL, seed_meters
+
+    app, url, consumers = prepare(kind, SMALL)
+    kabinet = client_for(app, f"{consumers[0]}:1")
+    peer, _module = peer_client(url, consumers[0])
+    sizes = {}
+    for label, last in (("10,020", None), ("1,000,020", LARGE)):
+        if last:
+            seed_meters(app, SMALL + 1, last)
+        sizes[label] = {page: (measure(kabinet, f"/personal-accounts/1/{page}", requests),
+                               measure(peer, f"/peer/personal-accounts/1/{page}", requests)) for page in PAGES}
+    print("| страница | CPU Kabinet, мс: 10,020 → 1,000,020 | рост | CPU пир, мс: 10,020 → 1,000,020 | рост |")
+    print("|---|---|---|---|---|")
+    for page in PAGES:
+        (a, pa), (b, pb) = sizes["10,020"][page], sizes["1,000,020"][page]
+        print(f"| {page} | {a:.2f} → {b:.2f} | ×{b / a:.2f} | {pa:.2f} → {pb:.2f} | ×{pb / pa:.2f} |")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", choices=["postgresql", "sqlite"], default="postgresql")
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--growth", action="store_true", help="re-create the database: 10,020 then 1,000,020 readings")
     args = parser.parse_args()
+    if args.growth:
+        return growth(args.db, args.requests)
     app, url, consumers = prepare(args.db, 0, reuse=True)
     user = consumers[ACCOUNT - 1]
     kabinet = client_for(app, f"{user}:1")
