@@ -28,6 +28,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 from billing_data import COLUMNS, ENCODINGS, REFERENCE  # noqa: E402
+from billing_sqlside import sql_side_charges  # noqa: E402
 from seed import ROOT, build_app, create_schema  # noqa: E402
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/"
@@ -177,6 +178,8 @@ def measure(args) -> list[dict]:
         if label == STEPS[3][0]:
             wipe_charges(url)  # the 3.6M file imports into an empty charge table, like the 360k one
         result = run_child(kind, path, url) if not args.copy_only else {}
+        if args.db == "postgresql" and kind == "charges" and name not in {r["file"] for r in results}:
+            result["sqlside"] = sql_side_charges(path, PG_NAME)
         results.append({"label": label, "file": name, "copy": copies[name], **result})
         print(json.dumps(results[-1], ensure_ascii=False), flush=True)
     return results
@@ -197,10 +200,24 @@ def table(results: list[dict]) -> str:
             f"| {r['label']} | {r['processed']:,} | {total:.1f} ({r['stored_s']:.1f}) | {rps:,.0f} | {copy['rps']:,} | "
             f"**{rps / copy['rps']:.2f}** | {r['peak_kb'] / 1024:.0f} | {r['baseline_kb'] / 1024:.0f} | "
             f"{r['created']:,} / {r['updated']:,} / {r['unchanged']:,} / {r['errors']:,} |")
+    sql = [r for r in results if "sqlside" in r]
+    if sql:
+        lines += ["", "Для сравнения (bench/billing_sqlside.py): тот же файл начислений через COPY во временную таблицу и "
+                      "один INSERT … SELECT … ON CONFLICT с разбором значений в SQL (без файла ошибок):", "",
+                  "| файл | строк | строк/с | доля от COPY | повторно: строк/с (изменено) |", "|---|---|---|---|---|"]
+        for r in sql:
+            q = r["sqlside"]
+            lines.append(f"| {r['file']} | {q['rows']:,} | {q['rps']:,} | {q['rps'] / r['copy']['rps']:.2f} | "
+                         f"{q['again_rps']:,} ({q['changed_again']}) |")
     return "\n".join(lines)
 
 
 def commit() -> str:
+    """The measured code: HEAD, marked when app/workflows/bench have uncommitted changes; a run from
+    a snapshot of the tree (git archive) names its commit in KABINET_BENCH_COMMIT."""
+    if os.environ.get("KABINET_BENCH_COMMIT"):
+        return os.environ["KABINET_BENCH_COMMIT"]
+
     def git(*args):
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
 
