@@ -11,7 +11,8 @@ from app.security.roles import STAFF
 from tests.billing import builders as b
 from tests.factories import make_consumer, make_staff
 from workflows.applications.rules import today
-from workflows.billing.details import add_months, earliest_month, month_start
+from workflows.billing.details import earliest_month
+from workflows.billing.periods import add_months, month_start
 
 
 def _text(response) -> str:

@@ -12,7 +12,7 @@ from app.models import MeterReading
 from tests.billing import builders as b
 from tests.browser_helpers import browser_login
 from tests.factories import PASSWORD, make_consumer
-from workflows.billing.details import add_months, month_start
+from workflows.billing.periods import add_months, month_start
 from workflows.billing.windows import today
 
 pytestmark = pytest.mark.browser

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import MeterReading
 from tests.billing import builders as b
 from tests.factories import make_consumer
-from workflows.billing.details import add_months, month_start
+from workflows.billing.periods import add_months, month_start
 from workflows.billing.windows import today
 from workflows.meters import rules
 from workflows.meters.bulk import MSG_NOTHING_TYPED, MSG_ONE_ACCOUNT

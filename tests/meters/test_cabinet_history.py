@@ -13,7 +13,7 @@ from app.models import MeterReading
 from tests.billing import builders as b
 from tests.factories import make_consumer
 from workflows.applications.rules import today
-from workflows.billing.details import add_months, month_start
+from workflows.billing.periods import add_months, month_start
 from workflows.meters import history
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"

@@ -22,9 +22,8 @@ from app.models import AccountService, Meter, PersonalAccount, Service, Tariff, 
 from app.security.access import ensure_linked_account
 from workflows.applications.rules import today
 from workflows.billing.data_change import requisite_rows
+from workflows.billing.periods import PeriodRefused, PeriodRule, add_months, month_start
 
-#: seed 004 §2.7: «Период для истории тарифов можно выбирать по максимальный период за последние 3 года»
-HISTORY_YEARS = 3
 #: the history shown when no period is chosen: this month and the eleven before it
 DEFAULT_HISTORY_MONTHS = 12
 NBSP = "\u00a0"
@@ -36,6 +35,18 @@ class Period:
 
     start: date
     end: date
+
+
+#: «Период для истории тарифов можно выбирать по максимальный период за последние 3 года»
+TARIFF_HISTORY = PeriodRule("История тарифов", DEFAULT_HISTORY_MONTHS)
+earliest_month = TARIFF_HISTORY.earliest
+default_period = TARIFF_HISTORY.default
+
+
+def check_period(first: date, last: date, on: date | None = None) -> Period:
+    """The months chosen for the history (to the last day of the last one), or PeriodRefused."""
+    first, last = TARIFF_HISTORY.check(first, last, on)
+    return Period(first, add_months(last, 1) - timedelta(days=1))
 
 
 @dataclass
@@ -69,49 +80,6 @@ class AccountDetails:
     requisites: list[tuple[str, str, str]] = field(default_factory=list)
     #: field name of the period form → why the period was refused (then `history` is empty)
     period_errors: dict[str, str] = field(default_factory=dict)
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def add_months(month: date, count: int) -> date:
-    """The first day of the month `count` months after (or before) `month`."""
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def earliest_month(on: date | None = None) -> date:
-    """The first month the tariff history may start from: the same month three years back."""
-    return add_months(month_start(on or today()), -12 * HISTORY_YEARS)
-
-
-def default_period(on: date | None = None) -> tuple[date, date]:
-    current = month_start(on or today())
-    return add_months(current, 1 - DEFAULT_HISTORY_MONTHS), current
-
-
-def check_period(first: date, last: date, on: date | None = None) -> Period:
-    """The months chosen for the history, or Invalid naming the field (`period_from`/`period_to`)."""
-    current = month_start(on or today())
-    first, last = month_start(first), month_start(last)
-    if first < earliest_month(current):
-        raise PeriodRefused("period_from", _("История тарифов доступна за последние %(n)s года: выберите месяц "
-                                             "не ранее %(month)s", n=HISTORY_YEARS,
-                                             month=earliest_month(current).strftime("%m.%Y")))
-    if last > current:
-        raise PeriodRefused("period_to", _("Период не может заканчиваться позже текущего месяца"))
-    if last < first:
-        raise PeriodRefused("period_to", _("Конец периода не может быть раньше его начала"))
-    return Period(first, add_months(last, 1) - timedelta(days=1))
-
-
-class PeriodRefused(Invalid):
-    """A history period beyond the rules; `field` is the form field the message goes under."""
-
-    def __init__(self, field_name: str, message: str):
-        self.field = field_name
-        super().__init__(message)
 
 
 def price_text(price: Decimal, unit: str | None) -> str:

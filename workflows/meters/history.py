@@ -21,13 +21,21 @@ from app.models import Meter, MeterReading, PersonalAccount, Service, StoredFile
 from app.models.billing.accounts import READING_SOURCE_LABELS
 from app.security.access import ensure_linked_account, ensure_linked_reading
 from workflows.applications.rules import today
-from workflows.billing.details import add_months, month_start
+from workflows.billing.periods import PeriodRefused, PeriodRule, add_months, month_start
 from workflows.meters.faults import open_faults
 
-#: seed 004 §2.9: «по максимальный период за последние 3 года»
-HISTORY_YEARS = 3
 #: the history shown when no period is chosen: this month and the eleven before it
 DEFAULT_MONTHS = 12
+
+#: the period one may choose (workflows/billing/periods.py)
+PERIOD = PeriodRule("История показаний", DEFAULT_MONTHS)
+earliest_month = PERIOD.earliest
+default_period = PERIOD.default
+
+
+def check_period(first: date, last: date, on: date | None = None) -> "Period":
+    """The months chosen, or PeriodRefused naming the field (`period_from`/`period_to`)."""
+    return Period(*PERIOD.check(first, last, on))
 PER_PAGE = 100
 ZONES = ("T1", "T2", "T3")
 MONTHS = ("Январь", "Февраль", "Март", "Апрель", "Май", "Июнь", "Июль", "Август", "Сентябрь", "Октябрь",
@@ -92,39 +100,6 @@ class Period:
 
     start: date
     end: date
-
-
-class PeriodRefused(Invalid):
-    """A history period beyond the rules; `field` is the form field the message goes under."""
-
-    def __init__(self, field_name: str, message: str):
-        self.field = field_name
-        super().__init__(message)
-
-
-def earliest_month(on: date | None = None) -> date:
-    """The first month the history may start from: the same month three years back."""
-    return add_months(month_start(on or today()), -12 * HISTORY_YEARS)
-
-
-def default_period(on: date | None = None) -> tuple[date, date]:
-    current = month_start(on or today())
-    return add_months(current, 1 - DEFAULT_MONTHS), current
-
-
-def check_period(first: date, last: date, on: date | None = None) -> Period:
-    """The months chosen, or PeriodRefused naming the field (`period_from`/`period_to`)."""
-    current = month_start(on or today())
-    first, last = month_start(first), month_start(last)
-    if first < earliest_month(current):
-        raise PeriodRefused("period_from", _("История показаний доступна за последние %(n)s года: выберите "
-                                             "месяц не ранее %(month)s", n=HISTORY_YEARS,
-                                             month=earliest_month(current).strftime("%m.%Y")))
-    if last > current:
-        raise PeriodRefused("period_to", _("Период не может заканчиваться позже текущего месяца"))
-    if last < first:
-        raise PeriodRefused("period_to", _("Конец периода не может быть раньше его начала"))
-    return Period(first, last)
 
 
 def reading_value(value: Decimal | None, precision: int) -> str:

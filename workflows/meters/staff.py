@@ -38,7 +38,7 @@ from app.security.access import (
     ensure_organization_reading,
 )
 from workflows.billing import exports
-from workflows.billing.details import add_months, month_start
+from workflows.billing.periods import add_months, month_start
 from workflows.meters import readings, rules
 from workflows.meters.history import account_meters, reading_value, zone_list
 

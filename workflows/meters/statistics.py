@@ -21,13 +21,17 @@ from app.extensions import db
 from app.models import AccountPayment, Meter, MeterReading, PersonalAccount, Service
 from app.models.billing.accounts import ReadingSource
 from app.security.access import ensure_linked_account
-from workflows.billing.details import add_months, month_start
+from workflows.billing.periods import PeriodRefused, PeriodRule, add_months, month_start
 from workflows.billing.windows import today
 
-#: seed 004 §2.8: «по максимальный период за последние 3 года»
-HISTORY_YEARS = 3
 #: shown when no period is chosen: this month and the eleven before it
 DEFAULT_MONTHS = 12
+
+#: the period one may choose (workflows/billing/periods.py)
+PERIOD = PeriodRule("Статистика", DEFAULT_MONTHS)
+earliest_month = PERIOD.earliest
+default_period = PERIOD.default
+check_period = PERIOD.check
 ZONES = ("T1", "T2", "T3")
 CHART_TYPES = ("line", "bar")
 NBSP = "\u00a0"
@@ -63,38 +67,6 @@ class Statistics:
     services: list[tuple[int, str]]
     #: form field → why the period was refused (then nothing is counted)
     period_errors: dict = field(default_factory=dict)
-
-
-class PeriodRefused(Invalid):
-    """A period beyond the rules; `field` is the form field the message goes under."""
-
-    def __init__(self, field_name: str, message: str):
-        self.field = field_name
-        super().__init__(message)
-
-
-def earliest_month(on: date | None = None) -> date:
-    return add_months(month_start(on or today()), -12 * HISTORY_YEARS)
-
-
-def default_period(on: date | None = None) -> tuple[date, date]:
-    current = month_start(on or today())
-    return add_months(current, 1 - DEFAULT_MONTHS), current
-
-
-def check_period(first: date, last: date, on: date | None = None) -> tuple[date, date]:
-    """The first months of the period chosen, or PeriodRefused naming the field."""
-    current = month_start(on or today())
-    first, last = month_start(first), month_start(last)
-    if first < earliest_month(current):
-        raise PeriodRefused("period_from", _("Статистика доступна за последние %(n)s года: выберите месяц не ранее "
-                                             "%(month)s", n=HISTORY_YEARS,
-                                             month=earliest_month(current).strftime("%m.%Y")))
-    if last > current:
-        raise PeriodRefused("period_to", _("Период не может заканчиваться позже текущего месяца"))
-    if last < first:
-        raise PeriodRefused("period_to", _("Конец периода не может быть раньше его начала"))
-    return first, last
 
 
 def months_between(first: date, last: date) -> list[date]:

@@ -21,13 +21,18 @@ from app.models import AccountPayment, Charge, MonthlyBalance, PersonalAccount, 
 from app.models.billing.accounts import CHARGE_KIND_LABELS
 from app.models.payments import Payment, PaymentPart, PaymentState
 from app.security.access import ensure_linked_account
-from workflows.billing.details import add_months, month_start
+from workflows.billing.periods import PeriodRefused, PeriodRule, add_months, month_start
 from workflows.billing.windows import local_day, today
 
-#: seed 004 §2.8: «по максимальный период за последние 3 года»
-HISTORY_YEARS = 3
 #: shown when no period is chosen: the month before the current one and the eleven before it
 DEFAULT_MONTHS = 12
+
+#: the period one may choose (workflows/billing/periods.py)
+PERIOD = PeriodRule("История", DEFAULT_MONTHS, ends_before_current=True)
+earliest_month = PERIOD.earliest
+default_period = PERIOD.default
+latest_month = PERIOD.latest
+check_period = PERIOD.check
 TABS = ("events", "charges", "payments", "balance")
 TAB_LABELS = {"events": "Все события", "charges": "Начисления", "payments": "Оплата", "balance": "Баланс"}
 #: the kinds of one service's month in the receipt's order: начисление, перерасчет, льгота, пени
@@ -108,46 +113,6 @@ class ChargesPage:
         for line in self.charges:
             grouped[line.month].append(line)
         return sorted(grouped.items(), key=lambda item: item[0], reverse=True)
-
-
-class PeriodRefused(Invalid):
-    """A period beyond the rules; `field` is the form field the message goes under."""
-
-    def __init__(self, field_name: str, message: str):
-        self.field = field_name
-        super().__init__(message)
-
-
-def latest_month(on: date | None = None) -> date:
-    """The last month one may choose: the one before the current month."""
-    return add_months(month_start(on or today()), -1)
-
-
-def earliest_month(on: date | None = None) -> date:
-    return add_months(month_start(on or today()), -12 * HISTORY_YEARS)
-
-
-def default_period(on: date | None = None) -> tuple[date, date]:
-    last = latest_month(on)
-    return add_months(last, 1 - DEFAULT_MONTHS), last
-
-
-def check_period(first: date, last: date, on: date | None = None) -> tuple[date, date]:
-    """The first days of the months chosen, or PeriodRefused naming the field."""
-    first, last = month_start(first), month_start(last)
-    earliest, latest = earliest_month(on), latest_month(on)
-    if first < earliest:
-        raise PeriodRefused("period_from", _("История доступна за последние %(n)s года: выберите месяц не ранее "
-                                             "%(month)s", n=HISTORY_YEARS, month=earliest.strftime("%m.%Y")))
-    if first > latest:
-        raise PeriodRefused("period_from", _("Выберите месяц не позже %(month)s: текущий месяц еще не завершен",
-                                             month=latest.strftime("%m.%Y")))
-    if last > latest:
-        raise PeriodRefused("period_to", _("Выберите месяц не позже %(month)s: текущий месяц еще не завершен",
-                                           month=latest.strftime("%m.%Y")))
-    if last < first:
-        raise PeriodRefused("period_to", _("Конец периода не может быть раньше его начала"))
-    return first, last
 
 
 def month_end(month: date) -> date:
