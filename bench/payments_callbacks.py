@@ -139,14 +139,50 @@ def credits(app, payment_ids: list[int]) -> dict:
             "events_total": sum(e for e, _ in per), "exports_total": sum(x for _, x in per)}
 
 
+def profile(app, count: int) -> None:
+    """In-process (werkzeug test client): the SQL statements of one distinct callback, then a
+    cProfile of `count` of them, by cumulative time."""
+    import cProfile
+    import pstats
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from workflows.payments.providers.sandbox import SIGNATURE_HEADER
+
+    requests = signed(app, make_payments(app, count + 1, uuid.uuid4().hex[:8] + "p"))
+    client = app.test_client()
+
+    def post(body, signature):
+        answer = client.post(PATH, data=body, headers={"Content-Type": "application/json",
+                                                        SIGNATURE_HEADER: signature})
+        assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+
+    seen = []
+    listener = lambda *args: seen.append(" ".join(args[2].split())[:100])  # noqa: E731
+    event.listen(Engine, "before_cursor_execute", listener)
+    post(*requests[0])
+    event.remove(Engine, "before_cursor_execute", listener)
+    print(f"{len(seen)} SQL statements for one distinct callback:", *seen, sep="\n  ")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for body, signature in requests[1:]:
+        post(body, signature)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--distinct", type=int, default=1000)
     parser.add_argument("--duplicates", type=int, default=1000)
+    parser.add_argument("--profile", type=int, metavar="N", help="only an in-process profile of N callbacks")
     args = parser.parse_args()
     app = app_for()
+    if args.profile:
+        return profile(app, args.profile)
     tag = uuid.uuid4().hex[:8]
     distinct = make_payments(app, args.distinct, tag + "d")
     replay_id, resent_id = make_payments(app, 2, tag + "x")

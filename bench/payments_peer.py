@@ -98,7 +98,8 @@ def queries(engine) -> dict:
     account = (select(acc.c.id, acc.c.number, acc.c.address).join(link, link.c.account_id == acc.c.id)
                .where(acc.c.id == bindparam("account_id"), link.c.consumer_id == bindparam("consumer_id"),
                       link.c.unlinked_at.is_(None)).limit(1))
-    ids = (select(bal.c.supplier_id).where(bal.c.account_id == bindparam("account_id"), bal.c.month >= bindparam("since"))
+    ids = (select(bal.c.supplier_id).where(bal.c.account_id == bindparam("account_id"),
+                                           bal.c.month >= bindparam("since"))
            .union(select(charge.c.supplier_id).where(charge.c.account_id == bindparam("account_id"),
                                                     charge.c.month >= bindparam("since"))))
     suppliers = select(sup.c.id, sup.c.name).where(sup.c.id.in_(ids)).order_by(sup.c.sort_order, sup.c.name)
