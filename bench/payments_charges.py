@@ -6,8 +6,9 @@ bench15 (bench/payments_seed.py) served by gunicorn (sync workers) for Kabinet (
 and for the peer, loaded by wrk page by page in turns (bench/served.py's harness), the same
 consumer's session cookie for both; the page is «Все события» of account 2 (and of account 1,
 see BUSY) for a full year of its history (period_from/period_to given: the default period ends
-at the month before today, after the seeded history). Before loading, both pages' text is compared (the content block, tags
-stripped): the same rows and words, or the run says where they differ.
+at the month before today, after the seeded history). Before loading, both pages' text is
+compared (the content block, tags stripped): the same rows and words, or the run says where they
+differ.
 
     nice -n 10 .venv/bin/python bench/payments_charges.py --workers 1 --seconds 10 --rounds 1
 """
@@ -112,6 +113,18 @@ def profile(app, key: str, count: int, busy: bool) -> None:
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
 
 
+def table(results: dict, sizes: dict, sql: dict) -> str:
+    hello = results["hello-world"]["rps"]
+    lines = ["| страница | запросов/с | p50, мс | p99, мс | байт | SQL | пир: запросов/с | пир: p50, мс | пир: p99, мс "
+             "| пир: байт | доля от пира | доля от hello-world |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for name in PAGES:
+        r, p = results[name], results[f"peer: {name}"]
+        lines.append(f"| {name} | {r['rps']} | {r['p50_ms']} | {r['p99_ms']} | {sizes[name]} | {sql[name]} "
+                     f"| {p['rps']} | {p['p50_ms']} | {p['p99_ms']} | {sizes['peer: ' + name]} "
+                     f"| **{r['rps'] / p['rps']:.2f}** | {r['rps'] / hello:.2f} |")
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=1, help="gunicorn workers (wrk: two connections each)")
@@ -153,18 +166,10 @@ def main():
                for label, samples in runs.items()}
     print(json.dumps(results, ensure_ascii=False), flush=True)
     sql = statements(app, key)
-    hello = results["hello-world"]["rps"]
-    lines = ["| страница | запросов/с | p50, мс | p99, мс | байт | SQL | пир: запросов/с | пир: p50, мс | пир: p99, мс "
-             "| пир: байт | доля от пира | доля от hello-world |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    for name in PAGES:
-        r, p = results[name], results[f"peer: {name}"]
-        lines.append(f"| {name} | {r['rps']} | {r['p50_ms']} | {r['p99_ms']} | {sizes[name]} | {sql[name]} "
-                     f"| {p['rps']} | {p['p50_ms']} | {p['p99_ms']} | {sizes['peer: ' + name]} | **{r['rps'] / p['rps']:.2f}** "
-                     f"| {r['rps'] / hello:.2f} |")
     print(f"«в обработке» rows by account: {processing_rows()}")
     print(f"gunicorn {args.workers} sync worker(s) per app, wrk {2 * args.workers} connections, {args.seconds} s "
           f"per page, {args.rounds} round(s); text {'the same' if not diff else 'DIFFERS'}")
-    print("\n".join(lines))
+    print(table(results, sizes, sql))
 
 
 if __name__ == "__main__":
