@@ -156,15 +156,22 @@ def payment_lines(account_id: int, first: date, last: date, supplier_id: int | N
     return [PaymentLine(*row) for row in db.session.execute(query)]
 
 
+#: at most this many unconfirmed portal payments on the page: the billing confirms them within
+#: days, so more means its import stopped — the page must stay bounded all the same
+PROCESSING_LIMIT = 50
+
+
 def processing_lines(account_id: int, supplier_id: int | None = None) -> list[PaymentLine]:
     """The portal's own payments to the account that succeeded and the billing has not confirmed
-    yet — whoever of the account's owners paid them, whatever the period («в обработке»)."""
+    yet — whoever of the account's owners paid them, whatever the period («в обработке»), the
+    newest PROCESSING_LIMIT."""
     query = (select(Payment.paid_at, Payment.created_at, Supplier.name, PaymentPart.amount)
              .join(Payment, Payment.id == PaymentPart.payment_id)
              .join(Supplier, Supplier.id == PaymentPart.supplier_id)
              .where(PaymentPart.account_id == account_id, Payment.state == PaymentState.SUCCEEDED,
                     Payment.billing_confirmed_at.is_(None))
-             .order_by(Payment.created_at.desc(), PaymentPart.id))
+             .order_by(Payment.created_at.desc(), PaymentPart.id)
+             .limit(PROCESSING_LIMIT))
     if supplier_id is not None:
         query = query.where(PaymentPart.supplier_id == supplier_id)
     return [PaymentLine(local_day(paid_at or created_at), name, amount, _("Личный кабинет"), processing=True)
