@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from app.core import audit
 from app.core.errors import Conflict, Invalid, NotFound
@@ -122,6 +123,7 @@ def moscow_today(now) -> date:
 def _offered(account: PersonalAccount) -> list[Meter]:
     """The account's meters in place (a removed one is not offered; its successor starts anew)."""
     return list(db.session.scalars(select(Meter).where(Meter.account_id == account.id, Meter.removed_on.is_(None))
+                                   .options(joinedload(Meter.service))  # the page names each meter's service
                                    .order_by(Meter.service_id, Meter.serial, Meter.id)))
 
 
