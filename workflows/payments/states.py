@@ -12,11 +12,12 @@ back to pending. The one transition into succeeded stamps paid_at and records th
 """
 from datetime import datetime
 
+from flask import render_template
 from flask_babel import gettext as _
 
 from app.core.audit import record as audit
 from app.core.errors import Invalid
-from app.core.notifications.notify import notify_user
+from app.core.notifications.notify import notify_user, queue_email
 from app.extensions import db
 from app.models.base import utcnow
 from app.models import ConsumerProfile
@@ -105,3 +106,13 @@ def _notify(payment: Payment) -> None:
         return
     template = "payment_succeeded" if payment.state == S.SUCCEEDED else "payment_failed"
     notify_user(consumer.user, template, payment=payment, important=payment.state == S.FAILED)
+    if payment.state == S.SUCCEEDED and payment.receipt_email:
+        _send_receipt(payment, consumer.user)
+
+
+def _send_receipt(payment: Payment, user) -> None:
+    """«Получить квитанцию»: the payment's receipt to the email the consumer gave on the form."""
+    context = {"payment": payment}
+    queue_email(payment.receipt_email, render_template("notifications/payment_receipt.subject.j2", **context).strip(),
+                render_template("notifications/payment_receipt.txt.j2", **context).strip(), user_id=user.id,
+                template="payment_receipt")

@@ -124,4 +124,4 @@ BLUEPRINTS = (callback_blueprint,)
 PERMISSIONS: dict = {CONSUMER: [("can_access", PAGE_PERMISSION)],
                      ORG_ADMIN: [("can_access", SWITCH_PERMISSION), ("menu_access", SWITCH_MENU)]}
 ADMIN_VIEWS = ((SandboxSwitchView, SWITCH_MENU, "fa-flask"),)
-NOTIFICATIONS = ("payment_succeeded", "payment_failed")
+NOTIFICATIONS = ("payment_succeeded", "payment_failed", "payment_receipt")
