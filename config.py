@@ -99,6 +99,9 @@ class Config:
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     #: absolute address used in emailed links when there is no request (jobs, CLI)
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    #: the built-in sandbox payment provider «pays» without money: refused unless turned on
+    #: (development and tests turn it on; a production server only for a demonstration)
+    PAYMENT_SANDBOX = env_bool("PAYMENT_SANDBOX", False)
 
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or (
@@ -153,6 +156,7 @@ class DevelopmentConfig(Config):
     HSTS_ENABLED = False
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
     SMS_BACKEND = os.environ.get("SMS_BACKEND", "file")
+    PAYMENT_SANDBOX = env_bool("PAYMENT_SANDBOX", True)
 
 
 class TestConfig(Config):
@@ -172,6 +176,7 @@ class TestConfig(Config):
     MAIL_BACKEND = "memory"
     SMS_BACKEND = "memory"
     FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing in tests only
+    PAYMENT_SANDBOX = True
 
 
 CONFIGS = {

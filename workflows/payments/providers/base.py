@@ -11,7 +11,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Callable, Mapping, Optional, Protocol
 
-from app.core.errors import NotFound
+from flask import current_app
+
+from app.core.errors import Invalid, NotFound
 from app.core.settings import get_setting
 
 #: the setting naming the active provider (app/core/settings.py SPECS)
@@ -90,12 +92,22 @@ def _load_builtin() -> None:
         importlib.import_module(f"workflows.payments.providers.{module}")
 
 
+#: the sandbox pays without money: only where the configuration allows it (PAYMENT_SANDBOX — on in
+#: development and tests, off in production unless an admin of the server turns it on)
+MSG_SANDBOX_OFF = ("Онлайн-оплата не настроена: песочница платежей работает только в демонстрационной "
+                   "установке. Обратитесь в организацию.")
+
+
 def provider_for(name: str) -> Provider:
-    """The provider called `name` (a payment's own, a callback's address); unknown → NotFound."""
+    """The provider called `name` (a payment's own, a callback's address); unknown → NotFound;
+    the sandbox where the server does not allow it → Invalid (fail closed: no fake payment, no
+    notification of one, is ever accepted in production)."""
     _load_builtin()
     factory = REGISTRY.get(name)
     if factory is None:
         raise NotFound("Неизвестный платежный сервис.")
+    if name == "sandbox" and not current_app.config.get("PAYMENT_SANDBOX", False):
+        raise Invalid(MSG_SANDBOX_OFF)
     return factory()
 
 
