@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -146,12 +146,42 @@ def live_reading(meter_id: int, period: date) -> MeterReading | None:
         MeterReading.superseded_at.is_(None), MeterReading.source.in_(PORTAL_SOURCES)))
 
 
-def _context(meter: Meter, period: date) -> _Context:
-    """The meter's previous reading (latest of an earlier month, any source) and its history."""
-    rows = db.session.scalars(select(MeterReading).where(
-        MeterReading.meter_id == meter.id, MeterReading.period < period, MeterReading.superseded_at.is_(None))
-        .order_by(MeterReading.period.desc(), MeterReading.taken_on.desc(), MeterReading.id.desc())
-        .limit(HISTORY_ROWS)).all()
+def _recent_readings(meter_ids: list[int], period: date) -> dict[int, list[MeterReading]]:
+    """Each meter's latest HISTORY_ROWS readings of earlier months (any source, not replaced),
+    newest first — one statement for all the meters (a window function), not one per meter."""
+    if not meter_ids:
+        return {}
+    rank = func.row_number().over(partition_by=MeterReading.meter_id, order_by=(
+        MeterReading.period.desc(), MeterReading.taken_on.desc(), MeterReading.id.desc())).label("rank")
+    ranked = (select(MeterReading.id, rank)
+              .where(MeterReading.meter_id.in_(meter_ids), MeterReading.period < period,
+                     MeterReading.superseded_at.is_(None)).subquery())
+    rows = db.session.scalars(select(MeterReading).join(ranked, ranked.c.id == MeterReading.id)
+                              .where(ranked.c.rank <= HISTORY_ROWS).order_by(MeterReading.meter_id, ranked.c.rank))
+    found: dict[int, list[MeterReading]] = {meter_id: [] for meter_id in meter_ids}
+    for row in rows:
+        found[row.meter_id].append(row)
+    return found
+
+
+def _live_readings(meter_ids: list[int], period: date) -> dict[int, MeterReading]:
+    """The month's live portal reading of each meter that has one (one statement)."""
+    if not meter_ids:
+        return {}
+    return {row.meter_id: row for row in db.session.scalars(select(MeterReading).where(
+        MeterReading.meter_id.in_(meter_ids), MeterReading.period == period,
+        MeterReading.superseded_at.is_(None), MeterReading.source.in_(PORTAL_SOURCES)))}
+
+
+def _contexts(meters: list[Meter], period: date) -> dict[int, _Context]:
+    """Each meter's previous reading (latest of an earlier month, any source), this month's live
+    one, and its history per zone; two statements whatever the number of meters."""
+    ids = [meter.id for meter in meters]
+    recent_rows, live = _recent_readings(ids, period), _live_readings(ids, period)
+    return {meter.id: _context_of(meter, recent_rows[meter.id], live.get(meter.id), period) for meter in meters}
+
+
+def _context_of(meter: Meter, rows: list[MeterReading], live: MeterReading | None, period: date) -> _Context:
     monthly: dict[date, MeterReading] = {}
     for row in rows:  # newest first: the first of each month is that month's reading
         monthly.setdefault(row.period, row)
@@ -159,7 +189,12 @@ def _context(meter: Meter, period: date) -> _Context:
     histories = {code: rules.history_of([rules.Point(r.period, _zone_value(r, code), r.rollover) for r in recent
                                          if _zone_value(r, code) is not None], meter.digits, until=period)
                  for code in rules.zone_codes(meter.zones)}
-    return _Context(meter, recent[0] if recent else None, live_reading(meter.id, period), histories)
+    return _Context(meter, recent[0] if recent else None, live, histories)
+
+
+def _context(meter: Meter, period: date) -> _Context:
+    """One meter's context for checking what was typed for it (read again at that moment)."""
+    return _context_of(meter, _recent_readings([meter.id], period)[meter.id], live_reading(meter.id, period), period)
 
 
 def readings_form(account: PersonalAccount, now=None, *, source: str = ReadingSource.CONSUMER) -> ReadingsForm:
@@ -172,8 +207,10 @@ def readings_form(account: PersonalAccount, now=None, *, source: str = ReadingSo
     message = None if is_open else rules.outside_window_message(account.branch.reading_day_from,
                                                                 account.branch.reading_day_to)
     rows = []
-    for meter in _offered(account):
-        ctx = _context(meter, period)
+    meters = _offered(account)
+    contexts = _contexts(meters, period)
+    for meter in meters:
+        ctx = contexts[meter.id]
         zones = [ZoneRow(code, (meter.zone_names or {}).get(code) or code.replace("T", "Т"),
                          _zone_value(ctx.previous, code), _zone_value(ctx.live, code))
                  for code in rules.zone_codes(meter.zones)]
