@@ -1,5 +1,5 @@
 """«Загрузка из биллинга» in a browser: the run's page moves its progress bar as the run goes
-(static/js/billing-import.js polling the progress JSON, allowed by the CSP) and shows the error
+(static/js/run-progress.js polling the progress JSON, allowed by the CSP) and shows the error
 file link and the final figures when it is done."""
 import pytest
 from playwright.sync_api import expect

@@ -49,7 +49,7 @@ def test_upload_run_page_progress_and_error_file(client, login, users, role):
     page = client.get(run_url).get_data(as_text=True)
     assert "Услуги" in page and "services.csv" in page and "Завершена" in page
     assert re.search(r'data-test="import-processed">3<', page) and re.search(r'data-test="import-errors">1<', page)
-    assert "Скачать файл ошибок" in page and "/static/js/billing-import.js" in page
+    assert "Скачать файл ошибок" in page and "/static/js/run-progress.js" in page
     progress = client.get(f"{BASE}{run_id}/progress").get_json()
     assert progress["state"] == "done" and progress["finished"] is True and progress["percent"] == 100
     assert (progress["total"], progress["processed"], progress["created"], progress["errors"]) == (3, 3, 2, 1)

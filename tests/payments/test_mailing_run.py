@@ -86,7 +86,7 @@ def test_one_email_per_subscribed_link_with_charges_and_a_rerun_sends_nothing_ne
                                       "finished")} == {"state": "done", "total": 2, "processed": 2, "sent": 2,
                                                        "errors": 0, "skipped": 0, "percent": 100, "finished": True}
     page = client.get(f"{BASE}{run_id}").get_data(as_text=True)
-    assert "Ноябрь 2026" in page and "Завершена" in page and "/static/js/receipt-mailing.js" in page
+    assert "Ноябрь 2026" in page and "Завершена" in page and "/static/js/run-progress.js" in page
     assert re.search(r'data-test="mailing-sent">2<', page)
 
     sent.clear()

@@ -1,5 +1,5 @@
 """«Загрузка из биллинга» (D1, org admins and admins): upload a billing file, the list of import
-runs, a run's page with a live progress bar (static/js/billing-import.js polls the progress JSON
+runs, a run's page with a live progress bar (static/js/run-progress.js polls the progress JSON
 every second; without script the page shows the figures as they are and a refresh link) and its
 error file. The import itself is workflows/billing/imports/."""
 from flask import jsonify, redirect, url_for

@@ -42,7 +42,7 @@ class ReceiptsView(BaseView):
 # ---- «Рассылка квитанций» (org admins and admins) ------------------------------------------------
 # The month's receipts emailed to every account subscribed to the electronic receipt
 # (workflows/payments/mailing.py), the list of runs, a run's page with a live progress bar
-# (static/js/receipt-mailing.js polls the progress JSON every second; without script the page shows
+# (static/js/run-progress.js polls the progress JSON every second; without script the page shows
 # the figures as they are and a refresh link).
 
 MAILING_PERMISSION = "ReceiptMailing"

@@ -1,23 +1,25 @@
-// «Загрузка из биллинга», a run's page: polls the run's progress JSON (data-progress-url) every
-// second and moves the bar and the figures (elements marked data-figure) until the run is done
-// or failed, then reloads the page once for the final figures and the error file link.
+// A background run's page («Загрузка из биллинга», «Рассылка квитанций»): polls the run's progress
+// JSON (data-progress-url) every second and moves the bar and every figure the page marks with
+// data-figure="<key of the JSON>" until the run is done or failed, then reloads the page once for
+// the final figures (and the error file or list).
 (function () {
   var block = document.querySelector('[data-progress-url]');
   if (!block || block.getAttribute('data-finished') === 'true' || !window.fetch) { return; }
   var url = block.getAttribute('data-progress-url');
   function figure(name) { return block.querySelector('[data-figure="' + name + '"]'); }
-  function show(name, value) { var el = figure(name); if (el) { el.textContent = value; } }
   function update(p) {
     var percent = p.percent || 0;
     var bar = figure('bar');
     bar.style.width = percent + '%';
     bar.setAttribute('aria-valuenow', percent);
-    ['state_label', 'processed', 'created', 'updated', 'unchanged', 'errors'].forEach(function (name) {
-      show(name, p[name]);
+    block.querySelectorAll('[data-figure]').forEach(function (el) {
+      var name = el.getAttribute('data-figure');
+      if (name === 'total') { el.textContent = p.total === null || p.total === undefined ? '…' : p.total; }
+      else if (name === 'percent') { el.textContent = percent; }
+      else if (name !== 'failure' && typeof p[name] !== 'undefined' && typeof p[name] !== 'object') { el.textContent = p[name]; }
     });
-    show('percent', percent);
-    show('total', p.total === null || p.total === undefined ? '…' : p.total);
-    if (p.errors > 0) { figure('error_file').hidden = false; }
+    var errorFile = figure('error_file');
+    if (errorFile && p.errors > 0) { errorFile.hidden = false; }
   }
   var refresh = figure('refresh');
   if (refresh) { refresh.hidden = true; }
