@@ -34,6 +34,8 @@ class ApplicationKind:
     MESSAGE = "message"
     #: заявление (E2) and other statements processed like applications
     STATEMENT = "statement"
+    #: обращение (E1): консультация, жалоба, сообщение — answered by staff
+    APPEAL = "appeal"
 
 
 class ApplicationType(TimestampMixin, Model):

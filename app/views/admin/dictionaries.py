@@ -112,6 +112,7 @@ KIND_LABELS = {
     ApplicationKind.CONNECTION: "Заявка на технологическое присоединение",
     ApplicationKind.MESSAGE: "Сообщение сетевой организации",
     ApplicationKind.STATEMENT: "Заявление",
+    ApplicationKind.APPEAL: "Обращение",
 }
 
 
