@@ -37,7 +37,9 @@ def watch(page):
 
 def visit(page, url):
     response = page.goto(url)
-    page.wait_for_load_state("networkidle")
+    # a page's late requests (Swagger UI builds the OpenAPI document, seconds on a loaded CI box)
+    # must finish before "nothing reported" means anything; the wait is longer than a click's
+    page.wait_for_load_state("networkidle", timeout=30_000)
     assert response.ok, (url, response.status)
     assert "script-src 'self'" in response.headers.get("content-security-policy", ""), url
     return response
