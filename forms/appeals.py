@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import SelectField, StringField, TextAreaField
 
+from forms.billing.details import PeriodForm
 from workflows.appeals.requisites import Requisites
 
 
@@ -33,14 +34,16 @@ class RequisitesForm(FlaskForm):
     phone = StringField(_l("Номер телефона"), filters=[_strip], render_kw={"autocomplete": "tel", "inputmode": "tel"})
     email = StringField(_l("E-mail"), filters=[_strip], render_kw={"autocomplete": "email", "inputmode": "email"})
 
-    #: fields the page marks with «*»
-    required_fields = ("full_name", "account_id", "supplier_id", "phone", "email")
+    #: fields the page marks with «*» (the selects only when there is something to choose)
+    required_fields = ("full_name", "phone", "email")
 
     def setup(self, accounts: list[tuple[int, str]], suppliers: list[tuple[int, str]],
               requisites: Requisites | None = None):
         """Fill the selects and, on the first showing (GET), the prefilled values."""
         self.account_id.choices = [("", "—")] + [(str(i), label) for i, label in accounts]
         self.supplier_id.choices = [("", "—")] + [(str(i), label) for i, label in suppliers]
+        for name in self.required_fields + (("account_id",) if accounts else ()) + (("supplier_id",) if suppliers else ()):
+            self[name].flags.required = True
         if requisites is not None and not self.is_submitted():
             self.full_name.data = requisites.full_name
             self.account_id.data = str(requisites.account_id or "")
@@ -69,3 +72,11 @@ class AppealForm(RequisitesForm):
     files = MultipleFileField(_l("Вложения"))
 
     required_fields = RequisitesForm.required_fields + ("topic_id", "text")
+
+    def setup_topics(self, topics: list[tuple[int, str]]):
+        self.topic_id.choices = [("", "—")] + [(str(i), name) for i, name in topics]
+        return self
+
+
+class HistoryFilterForm(PeriodForm):
+    """«История обращений»: the months from–to (GET, no CSRF token, like every history's period)."""

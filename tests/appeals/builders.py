@@ -1,0 +1,45 @@
+"""Builders of the appeals tests: a consumer with a linked account and its supplier, the appeal type
+and topics seeded, and the form's values."""
+import io
+
+from app.extensions import db
+from app.models import Topic, TopicKind
+from tests.billing import builders as b
+from tests.factories import make_consumer
+from workflows.admin.defaults import seed_topics
+from workflows.appeals.types import seed_appeal_type
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+TEXT = "Прошу разъяснить начисление за октябрь."
+
+
+def world() -> dict:
+    """The appeal type and topics, a consumer with one linked account served by one supplier."""
+    seed_appeal_type()
+    seed_topics()
+    owner = make_consumer()
+    acc = b.account(owner_name="Петров Петр Петрович", address="г. Самара, ул. Мира, д. 5")
+    supplier = b.supplier()
+    b.provide(acc, by=supplier)
+    b.link(owner, acc)
+    b.commit()
+    return dict(owner=owner, account=acc, supplier=supplier, topic=topic("Жалоба"))
+
+
+def topic(name: str) -> Topic:
+    return db.session.query(Topic).filter_by(kind=TopicKind.APPEAL, name=name).one()
+
+
+def form(w: dict, **changes) -> dict:
+    """What «Отправить» posts for the world's consumer, with `changes`."""
+    values = dict(full_name="Петров Петр Петрович", account_id=str(w["account"].id),
+                  supplier_id=str(w["supplier"].id), topic_id=str(w["topic"].id), text=TEXT,
+                  phone="+7 (912) 345-67-89", email="petrov@example.ru")
+    values.update(changes)
+    return values
+
+
+def pdf(name: str = "scan.pdf", size: int = 0) -> tuple:
+    """A PDF upload of at least `size` bytes."""
+    data = PDF + b"0" * max(0, size - len(PDF))
+    return io.BytesIO(data), name
