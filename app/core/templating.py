@@ -50,15 +50,27 @@ def _cached(name: str, key, build):
 
 
 def _menu_key() -> tuple:
-    """What FAB's menu shows depends on nothing else: the permissions and the language (the
-    header, the menu and the footer of a page ask; worked out once per request)."""
+    """What FAB's menu shows depends on nothing else: the permissions, the language and the
+    entries hidden for now (the header, the menu and the footer of a page ask; worked out once
+    per request)."""
     try:
         return g._kabinet_menu_key
     except AttributeError:
         from app.extensions import appbuilder
 
-        g._kabinet_menu_key = key = (appbuilder.sm.current_permissions(), str(get_locale()))
+        g._kabinet_menu_key = key = (appbuilder.sm.current_permissions(), str(get_locale()), _hidden_entries())
         return key
+
+
+def show_menu_entry_when(app: Flask, name: str, check) -> None:
+    """The consumer menu shows entry `name` only while `check()` is true (E6: «Акции» only
+    while a promotion runs). `check` runs once per request, so it must be cheap."""
+    app.extensions.setdefault("kabinet.menu_conditions", {})[name] = check
+
+
+def _hidden_entries() -> frozenset:
+    checks = current_app.extensions.get("kabinet.menu_conditions", {})
+    return frozenset(name for name, check in checks.items() if not check())
 
 
 def navbar_menu() -> Markup:
@@ -90,9 +102,11 @@ def _public_links() -> dict:
     from app.extensions import appbuilder
 
     links = {"main": [], "header": []}
+    hidden = _menu_key()[2]
     for item in appbuilder.menu.get_list():
         for entry in item.childs or [item]:
-            if entry and entry.name != "-" and appbuilder.sm.has_access("menu_access", entry.name):
+            if entry and entry.name != "-" and entry.name not in hidden and appbuilder.sm.has_access(
+                    "menu_access", entry.name):
                 part = "header" if entry.name in HEADER_LINK_NAMES else "main"
                 links[part].append({"name": entry.name, "label": gettext(str(entry.label)), "href": entry.get_url(),
                                     "icon": entry.icon})

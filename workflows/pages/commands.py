@@ -8,7 +8,7 @@ the request boundary commits. Who may call them is decided by the admin area's p
 from app.core.errors import Conflict, NotFound
 from app.extensions import db
 from app.models import InfoPage, InfoPageVersion, PublicAsset
-from workflows.pages import service
+from workflows.pages import sections, service
 
 
 class PageChanged(Conflict):
@@ -46,12 +46,16 @@ def create_page(slug: str, title: str, *, show_in_menu: bool, sort_order: int, a
 
 
 def save_page(page_id: int, *, title: str, body_html: str, show_in_menu: bool, sort_order: int,
-              base_version: str, publish: bool, actor) -> InfoPageVersion:
+              base_version: str, publish: bool, actor, details: dict | None = None) -> InfoPageVersion:
     """Keep the editor's text as a new version (published at once when asked) and the page's
-    place in the list; refused when the page got a newer version since the editor opened."""
+    place in the list; refused when the page got a newer version since the editor opened.
+    An entry of a section (E6) also keeps its `details` (dates, price …), refused
+    (EntryRefused) before anything is written."""
     page = page_or_404(page_id)
     if base_version != str(latest_number(page)):
         raise PageChanged()
+    if details is not None:
+        sections.update_details(page, details, actor=actor)
     version = service.save_draft(page, title, body_html, actor=actor)
     service.update_page_settings(page, show_in_menu=show_in_menu, sort_order=sort_order, actor=actor)
     if publish:

@@ -13,6 +13,7 @@ from app.core.errors import Invalid
 from app.extensions import db
 from app.models import InfoPage, InfoPageVersion, PublicAsset
 from app.models.base import utcnow
+from workflows.pages.promotions import forget_current_promotions
 from workflows.pages.sanitize import is_blank, sanitize_html
 
 #: the pages other areas link to; created by the seeder, never deleted
@@ -49,11 +50,12 @@ def get_page(slug: str) -> InfoPage | None:
 
 
 def editor_pages() -> tuple[list[InfoPage], set[int]]:
-    """Every page in the admin's order, and the ids of those with an unpublished draft."""
+    """Every page in the admin's order (not the sections' entries: they have lists of their own,
+    workflows/pages/sections.py), and the ids of those with an unpublished draft."""
     from sqlalchemy.orm import selectinload
 
     pages = list(db.session.execute(
-        select(InfoPage).options(selectinload(InfoPage.published_version))
+        select(InfoPage).where(InfoPage.section.is_(None)).options(selectinload(InfoPage.published_version))
         .order_by(InfoPage.sort_order, InfoPage.title)
     ).scalars())
     return pages, {page.id for page in pages if has_unpublished_draft(page)}
@@ -149,6 +151,7 @@ def publish(page: InfoPage, version: InfoPageVersion, *, actor=None) -> None:
     page.title = version.title
     version.published_at = utcnow()
     db.session.flush()
+    forget_current_promotions(page)
     audit.record("page.publish", page, actor=actor, summary=f"{page.title}: опубликована версия {version.number}",
                  before=_snapshot(before), after=_snapshot(version))
 
@@ -163,6 +166,7 @@ def unpublish(page: InfoPage, *, actor=None) -> None:
     page.published_version_id = None
     page.published_version = None
     db.session.flush()
+    forget_current_promotions(page)
     audit.record("page.unpublish", page, actor=actor, summary=page.title, before=_snapshot(before), after=None)
 
 

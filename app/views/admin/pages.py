@@ -8,12 +8,13 @@ from app.core.files import UploadRejected
 from app.views.admin.common import AdminView, acting_user, refused_to
 from app.web.boundary import refused
 from forms.admin import ConfirmForm
-from forms.pages import ImageUploadForm, PageCreateForm, PageEditForm
-from workflows.pages import commands, service
+from forms.pages import ImageUploadForm, PageCreateForm, entry_details, page_edit_form
+from workflows.pages import commands, sections, service
 
 
 class AdminPagesView(AdminView):
-    """The page editor: drafts, publishing, versions and restore."""
+    """The page editor: drafts, publishing, versions and restore; also of the sections' entries
+    (E6, app/views/pages/sections_admin.py lists them)."""
 
     route_base = "/admin/pages"
 
@@ -46,7 +47,7 @@ class AdminPagesView(AdminView):
     @has_access
     def edit(self, page_id):
         page = commands.page_or_404(page_id)
-        form = PageEditForm()
+        form = page_edit_form(page.section)  # a section's entry (E6) gets the section's fields
         if request.method == "GET":
             latest = service.latest_version(page)
             form.title.data = latest.title if latest else page.title
@@ -54,15 +55,23 @@ class AdminPagesView(AdminView):
             form.show_in_menu.data = page.show_in_menu
             form.sort_order.data = page.sort_order
             form.base_version.data = str(commands.latest_number(page))
+            for name, value in sections.details_of(page).items():
+                form[name].data = value
         elif form.validate_on_submit():
             try:
                 version = commands.save_page(
                     page_id, title=form.title.data, body_html=form.body_html.data or "",
                     show_in_menu=bool(form.show_in_menu.data), sort_order=form.sort_order.data or 0,
-                    base_version=form.base_version.data, publish=bool(form.publish.data), actor=acting_user())
+                    base_version=form.base_version.data, publish=bool(form.publish.data), actor=acting_user(),
+                    details=entry_details(form, page.section) if page.section else None)
             except commands.PageChanged as exc:
                 refused(exc)
                 return self._editor(page, form, 409)
+            except sections.EntryRefused as exc:
+                refused(exc, flash_message=False)
+                for name, message in exc.field_errors.items():
+                    form[name].errors.append(message)
+                return self._editor(page, form, 400)
             if form.publish.data:
                 flash(_("Опубликовано"), "success")
             else:
@@ -71,8 +80,11 @@ class AdminPagesView(AdminView):
         return self._editor(page, form)
 
     def _editor(self, page, form, status=200):
+        if page.section:
+            form.title.label.text = str(sections.section_of(page).title_label)
         return self.render_template("admin/pages/edit.html", page=page, form=form,
-                                    latest=service.latest_version(page), placeholders=service.PLACEHOLDERS), status
+                                    latest=service.latest_version(page), placeholders=service.PLACEHOLDERS,
+                                    section=sections.section_of(page)), status
 
     @expose("/<int:page_id>/versions")
     @has_access

@@ -1,10 +1,9 @@
-"""The pages area (F1): the information pages everyone reads at /page/<slug>, their pictures
-and documents, and the `info_page()` Jinja global other areas put on their pages. The editor
-is the admin area's (app/views/admin/pages.py); both use workflows/pages."""
+"""The information pages everyone reads at /page/<slug> (F1), their pictures and documents,
+and the `info_page()` Jinja global other areas put on their pages. The editor is the admin
+area's (app/views/admin/pages.py); both use workflows/pages."""
 from flask import abort, current_app
 from flask_appbuilder import BaseView, expose
 
-from app.core.areas import Area
 from app.core.files import send_stored
 from app.security.roles import CONSUMER
 from workflows.pages import service
@@ -30,7 +29,8 @@ class InfoPageView(BaseView):
     @expose("/<slug>")
     def show(self, slug):
         page = service.get_page(slug)
-        if page is None or page.published_version is None:
+        # a section's entry (E6) is read on its section's page, never on its own
+        if page is None or page.published_version is None or page.section is not None:
             abort(404)
         return self.render_template(
             "pages/page.html", page=page, body=service.render_html(page.published_version.body_html),
@@ -65,10 +65,4 @@ def register(appbuilder) -> None:
     appbuilder.add_link("Помощь", href="/page/help", icon="fa-question-circle")
 
 
-AREA = Area(
-    "pages",
-    register=register,
-    permissions=ROLE_PERMISSIONS,
-    seeders=(service.seed_system_pages,),
-    notifications=(),
-)
+SEEDERS = (service.seed_system_pages,)
