@@ -2,6 +2,8 @@
 and topics seeded, and the form's values."""
 import io
 
+from werkzeug.datastructures import FileStorage
+
 from app.extensions import db
 from app.models import Topic, TopicKind
 from tests.billing import builders as b
@@ -32,14 +34,37 @@ def topic(name: str) -> Topic:
 
 def form(w: dict, **changes) -> dict:
     """What «Отправить» posts for the world's consumer, with `changes`."""
-    values = dict(full_name="Петров Петр Петрович", account_id=str(w["account"].id),
-                  supplier_id=str(w["supplier"].id), topic_id=str(w["topic"].id), text=TEXT,
+    values = dict(full_name="Петров Петр Петрович", account_id=str(w["account"].id) if w.get("account") else "",
+                  supplier_id=str(w["supplier"].id) if w.get("supplier") else "", topic_id=str(w["topic"].id), text=TEXT,
                   phone="+7 (912) 345-67-89", email="petrov@example.ru")
     values.update(changes)
     return values
 
 
 def pdf(name: str = "scan.pdf", size: int = 0) -> tuple:
-    """A PDF upload of at least `size` bytes."""
+    """A PDF of at least `size` bytes, as a test client posts a file."""
     data = PDF + b"0" * max(0, size - len(PDF))
     return io.BytesIO(data), name
+
+
+def upload(name: str = "scan.pdf", size: int = 0) -> FileStorage:
+    """The same PDF as a request hands it to a command."""
+    stream, name = pdf(name, size)
+    return FileStorage(stream=stream, filename=name, content_type="application/pdf")
+
+
+def write(owner, w: dict, files=(), **changes):
+    """An appeal written through the command, as the owner would send it (committed)."""
+    from workflows.appeals.commands import write_appeal
+
+    appeal = write_appeal(owner, form(w, **changes), files)
+    db.session.commit()
+    return appeal
+
+
+def answer_transition(appeal, name: str = "Дать ответ"):
+    from app.models import Transition
+
+    application = appeal.application
+    return db.session.query(Transition).filter_by(application_type_id=application.application_type_id,
+                                                  from_status_id=application.status_id, name=name).one()

@@ -132,6 +132,11 @@ def appeal_card(actor, appeal_id: int) -> AppealCard:
                       answers)
 
 
+def appeal_of_application(actor, application_id: int) -> Appeal:
+    """The consumer's appeal of the application a notification links to (404 to others)."""
+    return ensure_own_appeal(actor, application_id=application_id)
+
+
 def appeal_file(actor, appeal_id: int, attachment_id: int) -> Attachment:
     """A file of the consumer's own appeal (theirs or the organization's answer's); 404 to others."""
     return ensure_own_appeal_attachment(actor, appeal_id, attachment_id)

@@ -99,6 +99,12 @@ class AppealsView(BaseView):
     def card(self, appeal_id):
         return self.render_template("appeals/card.html", c=history.appeal_card(current_user, appeal_id))
 
+    @expose("/by-application/<int:application_id>")
+    @has_access
+    def by_application(self, application_id):
+        """Where a notification about the appeal's status leads (it knows the application)."""
+        return redirect(url_for(".card", appeal_id=history.appeal_of_application(current_user, application_id).id))
+
     @expose("/<int:appeal_id>/files/<int:attachment_id>")
     @has_access
     def file(self, appeal_id, attachment_id):
