@@ -82,6 +82,10 @@ def my_applications(user, *, page: int = 1, per_page: int = PAGE_SIZE) -> Page:
     return paginate(scope_applications(MY_APPLICATIONS, user), page, per_page, make=listed)
 
 
+#: the queue's filters by kind of item (ApplicationType.kind → the filter's label)
+QUEUE_KINDS = {"appeal": "Обращения"}
+
+
 @dataclass
 class QueueFilters:
     status_id: int | None = None
@@ -91,6 +95,8 @@ class QueueFilters:
     overdue: bool = False
     due: bool = False
     q: str = ""
+    #: ApplicationType.kind («appeal»: «Обращения»); "" for every kind
+    kind: str = ""
     extra: dict = field(default_factory=dict)
 
 
@@ -109,6 +115,9 @@ def staff_queue(user, filters: QueueFilters, *, today: date, page: int = 1, per_
         query = query.where(Application.status_id == filters.status_id)
     if filters.type_id:
         query = query.where(Application.application_type_id == filters.type_id)
+    if filters.kind:
+        query = query.where(Application.application_type_id.in_(
+            select(ApplicationType.id).where(ApplicationType.kind == filters.kind)))
     if filters.date_from:
         query = query.where(Application.submitted_at >= datetime.combine(filters.date_from, time.min))
     if filters.date_to:

@@ -42,8 +42,13 @@ def live_attachments(application: Application) -> list:
     return [a for a in application.attachments if a.deleted_at is None]
 
 
+#: kinds whose consumer page is their area's own (an appeal's card shows the organization's answer)
+CONSUMER_PAGES = {"appeal": "/my/appeals/by-application/{id}"}
+
+
 def consumer_link(application: Application) -> str:
-    return f"/my/applications/{application.id}"
+    page = CONSUMER_PAGES.get(application.application_type.kind, "/my/applications/{id}")
+    return page.format(id=application.id)
 
 
 def staff_link(application: Application) -> str:

@@ -58,6 +58,7 @@ def _queue_filters() -> queries.QueueFilters:
         status_id=_id_arg("status"), type_id=_id_arg("type"), date_from=_date_arg("from"),
         date_to=_date_arg("to"), overdue=request.args.get("overdue") == "1",
         due=request.args.get("due") == "1", q=(request.args.get("q") or "")[:100],
+        kind=request.args.get("kind") if request.args.get("kind") in queries.QUEUE_KINDS else "",
     )
 
 

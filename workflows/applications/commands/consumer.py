@@ -23,11 +23,12 @@ def profile_complete(consumer) -> bool:
 
 def types_for(actor) -> list[ApplicationType]:
     """The types the signed-in consumer may apply for (404 for anyone who is not a consumer);
-    statements are filed from their own pages (e.g. an account's «Редактировать»), not here."""
+    statements and appeals are filed from their own pages (an account's «Редактировать», «Обращения»)."""
     consumer = current_consumer(actor)
     if consumer is None:
         raise NotFound()
-    return [t for t in active_types(legal_form=consumer.legal_form) if t.kind != ApplicationKind.STATEMENT]
+    return [t for t in active_types(legal_form=consumer.legal_form)
+            if t.kind not in (ApplicationKind.STATEMENT, ApplicationKind.APPEAL)]
 
 
 def start_application(actor, type_code: str, *, new: bool = False) -> tuple[Application, bool]:
