@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
@@ -62,3 +62,33 @@ class TrustedCertificateForm(FlaskForm):
 
     file = FileField(_l("Файл сертификата (.cer, .crt, .pem, .der, .p7b)"),
                      validators=[FileRequired(_l("Выберите файл сертификата"))])
+
+
+# ---- «Мои документы» (E3): the history's filters and «Загрузить документ» --------------------------
+
+class _CheckedSelectField(SelectField):
+    """A select whose value the workflow checks, so a refused one comes back with its message."""
+
+    def pre_validate(self, form):
+        pass
+
+
+class MyDocumentsFilterForm(FlaskForm):
+    """The history's filters (GET, no CSRF token: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    direction = _CheckedSelectField(_l("Направление"), choices=[])
+    type_name = _CheckedSelectField(_l("Тип документов"), choices=[])
+    date_from = DateField(_l("Период с"), validators=[Optional()])
+    date_to = DateField(_l("по"), validators=[Optional()])
+    account_id = _CheckedSelectField(_l("Лицевой счет"), choices=[])
+
+
+class DocumentUploadForm(FlaskForm):
+    """«Загрузить документ»: «Тип документов», «Лицевой счет», the files, «Отправить документ»."""
+
+    document_type = _CheckedSelectField(_l("Тип документов"), choices=[])
+    account_id = _CheckedSelectField(_l("Лицевой счет"), choices=[])
+    files = MultipleFileField(_l("Выбрать файл для загрузки"))

@@ -4,11 +4,23 @@ File content always lives in StoredFile (app/core/files.py); these rows say what
 A Signature row is the evidence record of one side signing one attachment; once an
 attachment has one, the attachment and its file can no longer change (C5).
 """
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Optional
 
 from flask_appbuilder import Model
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import utcnow
@@ -200,3 +212,55 @@ class CopyRequestFile(Model):
 
     request = relationship("CopyRequest", back_populates="files")
     file = relationship("StoredFile")
+
+
+class DocumentDirection:
+    #: «Отправлен»: the consumer sent it to the organization
+    SENT = "sent"
+    #: «Получен»: the organization (or the portal) sent it to the consumer
+    RECEIVED = "received"
+
+
+class DocumentSource:
+    """What a «Мои документы» row points at (its download route follows from it)."""
+
+    #: a document of an application, appeal or statement (Attachment.id)
+    ATTACHMENT = "attachment"
+    #: the filled statement of a submitted application (Application.id)
+    STATEMENT = "statement"
+    #: one side's signature of a document (Signature.id)
+    SIGNATURE = "signature"
+    #: a copy sent in answer to a copy request (CopyRequestFile.id)
+    COPY = "copy"
+    #: a month's receipt mailed to the consumer (ReceiptSending.id)
+    RECEIPT = "receipt"
+
+
+class ConsumerDocument(Model):
+    """E3 «Мои документы»: one row per document a consumer sent or received, written where the
+    document arises (workflows/documents/history.py), so the history is one indexed range scan
+    instead of a union over five tables at a million rows."""
+
+    __tablename__ = "consumer_document"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    consumer_id: Mapped[int] = mapped_column(ForeignKey("consumer.id", ondelete="CASCADE"), nullable=False)
+    #: when it was sent or received (UTC)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    direction: Mapped[str] = mapped_column(String(8), nullable=False)
+    #: «Тип документов» as shown and filtered (a DocumentType name or the kind's own word)
+    type_name: Mapped[str] = mapped_column(String(300), nullable=False)
+    #: «Документ»: the document's title
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    source_kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    source_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    #: «Откуда»: the application (appeal, statement) or the personal account it came with
+    application_id: Mapped[Optional[int]] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"))
+    account_id: Mapped[Optional[int]] = mapped_column(ForeignKey("personal_account.id", ondelete="SET NULL"))
+    #: a receipt's month (its download route names it)
+    period: Mapped[Optional[date]] = mapped_column(Date)
+
+    __table_args__ = (
+        UniqueConstraint("source_kind", "source_id", name="uq_consumer_document_source"),
+        Index("ix_consumer_document_history", "consumer_id", "created_at", "id"),
+    )

@@ -6,10 +6,11 @@ from app.core import audit
 from app.core.files import store_upload
 from app.core.notifications.notify import notify_organization, notify_user
 from app.extensions import db
-from app.models import Application, Attachment, DocumentType, Message, StoredFile
+from app.models import Application, Attachment, DocumentSource, DocumentType, Message, StoredFile
 from app.models.base import utcnow
 from workflows.applications.guards import ApplicationError
 from workflows.applications.history import record_event
+from workflows.documents import history
 from workflows.applications.rules import (
     CONSUMER_SIDE,
     ORGANIZATION_SIDE,
@@ -44,6 +45,7 @@ def add_attachment(application: Application, file_storage, actor, *, side: str, 
                             needs_two_sided_signature=bool(needs_two_sided_signature and side == ORGANIZATION_SIDE))
     db.session.add(attachment)
     db.session.flush()
+    history.record_attachment(attachment)  # «Мои документы»; a draft's wait for its submission
     kind = "invoice" if purpose == "invoice" else "document"
     record_event(application, actor, kind, comment=attachment.comment,
                  payload={"attachment_id": attachment.id, "title": attachment.title, "file": stored.original_name,
@@ -90,6 +92,7 @@ def remove_attachment(attachment: Attachment, actor, *, side: str) -> None:
     attachment.deleted_at = utcnow()
     attachment.deleted_by_id = getattr(actor, "id", None)
     db.session.flush()
+    history.forget(DocumentSource.ATTACHMENT, attachment.id)
     record_event(application, actor, "document_removed",
                  payload={"attachment_id": attachment.id, "title": attachment.title})
     audit.record("application.document_removed", application, actor=actor,

@@ -19,6 +19,7 @@ from workflows.applications.guards import (
 )
 from workflows.applications.history import iso, record_event
 from workflows.applications.rules import consumer_link, today
+from workflows.documents.history import record_submission
 
 
 def apply_transition(application: Application, transition: Transition, context: TransitionContext) -> ApplicationEvent:
@@ -38,6 +39,8 @@ def apply_transition(application: Application, transition: Transition, context: 
         if target.document_role and not attachment.purpose:
             attachment.purpose = target.document_role
     db.session.flush()
+    if first_submission:  # «Мои документы»: the statement and the draft's documents are sent now
+        record_submission(application)
     event = record_event(application, context.actor, "status", from_status=source, to_status=target,
                          status_name=target.name, comment=(context.comment or "").strip() or None,
                          payload={"transition_id": transition.id,

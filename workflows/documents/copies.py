@@ -15,6 +15,7 @@ from app.models import Application, CopyRequest, CopyRequestFile
 from app.models.base import utcnow
 from app.models.documents import CopyRequestStatus
 from app.core.notifications.notify import notify_organization, notify_user
+from workflows.documents import history
 
 #: what consumers usually ask copies of (seed 002: «документов и актов»)
 DOCUMENT_KINDS = [
@@ -78,7 +79,10 @@ def fulfil(copy_request: CopyRequest, files: list, *, answer: str | None, actor)
         except UploadRejected as exc:
             raise CopyRequestError(f"{file_storage.filename}: {exc.message}", "files") from None
         used += stored.size
-        db.session.add(CopyRequestFile(request_id=copy_request.id, file_id=stored.id, title=stored.original_name))
+        copy_file = CopyRequestFile(request_id=copy_request.id, file_id=stored.id, title=stored.original_name)
+        db.session.add(copy_file)
+        db.session.flush()
+        history.record_copy(copy_request, copy_file)
     return _answer(copy_request, CopyRequestStatus.FULFILLED, answer, actor)
 
 

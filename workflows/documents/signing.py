@@ -25,7 +25,7 @@ from app.models.documents import SignatureMethod, SignatureSide
 from app.core.notifications.notify import notify_organization, notify_user
 from app.security.access import can_sign_for_organization
 from app.core.settings import get_setting
-from workflows.documents import cms, evidence
+from workflows.documents import cms, evidence, history
 
 SIGN_PURPOSE = "sign"
 
@@ -152,6 +152,7 @@ def _record(attachment: Attachment, *, side: str, method: str, signer, signer_na
                           cms_file_id=getattr(cms_file, "id", None))
     db.session.add(signature)
     db.session.flush()
+    history.record_signature(signature)
     db.session.expire(attachment, ["signatures"])
     db.session.add(ApplicationEvent(application_id=application.id, actor_id=signer.id, kind="signature", at=now,
                                     comment=f"{attachment.title}: {signer_name}",

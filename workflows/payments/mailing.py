@@ -35,6 +35,7 @@ from app.extensions import db
 from app.models import AccountLink, Charge, KabinetUser, PersonalAccount
 from app.models.base import utcnow
 from app.models.payments import ReceiptRun, ReceiptRunState, ReceiptSending
+from workflows.documents.history import record_receipt
 from workflows.meters.history import month_title
 
 log = logging.getLogger(__name__)
@@ -175,6 +176,7 @@ def _mail_one(run: ReceiptRun, link: AccountLink) -> str:
             db.session.flush()  # the claim: unique per link and month
             sending.file_id = _queue_receipt(run.month, link)
             sending.sent = True
+            record_receipt(sending, link)  # «Мои документы»
         return SENT
     except IntegrityError:  # another run claimed it meanwhile
         return SKIPPED

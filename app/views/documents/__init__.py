@@ -7,13 +7,14 @@ Views parse, call one command of workflows/documents/ and render:
 - copies.py — «Запросы копий документов» and the staff queue of copy requests;
 - templates.py — «Шаблоны заявлений» (admins);
 - trusted_certificates.py — «Доверенные сертификаты УЦ» (admins);
-- verify.py — «Проверить подпись» (anyone).
+- verify.py — «Проверить подпись» (anyone);
+- mine.py — «Мои документы» and «Загрузить документ» (E3), declared like app/core/areas.py's modules.
 """
 from flask import current_app
 
 from app.core.areas import Area
 from app.security.roles import CONSUMER, ORG_ADMIN, STAFF
-from app.views.documents import trusted_certificates
+from app.views.documents import mine, trusted_certificates
 from app.views.documents.application import DocumentsView
 from app.views.documents.copies import PER_PAGE, CopyRequestsStaffView, CopyRequestsView
 from app.views.documents.panel import documents_panel
@@ -55,15 +56,17 @@ def register(appbuilder) -> None:
     current_app.add_template_filter(iso_ru_date, "iso_ru_date")
     for view in (DocumentsView, CopyRequestsView, CopyRequestsStaffView, StatementTemplatesView, VerifySignatureView):
         appbuilder.add_view_no_menu(view())
-    for name, href, icon in MENU_LINKS:
+    for view in mine.VIEWS:
+        appbuilder.add_view_no_menu(view())
+    for name, href, icon in MENU_LINKS + mine.MENU_LINKS:
         appbuilder.add_link(name, href=href, icon=icon)
 
 
 AREA = Area(
     "documents",
     register=register,
-    permissions=ROLE_PERMISSIONS,
-    seeders=(seed_default_templates,),
+    permissions={role: pairs + mine.PERMISSIONS.get(role, []) for role, pairs in ROLE_PERMISSIONS.items()},
+    seeders=(seed_default_templates, *mine.SEEDERS),
     guards=(signing.signed_document_guard,),
     admin_views=((trusted_certificates.TrustedCertificatesView, trusted_certificates.MENU, "fa-certificate"),),
     notifications=("document_copy_answered", "document_copy_requested", "document_sign_requested", "document_signed"),
