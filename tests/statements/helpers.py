@@ -56,7 +56,7 @@ def own_fields(code: str) -> list[dict]:
             ("full_name", "account_number", "supplier", "text", "phone", "email")]
 
 
-def form_data(topic: str, account, supplier, **changes) -> dict:
+def form_data(topic: str, account, supplier, /, **changes) -> dict:
     """Everything a consumer types into a valid statement of `topic`."""
     data = {"topic": topic, "full_name": "Иванов Пётр Сергеевич", "account_id": str(account.id),
             "supplier_id": str(supplier.id), "text": "Прошу рассмотреть заявление", "phone": "+7 912 000-11-22",
