@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, IntegerField, StringField, SubmitField
+from wtforms.widgets import TextInput
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from forms.admin import REQUIRED
@@ -39,6 +40,14 @@ class ImageUploadForm(FlaskForm):
 # The section's code picks the mixin; the editor and the «new entry» form get the same fields.
 
 _DATE_ATTRS = {"placeholder": "ДД.ММ.ГГГГ", "inputmode": "numeric"}
+#: shown as ДД.ММ.ГГГГ; the ISO form of a date picker is read too
+_DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
+
+
+class TypedDateField(LocalizedDateField):
+    """ДД.ММ.ГГГГ in a text box: a browser's date picker cannot show a date in that form."""
+
+    widget = TextInput()
 
 
 class FaqFields:
@@ -46,8 +55,10 @@ class FaqFields:
 
 
 class PromotionFields:
-    starts_on = LocalizedDateField(_l("Дата начала"), validators=[DataRequired(REQUIRED)], render_kw=_DATE_ATTRS)
-    ends_on = LocalizedDateField(_l("Дата окончания"), validators=[DataRequired(REQUIRED)], render_kw=_DATE_ATTRS)
+    starts_on = TypedDateField(_l("Дата начала"), format=_DATE_FORMATS, validators=[DataRequired(REQUIRED)],
+                               render_kw=_DATE_ATTRS)
+    ends_on = TypedDateField(_l("Дата окончания"), format=_DATE_FORMATS, validators=[DataRequired(REQUIRED)],
+                             render_kw=_DATE_ATTRS)
 
     def validate_ends_on(self, field):
         if self.starts_on.data and field.data and field.data < self.starts_on.data:

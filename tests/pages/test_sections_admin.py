@@ -109,6 +109,8 @@ def test_promotion_ending_before_it_starts_is_refused_and_changes_nothing(client
     assert _count() == 0
 
     current = promotion("Текущая акция", starts=-1, ends=1)
+    editor = client.get(f"/admin/pages/{current.id}/edit").get_data(as_text=True)
+    assert f'value="{day(-1).strftime("%d.%m.%Y")}"' in editor and f'value="{day(1).strftime("%d.%m.%Y")}"' in editor
     before = _count(InfoPageVersion)
     response = _editor_post(client, current, "Новое название", "<p>Новый текст</p>",
                             starts_on=day(5).strftime("%d.%m.%Y"), ends_on=day(4).strftime("%d.%m.%Y"))
@@ -155,3 +157,26 @@ def test_retiring_an_entry_takes_it_off_its_page(client, login, users):
     assert client.post(f"/admin/pages/{question.id}/unpublish").status_code == 302
     assert "Устаревший вопрос" not in client.get("/faq/").get_data(as_text=True)
     assert "Устаревший вопрос" in client.get("/admin/content/faq/").get_data(as_text=True)
+
+
+def test_the_audit_log_names_an_entrys_fields_in_words(client, login, users):
+    current = promotion("Акция недели", starts=-1, ends=1)
+    login(users[ORG_ADMIN])
+    _editor_post(client, current, "Акция недели", "<p>Условия</p>",
+                 starts_on=day(-1).strftime("%d.%m.%Y"), ends_on=day(9).strftime("%d.%m.%Y"))
+    log = client.get("/admin/audit/", query_string={"q": "Акция недели"}).get_data(as_text=True)
+    assert "Изменение записи раздела" in log and "Дата окончания" in log
+    assert day(9).strftime("%d.%m.%Y") in log
+    assert "ends_on" not in log
+
+
+def test_the_sections_are_in_the_admin_menu_and_an_ordinary_page_keeps_its_editor(client, login, users, pages):
+    login(users[ORG_ADMIN])
+    listing = client.get("/admin/pages/").get_data(as_text=True)
+    assert 'href="/admin/content/"' in listing and "Разделы сайта" in listing
+    help_page = service.get_page("help")
+    editor = client.get(f"/admin/pages/{help_page.id}/edit").get_data(as_text=True)
+    assert "Показывать в списке страниц" in editor and 'data-test="section-fields"' not in editor
+    tabs = client.get("/admin/content/catalogue/").get_data(as_text=True)
+    for label in ("Вопросы и ответы", "Акции", "Контакты организаций электроэнергетики", "Интернет-магазин"):
+        assert label in tabs

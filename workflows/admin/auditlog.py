@@ -76,6 +76,11 @@ FIELD_LABELS = {
                     "phone": _l("Телефон"), "notify_email": _l("Уведомления по почте"),
                     "notify_sms": _l("Уведомления по SMS")},
     "Role": {"name": _l("Название"), "permissions": _l("Права")},
+    # E6: an information page's settings and its section's fields (workflows/pages/sections.py)
+    "InfoPage": {"show_in_menu": _l("Показывать в списке страниц"), "sort_order": _l("Порядок"),
+                 "category": _l("Категория"), "starts_on": _l("Дата начала"), "ends_on": _l("Дата окончания"),
+                 "price": _l("Цена, руб."), "org_role": _l("Вид деятельности"), "site": _l("Сайт"),
+                 "address": _l("Адрес")},
     "*": {"active": _l("Действует"), "status": _l("Статус"), "number": _l("Номер"), "type": _l("Тип заявки"),
           "application_type": _l("Тип заявки"), "note": _l("Отметка"), "message": _l("Сообщение"),
           "attachment": _l("Документ"), "documents": _l("Документы"), "title": _l("Заголовок"),
