@@ -1,0 +1,41 @@
+"""The reminder the day before an appointment (E4): a periodic job finds tomorrow's planned
+appointments not yet reminded, notifies each consumer once (reminded_at, set under a row lock)."""
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select
+
+from app.core.jobs.context import job
+from app.core.notifications.notify import notify_user
+from app.extensions import db
+from app.models import Appointment, AppointmentStatus
+from app.models.base import utcnow
+from workflows.appointments import schedule
+from workflows.appointments.booking import MY_APPOINTMENTS, when
+
+#: how often the job looks (seconds); a reminder is sent within this time after midnight
+EVERY = 15 * 60
+BATCH = 500
+
+
+def send_reminders(now: datetime | None = None) -> int:
+    """Remind every consumer with a planned appointment tomorrow (local time); returns how many."""
+    moment = now or utcnow()
+    tomorrow = schedule.local_now(moment).date() + timedelta(days=1)
+    due = db.session.scalars(
+        select(Appointment).where(Appointment.status == AppointmentStatus.PLANNED,
+                                  Appointment.reminded_at.is_(None),
+                                  Appointment.starts_at >= schedule.to_utc(tomorrow, time.min),
+                                  Appointment.starts_at < schedule.to_utc(tomorrow + timedelta(days=1), time.min))
+        .order_by(Appointment.id).limit(BATCH).with_for_update(skip_locked=True)).all()
+    for appointment in due:
+        appointment.reminded_at = moment
+        notify_user(appointment.consumer.user, "appointment_reminder", link=MY_APPOINTMENTS, appointment=appointment,
+                    when=when(appointment), office=appointment.office, topic=appointment.topic)
+    db.session.flush()
+    return len(due)
+
+
+@job
+def remind_appointments() -> int:
+    """The periodic job (PERIODIC_JOBS): one transaction, committed once."""
+    return send_reminders()
