@@ -63,6 +63,7 @@ ACTION_LABELS: dict[str, Any] = {
     "page.draft": _l("Сохранение черновика страницы"),
     "page.publish": _l("Публикация страницы"),
     "page.unpublish": _l("Снятие страницы с публикации"),
+    "page.section": _l("Изменение записи раздела (вопросы и ответы, акции, контакты, интернет-магазин)"),
     "settings.update": _l("Изменение настроек"),
     "settings.gateway_update": _l("Изменение настроек почты и SMS"),
     "settings.gateway_refused": _l("Отказ в изменении настроек почты и SMS"),
