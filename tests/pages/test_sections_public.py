@@ -137,3 +137,11 @@ def test_catalogue_shows_items_with_prices(client, ctx):
 def test_an_entry_is_not_a_page_of_its_own(client, ctx):
     question = entry(FAQ, "Вопрос", category="Общие")
     assert client.get(f"/page/{question.slug}").status_code == 404
+
+
+def test_the_services_contacts_leads_to_exist(client, login, consumer):
+    from app.views.pages.sections import SERVICES
+
+    login(consumer)
+    for _label, href in SERVICES:
+        assert client.get(href).status_code == 200, href
