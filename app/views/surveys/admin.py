@@ -50,69 +50,66 @@ class SurveysAdminView(BaseView):
         template = "surveys/admin/new.html" if survey is None else "surveys/admin/survey.html"
         return self.render_template(template, survey=survey, form=form, button=ButtonForm(), **self._words()), status
 
+    def _saved(self, form, command, done_message, back):
+        """A valid sent form's `command()`, `done_message` and the redirect to `back(result)`; or None
+        (the page again) with the builder's messages under their fields."""
+        if request.method != "POST" or not form.validate_on_submit():
+            return None
+        try:
+            result = command()
+        except FieldErrors as exc:
+            refused(exc, flash_message=False)
+            form.put_errors(exc.errors)
+            return None
+        flash(_(done_message), "success")
+        return redirect(back(result))
+
+    def _to_survey(self, survey):
+        return url_for(".survey", survey_id=survey.id)
+
     @expose("/new", methods=["GET", "POST"])
     @has_access
     def new(self):
         form = self._survey_form()
-        if request.method == "POST" and form.validate_on_submit():
-            try:
-                survey = builder.create_survey(current_user, form.values())
-            except FieldErrors as exc:
-                refused(exc, flash_message=False)
-                form.put_errors(exc.errors)
-            else:
-                flash(_(rules.MSG_SAVED), "success")
-                return redirect(url_for(".survey", survey_id=survey.id))
-        return self._render_survey(None, form, 400 if form.errors else 200)
+        done = self._saved(form, lambda: builder.create_survey(current_user, form.values()), rules.MSG_SAVED,
+                           self._to_survey)
+        return done or self._render_survey(None, form, 400 if form.errors else 200)
 
     @expose("/<int:survey_id>/", methods=["GET", "POST"])
     @has_access
     def survey(self, survey_id):
         survey = ensure_organization_survey(current_user, survey_id)
         form = self._survey_form(survey)
-        if request.method == "POST" and form.validate_on_submit():
-            try:
-                builder.update_survey(survey, form.values())
-            except FieldErrors as exc:
-                refused(exc, flash_message=False)
-                form.put_errors(exc.errors)
-            else:
-                flash(_(rules.MSG_SAVED), "success")
-                return redirect(url_for(".survey", survey_id=survey.id))
-        return self._render_survey(survey, form, 400 if form.errors else 200)
-
-    def _question_page(self, survey, question, form, status=200):
-        return self.render_template("surveys/admin/question.html", survey=survey, question=question, form=form,
-                                    **self._words()), status
+        done = self._saved(form, lambda: builder.update_survey(survey, form.values()), rules.MSG_SAVED,
+                           self._to_survey)
+        return done or self._render_survey(survey, form, 400 if form.errors else 200)
 
     @expose("/<int:survey_id>/questions/new", methods=["GET", "POST"])
     @has_access
     def new_question(self, survey_id):
-        return self._save_question(ensure_organization_survey(current_user, survey_id), None)
+        return self._question(ensure_organization_survey(current_user, survey_id), None)
 
     @expose("/<int:survey_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
     @has_access
     def edit_question(self, survey_id, question_id):
         survey = ensure_organization_survey(current_user, survey_id)
-        return self._save_question(survey, builder.survey_question(survey, question_id))
+        return self._question(survey, builder.survey_question(survey, question_id))
 
-    def _save_question(self, survey, question):
+    def _question(self, survey, question):
         form = QuestionForm() if request.method == "POST" else QuestionForm(formdata=None)
         if request.method != "POST" and question is not None:
             form.show(question)
-        if request.method == "POST" and form.validate_on_submit():
-            try:
-                if question is None:
-                    builder.add_question(survey, form.values())
-                else:
-                    builder.update_question(survey, question, form.values())
-            except FieldErrors as exc:
-                refused(exc, flash_message=False)
-                form.put_errors(exc.errors)
-            else:
-                flash(_(rules.MSG_QUESTION_SAVED), "success")
-                return redirect(url_for(".survey", survey_id=survey.id))
-        return self._question_page(survey, question, form, 400 if form.errors else 200)
+
+        def save():
+            if question is None:
+                return builder.add_question(survey, form.values())
+            return builder.update_question(survey, question, form.values())
+
+        done = self._saved(form, save, rules.MSG_QUESTION_SAVED, lambda _saved: self._to_survey(survey))
+        if done:
+            return done
+        return self.render_template("surveys/admin/question.html", survey=survey, question=question, form=form,
+                                    **self._words()), 400 if form.errors else 200
 
     @expose("/<int:survey_id>/questions/<int:question_id>/delete", methods=["POST"])
     @has_access
