@@ -68,3 +68,12 @@ def answer_transition(appeal, name: str = "Дать ответ"):
     application = appeal.application
     return db.session.query(Transition).filter_by(application_type_id=application.application_type_id,
                                                   from_status_id=application.status_id, name=name).one()
+
+
+def nothing_created() -> None:
+    """No appeal, application, attachment or stored file: a refused form kept nothing."""
+    from app.models import Appeal, Application, Attachment, StoredFile
+
+    db.session.expire_all()
+    for model in (Appeal, Application, Attachment, StoredFile):
+        assert db.session.query(model).count() == 0, model.__name__

@@ -6,7 +6,7 @@ import pytest
 from app.core.files import MB
 from app.core.settings import get_setting, set_setting
 from app.extensions import db
-from app.models import Appeal, Attachment, StoredFile
+from app.models import Attachment
 from tests.appeals import builders
 
 
@@ -31,13 +31,6 @@ def _send(client, w, files):
                              follow_redirects=True))
 
 
-def _nothing_created():
-    db.session.expire_all()
-    assert db.session.query(Appeal).count() == 0
-    assert db.session.query(Attachment).count() == 0
-    assert db.session.query(StoredFile).count() == 0
-
-
 def test_several_files_are_attached(client, login, w):
     login(w["owner"])
     page = _send(client, w, [builders.pdf("акт.pdf"), builders.pdf("схема.pdf")])
@@ -53,7 +46,7 @@ def test_a_file_over_its_limit_is_refused(client, login, w):
     assert 'data-test="error-files"' in page
     assert "Файл «big.pdf» слишком большой. Максимальный размер файла 1 МБ" in page
     assert builders.TEXT in page  # what was typed stays
-    _nothing_created()
+    builders.nothing_created()
 
 
 def test_files_over_their_total_are_refused(client, login, w):
@@ -61,14 +54,14 @@ def test_files_over_their_total_are_refused(client, login, w):
     login(w["owner"])
     page = _send(client, w, [builders.pdf(f"part{n}.pdf", MB - 1000) for n in range(3)])
     assert "Общий объем вложенных файлов не должен превышать 2 МБ" in page
-    _nothing_created()
+    builders.nothing_created()
 
 
 def test_a_file_whose_content_is_not_its_type_is_refused(client, login, w):
     login(w["owner"])
     page = _send(client, w, [(builders.io.BytesIO(b"MZ\x90\x00 not a pdf"), "virus.pdf")])
     assert "«virus.pdf»: Содержимое файла не соответствует его типу" in page
-    _nothing_created()
+    builders.nothing_created()
 
 
 def test_the_defaults_are_7_and_100_mb_and_7_mb_plus_a_byte_is_refused(client, login, w):
@@ -77,5 +70,5 @@ def test_the_defaults_are_7_and_100_mb_and_7_mb_plus_a_byte_is_refused(client, l
     assert "не более 100 МБ" in _text(client.get("/my/appeals/new"))
     page = _send(client, w, [builders.pdf("scan.pdf", 7 * MB + 1)])
     assert "Максимальный размер файла 7 МБ" in page
-    _nothing_created()
+    builders.nothing_created()
     assert "Ваше обращение принято в работу." in _send(client, w, [builders.pdf("scan.pdf", 7 * MB)])

@@ -91,3 +91,26 @@ def test_another_consumers_appeals_never_show(client, login, w):
     login(make_consumer())
     page = _text(client.get(f"/my/appeals/?period_from={_month(36)}&period_to={_month(0)}"))
     assert 'data-test="appeal"' not in page and 'data-test="no-appeals"' in page
+
+
+def test_the_page_reads_as_many_statements_for_many_appeals_as_for_one(client, login, w):
+    from sqlalchemy import event
+
+    login(w["owner"])
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        client.get("/my/appeals/")  # once-per-process caches filled
+        statements.clear()
+        client.get("/my/appeals/")
+        few = len(statements)
+        for _ in range(6):
+            builders.write(w["owner"], w)
+        client.get("/my/appeals/")  # the notices' emails the writes queued go out on this request
+        statements.clear()
+        page = _text(client.get("/my/appeals/"))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert page.count('data-test="appeal"') == 8
+    assert len(statements) == few, statements

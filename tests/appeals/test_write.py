@@ -5,7 +5,7 @@ import pytest
 
 from app.core.settings import set_setting
 from app.extensions import db
-from app.models import Appeal, Application, Attachment
+from app.models import Appeal, Application
 from tests.appeals import builders
 from tests.factories import make_consumer
 from workflows.applications.calendar import add_working_days
@@ -23,17 +23,10 @@ def w(ctx):
     return builders.world()
 
 
-def _nothing_created():
-    db.session.expire_all()
-    assert db.session.query(Appeal).count() == 0
-    assert db.session.query(Application).count() == 0
-    assert db.session.query(Attachment).count() == 0
-
-
 def test_the_form_is_prefilled(client, login, w):
     login(w["owner"])
     page = _text(client.get("/my/appeals/new"))
-    assert "Написать новое обращение" in page
+    assert "Написать новое обращение" in page and 'href="/my/appeals/"' in page  # the menu's «Обращения»
     assert 'value="Петров Петр Петрович"' in page  # the account's owner
     assert f'<option selected value="{w["account"].id}">' in page
     assert f'<option selected value="{w["supplier"].id}">' in page
@@ -88,7 +81,7 @@ def test_every_field_names_its_refusal_and_nothing_is_created(client, login, w, 
     page = _text(client.post("/my/appeals/new", data=typed))
     assert f'data-test="error-{field}"' in page
     assert message in page
-    _nothing_created()
+    builders.nothing_created()
     if field != "text":
         assert builders.TEXT in page  # what was typed stays
     if field != "full_name":
@@ -100,7 +93,7 @@ def test_another_consumers_account_is_refused(client, login, w):
     login(stranger)
     page = _text(client.post("/my/appeals/new", data=builders.form(w)))
     assert "Выберите лицевой счет из списка" in page
-    _nothing_created()
+    builders.nothing_created()
 
 
 def test_a_consumer_without_accounts_writes_an_appeal(client, login, w):
