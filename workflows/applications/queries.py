@@ -19,7 +19,6 @@ from app.models import (
     Attachment,
     ConsumerProfile,
     Message,
-    Notification,
     Status,
 )
 from app.models.search import search_key
@@ -214,12 +213,3 @@ def application_detail(application_id: int):
 
 def messages_of(application_id: int):
     return db.session.scalars(MESSAGES_OF_APPLICATION, {"application_id": application_id}).all()
-
-
-def notifications_of(user, page: int, per_page: int = 20) -> Page:
-    """«Уведомления» (E7): the user's portal notices, newest first."""
-    return paginate(
-        select(Notification).where(Notification.user_id == user.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc()),
-        page, per_page,
-    )

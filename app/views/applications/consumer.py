@@ -1,5 +1,5 @@
 """Consumer side of applications (B2–B6, B9–B11): «Подать заявку», the draft form, «Мои заявки»,
-the application page with its documents and messages, and «Уведомления» (E7)."""
+the application page with its documents and messages."""
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
@@ -278,32 +278,3 @@ class ConsumerApplicationsView(BaseView):
             form_tokens.release()
         # the typed text comes back with the message under its field
         return self._render_show(self._load(application_id), message_form=form, status=400)
-
-
-
-
-@one_permission
-class NotificationsView(BaseView):
-    """«Уведомления» (E7): the portal notices of the signed-in user, newest first."""
-
-    route_base = "/my/notifications"
-    class_permission_name = "ConsumerCabinet"
-    default_view = "index"
-
-    @expose("/")
-    @has_access
-    def index(self):
-        notices = queries.notifications_of(current_user, page_number())
-        return self.render_template("applications/notifications.html", notices=notices.items, page=notices.page,
-                                    has_next=notices.has_next, confirm_form=ConfirmForm())
-
-    @expose("/read", methods=["POST"])
-    @has_access
-    def read_all(self):
-        if not ConfirmForm().validate_on_submit():
-            abort(400)
-        commands.read_all_notifications(current_user)
-        flash(_("Все уведомления отмечены как прочитанные"), "success")
-        return redirect(url_for(".index"))
-
-

@@ -1,12 +1,9 @@
-"""Consumer commands (B2–B6, E7): start an application, save and submit it, delete a draft, read notices."""
+"""Consumer commands (B2–B6): start an application, save and submit it, delete a draft."""
 from dataclasses import dataclass
-
-from sqlalchemy import update
 
 from app.core.errors import KabinetError, NotFound
 from app.extensions import db
-from app.models import Application, ApplicationKind, ApplicationType, Notification
-from app.models.base import utcnow
+from app.models import Application, ApplicationKind, ApplicationType
 from app.security.access import current_consumer
 from workflows.accounts.profile import missing_profile_fields
 from workflows.applications import drafts
@@ -81,11 +78,3 @@ def delete_application(application_id: int, actor) -> None:
     """«Удалить» a draft with its documents."""
     application = application_for(CONSUMER_SIDE, application_id, actor)
     drafts.delete_draft(application, actor)
-
-
-def read_all_notifications(actor) -> None:
-    """«Отметить все как прочитанные» (E7)."""
-    db.session.execute(
-        update(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
-    )
