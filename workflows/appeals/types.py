@@ -12,12 +12,11 @@ from workflows.applications.defaults import BY_CONSUMER, BY_STAFF, _seed_type
 
 TYPE_CODE = "appeal"
 TYPE_NAME = "Обращение"
-#: the law's 30 days (59-ФЗ); the setting «appeal_answer_working_days» decides at registration
-ANSWER_WORKING_DAYS = 30
-
 STATUSES = [
     ("draft", "Черновик", dict(is_draft=True)),
-    ("registered", "Зарегистрировано", dict(is_initial=True, deadline_working_days=ANSWER_WORKING_DAYS)),
+    # no deadline of the status's own: the setting «appeal_answer_working_days» (the law's 30 days)
+    # sets it at registration (workflows/appeals/commands.py), so there is one place to change it
+    ("registered", "Зарегистрировано", dict(is_initial=True)),
     ("answered", "Ответ дан", dict(is_final=True)),
     ("unanswered", "Оставлено без ответа", dict(is_final=True)),
 ]
