@@ -95,6 +95,9 @@ def test_consumers_and_anonymous_cannot_use_staff_or_admin_routes(client, login,
 
 def test_staff_mark_and_handle_but_may_not_edit_schedules(client, login, people):
     login(people.staff)
+    menu = client.get("/staff/appointments/").get_data(as_text=True)
+    assert 'href="/staff/appointments/"' in menu and 'href="/staff/callbacks/"' in menu
+    assert 'href="/admin/office-schedules/"' not in menu
     for page in STAFF_PAGES:
         assert client.get(page).status_code == 200, page
     for method, route in ADMIN_OBJECT_ROUTES:
@@ -106,6 +109,8 @@ def test_staff_mark_and_handle_but_may_not_edit_schedules(client, login, people)
 
 def test_org_admin_edits_schedules(client, login, people):
     login(people.org_admin)
+    listing = client.get("/admin/office-schedules/").get_data(as_text=True)
+    assert people.office.name in listing and 'href="/admin/office-schedules/"' in listing  # «Администрирование»
     for method, route in ADMIN_OBJECT_ROUTES:
         assert _call(client, method, _url(route, people)).status_code == (200 if method == "GET" else 302), route
     assert _state(people)[4] == 15
@@ -113,6 +118,8 @@ def test_org_admin_edits_schedules(client, login, people):
 
 def test_the_owner_may_and_sees_only_their_own(client, login, people):
     login(people.other)
+    menu = client.get("/my/appointments/").get_data(as_text=True)
+    assert 'href="/my/appointments/"' in menu and 'href="/my/callbacks/"' in menu
     for page in CONSUMER_PAGES:
         assert client.get(page).status_code == 200, page
     assert b.ru(b.tomorrow()) not in client.get("/my/appointments/").get_data(as_text=True)

@@ -35,21 +35,29 @@ def _demo_office(name: str, address: str, phone: str, capacity: int) -> Office:
         office = Office(name=name, address=address, phone=phone, work_hours="пн–чт 9:00–18:00, пт 9:00–16:45")
         db.session.add(office)
         db.session.flush()
-    if db.session.get(OfficeSchedule, office.id) is None:
-        db.session.add(OfficeSchedule(office_id=office.id, slot_minutes=30, capacity=capacity, days_ahead=14))
-        db.session.flush()
-        for weekday, opens, closes in DEMO_HOURS:
-            db.session.add(OfficeHours(office_id=office.id, weekday=weekday, opens=opens, closes=closes,
-                                       break_from=time(13), break_to=time(14)))
-        db.session.flush()
+    _demo_schedule(office, capacity)
     return office
 
 
+def _demo_schedule(office: Office, capacity: int = 1) -> None:
+    """The demo hours for an office without a schedule."""
+    if db.session.get(OfficeSchedule, office.id) is not None:
+        return
+    db.session.add(OfficeSchedule(office_id=office.id, slot_minutes=30, capacity=capacity, days_ahead=14))
+    db.session.flush()
+    for weekday, opens, closes in DEMO_HOURS:
+        db.session.add(OfficeHours(office_id=office.id, weekday=weekday, opens=opens, closes=closes,
+                                   break_from=time(13), break_to=time(14)))
+    db.session.flush()
+
+
 def create_demo(email: str) -> bool:
-    """Demo offices with schedules; the demo consumer `email` gets an appointment and a callback
-    request unless they have some already. True when anything was created for the consumer."""
+    """Demo offices, and a schedule for every active office; the demo consumer `email` gets an
+    appointment and a callback request unless they have some. True when the consumer got them."""
     seed_topics()
     offices = [_demo_office(*row) for row in DEMO_OFFICES]
+    for office in db.session.scalars(select(Office).where(Office.active.is_(True))).all():
+        _demo_schedule(office)  # offices another area's demo added receive too
     user = db.session.scalar(select(KabinetUser).where(KabinetUser.email == email))
     if user is None or user.consumer is None:
         return False

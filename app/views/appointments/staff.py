@@ -23,11 +23,6 @@ SCHEDULE_MENU = "Расписание офисов"
 TEMPLATES = "appointments/staff/"
 
 
-def _office_id(raw: str) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
-
-
 @one_permission
 class StaffAppointmentsView(BaseView):
     """/staff/appointments/: one office's appointments of one day."""
@@ -42,7 +37,7 @@ class StaffAppointmentsView(BaseView):
         raw_day = request.args.get("day", "")
         day = parse_day(raw_day)
         day_error = _(rules.DATE_FORMAT) if raw_day and day is None else None
-        page = commands.day_schedule(current_user, _office_id(request.args.get("office", "")), day)
+        page = commands.day_schedule(current_user, request.args.get("office", type=int), day)
         return self.render_template(TEMPLATES + "day.html", s=page, labels=APPOINTMENT_STATUS_LABELS,
                                     form=ActionForm(formdata=None), day_error=day_error,
                                     outcomes=rules.MARKED), 400 if day_error else 200
