@@ -8,6 +8,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased
 
 from app.core.formatting import app_zone
+from app.core.identifiers import format_phone
 from app.extensions import db
 from app.models import Appeal, Application, ApplicationEvent, Attachment, Status, Topic
 from app.security.access import current_consumer, ensure_own_appeal, ensure_own_appeal_attachment
@@ -117,6 +118,8 @@ class AppealCard:
     history: list
     #: (when, status name, text) of the organization's answers
     answers: list
+    #: «+7 (912) 345-67-89»
+    phone: str
 
 
 def appeal_card(actor, appeal_id: int) -> AppealCard:
@@ -129,7 +132,7 @@ def appeal_card(actor, appeal_id: int) -> AppealCard:
                if e.comment and e.to_status is not None and e.to_status.is_final]
     attachments = [a for a in application.attachments if a.deleted_at is None]
     return AppealCard(appeal, application, attachments, [(e.at, e.status_name, e.comment) for e in events],
-                      answers)
+                      answers, format_phone(appeal.phone))
 
 
 def appeal_of_application(actor, application_id: int) -> Appeal:
