@@ -104,3 +104,12 @@ def test_a_consumer_without_accounts_writes_an_appeal(client, login, w):
     client.post("/my/appeals/new", data=builders.form(w, account_id="", supplier_id=""))
     appeal = db.session.query(Appeal).one()
     assert appeal.account_id is None and appeal.consumer_id == lonely.consumer.id
+
+
+def test_a_double_click_sends_one_appeal(client, login, w):
+    login(w["owner"])
+    data = dict(builders.form(w), form_token="t" * 32)
+    first = client.post("/my/appeals/new", data=data)
+    second = client.post("/my/appeals/new", data=data)
+    assert first.status_code == second.status_code == 302 and first.location == second.location
+    assert db.session.query(Appeal).count() == 1
