@@ -4,6 +4,6 @@
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
     var button = select.form.querySelector(".kb-topic-choose");
-    if (button) { button.hidden = true; }
+    if (button) { button.style.display = "none"; }  // .btn sets display, which outweighs [hidden]
   });
 })();

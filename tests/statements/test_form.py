@@ -54,3 +54,23 @@ def test_a_valid_statement_is_sent(client, login, world):
     listing = text(client.get("/my/statements/"))
     assert application.number in listing and "Заявление на возврат денежных средств" in listing
     assert "Принято в работу" in listing
+
+
+def test_a_topic_an_admin_added_is_offered_and_gets_its_type_when_first_used(client, login, world):
+    from app.models import ApplicationKind, ApplicationType, Topic, TopicKind
+
+    db.session.add(Topic(kind=TopicKind.STATEMENT, code="duplicate-receipt", sort_order=50,
+                         name="Заявление на выдачу дубликата квитанции"))
+    db.session.commit()
+    login(world["user"])
+    assert 'value="duplicate-receipt"' in text(client.get(NEW))
+    page = text(client.get(NEW, query_string={"topic": "duplicate-receipt"}))
+    assert 'data-test="own-field"' not in page and "Текст заявления" in page
+    response = post(client, form_data("duplicate-receipt", world["account"], world["supplier"]))
+    assert response.status_code == 302
+    db.session.expire_all()
+    app_type = db.session.query(ApplicationType).filter_by(code="duplicate-receipt").one()
+    assert (app_type.kind, app_type.name) == (ApplicationKind.STATEMENT, "Заявление на выдачу дубликата квитанции")
+    assert [f.code for f in app_type.fields] == ["full_name", "account_number", "supplier", "text", "phone", "email"]
+    statement = db.session.query(Application).one()
+    assert statement.application_type_id == app_type.id and statement.status.name == "Принято в работу"

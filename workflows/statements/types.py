@@ -42,7 +42,7 @@ COMMON_FIELDS = [
     dict(code="supplier", label="Поставщик", field_type="string", required=True),
     dict(code="text", label="Текст заявления", field_type="text", required=True),
     dict(code="phone", label="Номер телефона", field_type="string", required=True),
-    dict(code="email", label="E-mail", field_type="string"),
+    dict(code="email", label="E-mail", field_type="string", required=True),
 ]
 COMMON_CODES = frozenset(f["code"] for f in COMMON_FIELDS)
 
