@@ -178,10 +178,9 @@ def login(client):
 
 @pytest.fixture
 def reference_data(ctx):
-    from app.core.areas import seed_reference_data
+    from tests.reference_rows import seed_reference_rows
 
-    seed_reference_data()
-    db.session.commit()
+    seed_reference_rows(KEPT_TABLES)
 
 
 @pytest.fixture

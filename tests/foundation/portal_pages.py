@@ -56,11 +56,12 @@ def prepare_portal_data() -> None:
     from flask_appbuilder.security.sqla.models import Group
 
     from app.demo import DEMO_PDF, create_demo_data
-    from app.core.areas import seed_reference_data
+    from tests.conftest import KEPT_TABLES
+    from tests.reference_rows import seed_reference_rows
     from workflows.applications import service
     from workflows.pages.service import seed_system_pages
 
-    seed_reference_data()
+    seed_reference_rows(KEPT_TABLES)
     seed_system_pages()
     db.session.commit()
     create_demo_data(DEMO_PASSWORD)
