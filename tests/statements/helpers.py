@@ -39,11 +39,11 @@ def seed(*codes: str) -> None:
     seed_topics()
 
 
-def consumer_with_account(supplier_name="АО «Энергосбыт»"):
+def consumer_with_account(supplier_code="ES", supplier_name="АО «Энергосбыт»"):
     """A consumer with a linked account served by one supplier: (user, account, supplier)."""
     user = make_consumer(**PROFILE)
     account = b.account()
-    supplier = b.supplier("ES", supplier_name)
+    supplier = b.supplier(supplier_code, supplier_name)
     b.provide(account, by=supplier)
     b.link(user, account)
     b.commit()

@@ -29,7 +29,7 @@ def people(ctx, client, login):
 
     class P:
         owner, account, supplier = consumer_with_account()
-        other, other_account, _other_supplier = consumer_with_account()
+        other, other_account, _other_supplier = consumer_with_account("GS", "ООО «Газсбыт»")
         staff = make_staff(STAFF)
         org_admin = make_staff(ORG_ADMIN)
     login(P.owner)
@@ -70,6 +70,7 @@ def test_each_route_answers_only_whom_it_serves(client, login, people, who):
         elif method == "POST" and who == "other":  # the form is theirs, the account is not: refused
             assert response.status_code == 400
             assert 'data-test="error-account_id">Выберите лицевой счет из списка<' in text(response)
+            assert "АО «Энергосбыт»" not in text(response)  # nothing of the other's account is shown
         else:
             assert response.status_code in (302, 403, 404), (who, method, route, response.status_code)
             if response.status_code == 302:

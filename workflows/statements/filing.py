@@ -93,7 +93,7 @@ def statement_form(actor, topic_code: str | None, account_id: int | None = None)
     topic = topic_by_code(topic_code)
     requisites = prefilled(consumer, account_id)
     return StatementForm(consumer, active_topics(), topic, own_fields(topic, consumer), account_choices(consumer),
-                         supplier_choices(account_id or requisites.account_id), requisites,
+                         supplier_choices(requisites.account_id), requisites,
                          missing_profile_fields(consumer), tuple(limit // MB for limit in file_limits()))
 
 
