@@ -91,3 +91,17 @@ def test_invalid_upload_changes_nothing(client, login, world, case, field, messa
     error = html.split(f'data-test="error-{field}">')[1].split("<")[0]
     assert message in error, (case, error)
     assert _counts() == before
+
+
+def test_incomplete_profile_sends_nothing_and_says_where_to_fill_it(client, login, reference_data, ctx):
+    from tests.factories import make_consumer
+
+    user = make_consumer()  # no passport or addresses: «Мои данные» incomplete
+    before = _counts()
+    login(user)
+    response = client.post("/my/documents/upload", data={
+        "document_type": str(w.type_id("Судебный приказ")), "files": [(io.BytesIO(w.PDF), "Приказ.pdf")]},
+        content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'data-test="form-error"' in html and "Мои данные" in html
+    assert _counts() == before

@@ -30,8 +30,8 @@ def demo_documents(consumer_email: str, staff_email: str) -> bool:
     """Several documents of every kind for the demo consumer, once (False: done before or no data)."""
     user = db.session.scalar(select(KabinetUser).where(KabinetUser.email == consumer_email))
     staff = db.session.scalar(select(KabinetUser).where(KabinetUser.email == staff_email))
-    if user is None or staff is None or user.consumer is None:
-        return False
+    if user is None or staff is None or user.consumer is None or not uploads.type_choices():
+        return False  # no demo users, or no reference data (`flask kabinet seed`)
     if db.session.scalar(select(ConsumerDocument.id).where(ConsumerDocument.source_kind == "copy",
                                                            ConsumerDocument.consumer_id == user.consumer.id)):
         return False

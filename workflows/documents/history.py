@@ -68,37 +68,46 @@ def forget(source_kind: str, source_id: int) -> None:
                                                       ConsumerDocument.source_id == source_id))
 
 
-def record_attachment(attachment: Attachment, at: datetime | None = None) -> None:
+def record_attachment(attachment: Attachment) -> None:
     """A document of a submitted application: sent by the consumer or received from the organization.
     A draft's documents wait for its submission (record_submission)."""
     application = attachment.application
-    if application.submitted_at is None or attachment.deleted_at is not None:
+    if application.submitted_at is not None:
+        _record_attachment(attachment, attachment.created_at, account_of(application))
+
+
+def _record_attachment(attachment: Attachment, at: datetime, account_id: int | None) -> None:
+    if attachment.deleted_at is not None:
         return
     direction = DocumentDirection.SENT if attachment.side == CONSUMER_SIDE else DocumentDirection.RECEIVED
-    record(application.consumer_id, direction=direction,
+    record(attachment.application.consumer_id, direction=direction,
            type_name=attachment.document_type.name if attachment.document_type else OTHER_TYPE,
            title=attachment.title, source_kind=DocumentSource.ATTACHMENT, source_id=attachment.id,
-           created_at=at or attachment.created_at, application_id=application.id, account_id=account_of(application))
+           created_at=at, application_id=attachment.application_id, account_id=account_id)
 
 
 def account_of(application: Application) -> int | None:
-    """The personal account an appeal or statement names (its «account_id» field), if any."""
-    value = str((application.data or {}).get("account_id") or "")
-    if not value.isdigit() or len(value) > 9:
+    """The personal account an application names («Номер лицевого счета» of appeals, statements and
+    uploads), if it is one the consumer linked."""
+    number = str((application.data or {}).get("account_number") or "").strip()
+    if not number:
         return None
-    return int(value) if db.session.get(PersonalAccount, int(value)) is not None else None
+    return db.session.scalar(
+        select(AccountLink.account_id).join(PersonalAccount, PersonalAccount.id == AccountLink.account_id)
+        .where(AccountLink.consumer_id == application.consumer_id, PersonalAccount.number == number)
+        .order_by(AccountLink.id.desc()).limit(1))
 
 
 def record_submission(application: Application) -> None:
     """First submission: the filled statement and the documents the consumer attached to the draft."""
-    at = application.submitted_at or utcnow()
+    at, account_id = application.submitted_at or utcnow(), account_of(application)
     record(application.consumer_id, direction=DocumentDirection.SENT,
            type_name=KIND_TYPE_NAMES.get(application.application_type.kind, OTHER_TYPE),
            title=application.application_type.name, source_kind=DocumentSource.STATEMENT, source_id=application.id,
-           created_at=at, application_id=application.id, account_id=account_of(application))
+           created_at=at, application_id=application.id, account_id=account_id)
     for attachment in application.attachments:
         if attachment.side == CONSUMER_SIDE:
-            record_attachment(attachment, at=max(at, attachment.created_at))
+            _record_attachment(attachment, max(at, attachment.created_at), account_id)
 
 
 def record_signature(signature: Signature) -> None:
@@ -107,7 +116,8 @@ def record_signature(signature: Signature) -> None:
     direction = DocumentDirection.SENT if signature.side == SignatureSide.CONSUMER else DocumentDirection.RECEIVED
     record(attachment.application.consumer_id, direction=direction, type_name=SIGNATURE_TYPE,
            title=SIGNATURE_PREFIX + attachment.title, source_kind=DocumentSource.SIGNATURE, source_id=signature.id,
-           created_at=signature.signed_at, application_id=attachment.application_id)
+           created_at=signature.signed_at, application_id=attachment.application_id,
+           account_id=account_of(attachment.application))
 
 
 def record_copy(copy_request: CopyRequest, copy_file: CopyRequestFile) -> None:

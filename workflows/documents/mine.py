@@ -14,6 +14,7 @@ from app.core.paging import Page, paginate
 from app.extensions import db
 from app.models import Application, ApplicationType, ConsumerDocument, DocumentDirection, PersonalAccount, StoredFile
 from app.security.access import current_consumer, ensure_own_mailed_receipt
+from workflows.billing.links import linked
 from workflows.documents import history, uploads
 
 PER_PAGE = 20
@@ -103,13 +104,14 @@ def my_documents(actor, filters: Filters, page: int) -> History:
     consumer = current_consumer(actor)
     if consumer is None:
         raise NotFound()
-    accounts = uploads.account_choices(consumer)
+    links = linked(consumer)
+    accounts = [(link.account.id, f"{link.account.number} — {link.account.address}") for link in links]
     errors = {}
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         errors["date_to"] = _(MSG_PERIOD)
         filters = Filters(filters.direction, filters.type_name, None, None, filters.account_id)
     result = paginate(_query(consumer.id, filters), page, PER_PAGE, make=lambda row: Row(*row))
-    result.items = _with_origins(result.items)
+    result.items = _with_origins(result.items, {link.account.id: link.account.number for link in links})
     return History(result, filters, type_filter_choices(), accounts, errors)
 
 
@@ -119,7 +121,7 @@ def mailed_receipt(actor, sending_id: int) -> StoredFile:
     return db.session.get(StoredFile, sending.file_id)
 
 
-def _with_origins(rows: list[Row]) -> list[Row]:
+def _with_origins(rows: list[Row], known_accounts: dict[int, str]) -> list[Row]:
     """«Откуда» of every row: «Заявка № …», «Обращение № …», «Лицевой счет …» (two queries at most)."""
     application_ids = {row.application_id for row in rows if row.application_id}
     applications = {}
@@ -128,11 +130,11 @@ def _with_origins(rows: list[Row]) -> list[Row]:
             select(Application.id, Application.number, ApplicationType.kind, Application.submitted_at)
             .join(ApplicationType, ApplicationType.id == Application.application_type_id)
             .where(Application.id.in_(application_ids)))}
-    account_ids = {row.account_id for row in rows if row.account_id and not row.application_id}
-    accounts = {}
-    if account_ids:
-        accounts = dict(db.session.execute(select(PersonalAccount.id, PersonalAccount.number)
-                                           .where(PersonalAccount.id.in_(account_ids))).all())
+    missing = {row.account_id for row in rows if row.account_id and row.account_id not in known_accounts}
+    accounts = dict(known_accounts)
+    if missing:  # an account unlinked since: its number read once for the page
+        accounts.update(db.session.execute(select(PersonalAccount.id, PersonalAccount.number)
+                                           .where(PersonalAccount.id.in_(missing))).all())
     return [_origin_of(row, applications, accounts) for row in rows]
 
 

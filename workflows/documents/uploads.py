@@ -4,12 +4,12 @@
 its documents; «Мои документы» lists them as sent (workflows/documents/history.py).
 """
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from app.core.errors import NotFound
 from app.core.files import MB, UploadRejected, safe_original_name
 from app.extensions import db
-from app.models import Application, ApplicationKind, ApplicationType, ConsumerDocument, DocumentType
+from app.models import Application, ApplicationKind, ApplicationType, DocumentType
 from app.security.access import current_consumer
 from workflows.accounts.profile import missing_profile_fields
 from workflows.applications.defaults import BY_CONSUMER, BY_STAFF, _seed_type
@@ -142,8 +142,5 @@ def send_documents(actor, type_id: int | None, account_id: int | None, files) ->
             raise UploadRefused(exc.message, {"files": exc.message}) from exc
     submit(application, actor)
     assign_number(application, None, actor)
-    if account_id:  # «Мои документы» filters by the account the consumer named
-        db.session.execute(update(ConsumerDocument).where(ConsumerDocument.application_id == application.id)
-                           .values(account_id=account_id))
     return application
 
