@@ -42,12 +42,14 @@ def test_tomorrows_appointment_is_reminded_once(ctx):
     assert mail.recipient == user.email and "16.03.2026 в 09:00" in mail.body and office.address in mail.body
 
 
-def test_the_day_after_tomorrow_waits(ctx):
+def test_the_day_after_tomorrow_waits_and_nights_are_quiet(ctx):
     office, (topic, _) = b.office(), b.topics()
     user = make_consumer()
     _book(user, office, topic, SUNDAY_EVENING.date() + timedelta(days=2), "09:00")
     assert reminders.send_reminders(now=SUNDAY_EVENING) == 0
-    assert reminders.send_reminders(now=SUNDAY_EVENING + timedelta(days=1)) == 1
+    assert reminders.send_reminders(now=SUNDAY_EVENING + timedelta(hours=5)) == 0  # 01:00 on Monday
+    assert reminders.send_reminders(now=SUNDAY_EVENING + timedelta(hours=12, minutes=59)) == 0  # 08:59
+    assert reminders.send_reminders(now=SUNDAY_EVENING + timedelta(hours=13)) == 1  # 09:00 on Monday
 
 
 def test_the_job_is_declared_periodic(app):

@@ -1,5 +1,6 @@
 """The reminder the day before an appointment (E4): a periodic job finds tomorrow's planned
-appointments not yet reminded, notifies each consumer once (reminded_at, set under a row lock)."""
+appointments not yet reminded, notifies each consumer once (reminded_at, set under a row lock),
+between 09:00 and 21:00 local time."""
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
@@ -12,15 +13,21 @@ from app.models.base import utcnow
 from workflows.appointments import schedule
 from workflows.appointments.booking import MY_APPOINTMENTS, when
 
-#: how often the job looks (seconds); a reminder is sent within this time after midnight
+#: how often the job looks (seconds)
 EVERY = 15 * 60
 BATCH = 500
+#: reminders go out in the daytime only (local time): an SMS at midnight wakes people up
+SEND_FROM, SEND_UNTIL = time(9), time(21)
 
 
 def send_reminders(now: datetime | None = None) -> int:
-    """Remind every consumer with a planned appointment tomorrow (local time); returns how many."""
+    """Remind every consumer with a planned appointment tomorrow (local time), in the daytime;
+    returns how many."""
     moment = now or utcnow()
-    tomorrow = schedule.local_now(moment).date() + timedelta(days=1)
+    local = schedule.local_now(moment)
+    if not SEND_FROM <= local.time() < SEND_UNTIL:
+        return 0
+    tomorrow = local.date() + timedelta(days=1)
     due = db.session.scalars(
         select(Appointment).where(Appointment.status == AppointmentStatus.PLANNED,
                                   Appointment.reminded_at.is_(None),

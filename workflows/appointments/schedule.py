@@ -98,8 +98,9 @@ def booked_places(office_id: int, first: datetime, last: datetime) -> dict[datet
 
 
 def day_slots(schedule: OfficeSchedule, day: date, *, now: datetime | None = None,
-              calendar: dict[date, bool] | None = None) -> list[Slot]:
-    """Every slot of the day still ahead, with its free places (full ones included, free=0)."""
+              calendar: dict[date, bool] | None = None, taken: dict[datetime, int] | None = None) -> list[Slot]:
+    """Every slot of the day still ahead, with its free places (full ones included, free=0);
+    `calendar` and `taken` when the caller read them for several days at once."""
     calendar = _calendar(day, day) if calendar is None else calendar
     hours = hours_of(schedule, day, calendar)
     if hours is None:
@@ -109,7 +110,8 @@ def day_slots(schedule: OfficeSchedule, day: date, *, now: datetime | None = Non
     starts = [moment for moment in starts if moment > local]
     if not starts:
         return []
-    taken = booked_places(schedule.office_id, to_utc(day, time.min), to_utc(day + timedelta(days=1), time.min))
+    if taken is None:
+        taken = booked_places(schedule.office_id, to_utc(day, time.min), to_utc(day + timedelta(days=1), time.min))
     slots = []
     for moment in starts:
         utc = to_utc(day, moment.time())
@@ -122,9 +124,10 @@ def bookable_days(schedule: OfficeSchedule, now: datetime | None = None) -> list
     today = local_now(now).date()
     last = today + timedelta(days=schedule.days_ahead)
     calendar = _calendar(today, last)
+    taken = booked_places(schedule.office_id, to_utc(today, time.min), to_utc(last + timedelta(days=1), time.min))
     days, day = [], today
     while day <= last:
-        if any(slot.free for slot in day_slots(schedule, day, now=now, calendar=calendar)):
+        if any(slot.free for slot in day_slots(schedule, day, now=now, calendar=calendar, taken=taken)):
             days.append(day)
         day += timedelta(days=1)
     return days
