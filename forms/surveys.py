@@ -37,7 +37,8 @@ class SurveyForm(FieldErrorsMixin, FlaskForm):
     """«Создать опрос» / a draft's title, period and target."""
 
     title = StringField(_l("Название опроса"), filters=[_strip],
-                        validators=[DataRequired(rules.MSG_REQUIRED), Length(max=300, message=_l("Не более 300 символов"))])
+                        validators=[DataRequired(rules.MSG_REQUIRED),
+                                    Length(max=300, message=_l("Не более 300 символов"))])
     description = TextAreaField(_l("Описание"), filters=[_strip],
                                 validators=[Length(max=5000, message=_l("Не более 5000 символов"))],
                                 description=_l("Что потребитель прочтет перед вопросами"))

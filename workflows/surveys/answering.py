@@ -44,7 +44,8 @@ def my_surveys(user) -> list[SurveyEntry]:
         raise NotFound()
     rows = db.session.execute(
         select(Survey, SurveyResponse.submitted_at)
-        .outerjoin(SurveyResponse, and_(SurveyResponse.survey_id == Survey.id, SurveyResponse.consumer_id == consumer.id))
+        .outerjoin(SurveyResponse, and_(SurveyResponse.survey_id == Survey.id,
+                                        SurveyResponse.consumer_id == consumer.id))
         .where(survey_visible_to(consumer.id, today())))
     entries = [SurveyEntry(survey, answered_at) for survey, answered_at in rows]
     waiting = sorted((e for e in entries if e.answered_at is None), key=lambda e: (e.survey.ends_on, e.survey.id))

@@ -17,9 +17,11 @@ QUESTIONS = [
      ["Отлично", "Хорошо", "Удовлетворительно", "Плохо"]),
     (QuestionKind.MULTIPLE, "Какими способами Вы обращаетесь к нам?", True,
      ["Личный кабинет", "Офис обслуживания", "Телефон", "Электронная почта"]),
-    (QuestionKind.SCALE, "Насколько вероятно, что Вы порекомендуете нас знакомым?", True, (0, 10, "Точно нет", "Обязательно")),
+    (QuestionKind.SCALE, "Насколько вероятно, что Вы порекомендуете нас знакомым?", True,
+     (0, 10, "Точно нет", "Обязательно")),
     (QuestionKind.TEXT, "Ваши предложения по улучшению качества услуг", False, None),
 ]
+DESCRIPTION = "Примите участие в целевом опросе для оценки качества оказываемых услуг и обслуживания."
 #: (single option, multiple options, scale, text) of each respondent in turn
 ANSWERS = [(0, (0, 2), 9, "Удобно передавать показания в личном кабинете"), (1, (0, 1), 7, "")]
 
@@ -29,8 +31,7 @@ def demo_survey(respondent_emails: list[str]) -> list[str]:
     if db.session.scalar(select(Survey.id).where(Survey.title == TITLE)) is not None:
         return []
     survey = Survey(title=TITLE, status=SurveyStatus.DRAFT, target=Target.ALL, starts_on=today() - timedelta(days=7),
-                    ends_on=today() + timedelta(days=60),
-                    description="Примите участие в целевом опросе для оценки качества оказываемых услуг и обслуживания.")
+                    ends_on=today() + timedelta(days=60), description=DESCRIPTION)
     survey.questions = [_question(order, *spec) for order, spec in enumerate(QUESTIONS, 1)]
     db.session.add(survey)
     db.session.flush()

@@ -95,8 +95,8 @@ def answers_csv(survey: Survey) -> str:
             cells = by_response[response_id] = {}
             rows.append((response_id, submitted_at, cells))
         if question_id is not None:
-            value = options.get(option_id) if option_id is not None else scale_value if scale_value is not None else text
-            cells.setdefault(question_id, []).append(value)
+            cells.setdefault(question_id, []).append(
+                options.get(option_id) if option_id is not None else scale_value if scale_value is not None else text)
     return csv_text(header, [
         [number, format_datetime(submitted_at)] + [_cell(cells.get(question.id)) for question in questions]
         for number, (_id, submitted_at, cells) in enumerate(rows, 1)])

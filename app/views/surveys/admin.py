@@ -157,8 +157,9 @@ class SurveysAdminView(BaseView):
     @has_access
     def results_csv(self, survey_id):
         survey = ensure_organization_survey(current_user, survey_id)
-        return Response(results.answers_csv(survey), mimetype="text/csv; charset=utf-8", headers={
-            "Content-Disposition": f"attachment; filename=survey-{survey.id}.csv", "Cache-Control": "private, no-store"})
+        return Response(results.answers_csv(survey), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f"attachment; filename=survey-{survey.id}.csv",
+                                 "Cache-Control": "private, no-store"})
 
 
 VIEWS = ()

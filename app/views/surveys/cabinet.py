@@ -4,8 +4,9 @@ a survey's form and «Спасибо за участие в опросе»; a se
 
 The menu entry is shown only while a published survey in its period addresses the consumer:
 the menu asks workflows.surveys.targeting.has_open_surveys once per request (registered below
-with app.core.templating.show_menu_entry_when; the hidden entries are part of the menu's cache key). Thin: workflows/surveys/answering.py decides;
-every survey route goes through app.security.access.ensure_consumer_survey (404 for anyone else).
+with app.core.templating.show_menu_entry_when; the hidden entries are part of the menu's cache
+key). Thin: workflows/surveys/answering.py decides; every survey route goes through
+app.security.access.ensure_consumer_survey (404 for anyone else).
 """
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
