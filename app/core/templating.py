@@ -110,7 +110,38 @@ def _public_links() -> dict:
                 part = "header" if entry.name in HEADER_LINK_NAMES else "main"
                 links[part].append({"name": entry.name, "label": gettext(str(entry.label)), "href": entry.get_url(),
                                     "icon": entry.icon})
+    links["rows"] = menu_rows(links["main"], gettext)
     return links
+
+
+#: the consumer menu's dropdowns, named after seed 004's sections: the label and the entries it
+#: gathers, in order; a dropdown stands where its first entry would, and a dropdown with one
+#: visible entry is that entry
+MENU_GROUPS = (
+    ("Заявки", ("Подать заявку", "Мои заявки", "Сообщение сетевой организации", "Запросы копий документов")),
+    ("Мои заявления и документы", ("Мои документы", "Подать заявление", "Мои заявления")),
+    ("Контакты", ("Контакты", "Запись на прием", "Заказ обратного звонка")),
+    ("Сервисы", ("Вопросы и ответы", "Опросы", "Акции", "Интернет-магазин")),
+)
+
+
+def menu_rows(links: list, gettext) -> list:
+    """The menu row: links, and dropdowns {"label", "children"} in place of their entries."""
+    group_of = {name: label for label, names in MENU_GROUPS for name in names}
+    order = {name: place for _label, names in MENU_GROUPS for place, name in enumerate(names)}
+    rows, groups = [], {}
+    for link in links:
+        label = group_of.get(link["name"])
+        if label is None:
+            rows.append(link)
+        elif label not in groups:
+            groups[label] = {"label": gettext(label), "children": [link]}
+            rows.append(groups[label])
+        else:
+            groups[label]["children"].append(link)
+    for group in groups.values():
+        group["children"].sort(key=lambda link: order[link["name"]])
+    return [row["children"][0] if "children" in row and len(row["children"]) == 1 else row for row in rows]
 
 
 def current_link(menu: dict, full_path: str, path: str) -> str:
