@@ -137,3 +137,11 @@ def test_the_screen_is_the_admins_only(app, ctx, role, sent):
     else:
         assert index.status_code == start.status_code == 403
         assert db.session.scalar(select(func.count()).select_from(MarketingMailing)) == 0
+
+
+def test_the_form_sent_twice_makes_one_mailing(client, world, sent):
+    data = {"subject": "Акция", "body": "Текст", "form_token": "t" * 32}
+    first, second = client.post(BASE + "start", data=data), client.post(BASE + "start", data=data)
+    assert first.status_code == second.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(MarketingMailing)) == 1
+    assert len(_outbox()) == 1 and len(sent.emails) == 1
