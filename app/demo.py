@@ -24,6 +24,7 @@ from app.models import (
 )
 from app.models.payments import PaymentState
 from app.security.roles import ADMIN, ORG_ADMIN, STAFF
+from workflows.documents.demo import demo_documents
 
 DEMO_STAFF = [
     ("admin@demo.kabinet", "Администратор", "Портала", [ADMIN]),
@@ -81,6 +82,15 @@ def create_demo_data(password: str) -> list[str]:
         lines.append("  Лицевые счета загружены из docs/billing/samples; ФЛ привязан к счету 1000000001.")
     if _demo_payment():
         lines.append("  ФЛ оплатил 500,00 руб. через песочницу платежей («Начисления и оплаты» → «Оплата»).")
+    if demo_documents(DEMO_CONSUMERS[0][0]["email"], DEMO_STAFF[2][0]):
+        lines.append("  ФЛ отправил и получил документы: «Мои документы».")
+    lines += _demo_notifications()
+    if _demo_appointments():
+        lines.append("  ФЛ записан на прием в «Центральный офис обслуживания» и заказал обратный звонок.")
+    lines += _demo_sections()
+    lines += _demo_appeals()
+    lines += _demo_statements()
+    lines += _demo_survey()
     return lines
 
 
@@ -184,3 +194,41 @@ def _get_or_add(model, code: str, **fields):
         row = model(code=code, **fields)
         db.session.add(row)
     return row
+
+
+def _demo_notifications() -> list[str]:
+    from workflows.notifications.demo import demo_notifications
+
+    return demo_notifications(DEMO_CONSUMERS[0][0]["email"])
+
+
+def _demo_appointments() -> bool:
+    from workflows.appointments.seeds import create_demo
+
+    return create_demo(DEMO_CONSUMERS[0][0]["email"])
+
+
+def _demo_sections() -> list[str]:
+    from workflows.pages.demo import create_demo_sections
+
+    created = create_demo_sections()
+    return ["  Вопросы и ответы, акции, организации электроэнергетики и интернет-магазин заполнены."] if created else []
+
+
+def _demo_appeals() -> list[str]:
+    from workflows.appeals.demo import demo_appeals
+
+    return demo_appeals(DEMO_CONSUMERS[0][0]["email"], DEMO_STAFF[2][0])
+
+
+def _demo_statements() -> list[str]:
+    from workflows.statements.demo import demo_statements
+
+    return demo_statements(DEMO_CONSUMERS[0][0]["email"])
+
+
+def _demo_survey() -> list[str]:
+    from workflows.surveys.demo import demo_survey
+
+    # answered by the ИП and the ЮЛ: the ФЛ still has it to answer
+    return demo_survey([user_fields["email"] for user_fields, _profile in DEMO_CONSUMERS[1:]])

@@ -118,6 +118,12 @@ ACTION_LABELS: dict[str, Any] = {
     "billing_export.download": _l("Выгрузка в биллинг"),
     "payment.state": _l("Изменение статуса платежа"),
     "payment.sandbox": _l("Настройка песочницы платежей"),
+    "appointment.cancel": _l("Отмена записи на прием"),
+    "appointment.attended": _l("Отметка «Состоялся» записи на прием"),
+    "appointment.no_show": _l("Отметка «Не явился» записи на прием"),
+    "callback_request.done": _l("Отметка «Звонок выполнен»"),
+    "callback_request.not_reached": _l("Отметка «Не дозвонились»"),
+    "office_schedule.save": _l("Изменение расписания офиса"),
 }
 
 #: object type (the model's class name) → what it is called
@@ -152,6 +158,8 @@ OBJECT_LABELS: dict[str, str] = {
     "MeterReading": "Показание прибора учета",
     "Payment": "Платеж",
     "PaymentSandbox": "Песочница платежей",
+    "Appointment": "Запись на прием",
+    "CallbackRequest": "Заказ обратного звонка",
 }
 # object names are written into the log (data, in the organization's language): no _()
 

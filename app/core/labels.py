@@ -78,6 +78,7 @@ VIEW_LABELS = {
     "DocumentSigning": _l("Подписание документов"),
     "Documents": _l("Документы"),
     "InfoPageView": _l("Информационные страницы"),
+    "ContentSections": _l("Разделы сайта: вопросы и ответы, акции, контакты, интернет-магазин"),
     "KabinetAuthView": _l("Вход"),
     "KabinetIndexView": _l("Главная страница"),
     "List Groups": _l("Группы"),
@@ -97,6 +98,7 @@ VIEW_LABELS = {
     "RoleModelView": _l("Роли"),
     "Security": _l("Пользователи и роли"),
     "StaffWorkspace": _l("Рабочее место сотрудника"),
+    "StatementCabinet": _l("Мои заявления"),
     "StatementTemplates": _l("Шаблоны заявлений"),
     "SwaggerView": _l("Описание API"),
     "TrustedCertificates": _l("Доверенные сертификаты УЦ"),
@@ -107,6 +109,17 @@ VIEW_LABELS = {
     "VerifySignatureView": _l("Проверить подпись"),
     "ViewMenuModelView": _l("Экраны и меню"),
     "Views/Menus": _l("Экраны и меню"),
+    "Appeals": _l("Обращения"),
+    "MyDocuments": _l("Мои документы"),
+    "MarketingMailing": _l("Рассылка уведомлений и рекламной продукции"),
+    "UnsubscribeView": _l("Отказ от рассылки по ссылке из письма"),
+    "Appointments": _l("Запись на прием"),
+    "Callbacks": _l("Заказ обратного звонка"),
+    "StaffAppointments": _l("Запись на прием (сотрудники)"),
+    "StaffCallbacks": _l("Обратные звонки (сотрудники)"),
+    "OfficeSchedules": _l("Расписание офисов"),
+    "ConsumerSurveys": _l("Опросы"),
+    "SurveysAdmin": _l("Опросы потребителей"),
 }
 
 

@@ -71,6 +71,10 @@ SPECS: list[SettingSpec] = [
     # ЮKassa (workflows/payments/providers/yookassa.py; "" = the server's YOOKASSA_SHOP_ID / YOOKASSA_SECRET_KEY)
     SettingSpec("yookassa_shop_id", "ЮKassa: идентификатор магазина (shopId)", ""),
     SettingSpec("yookassa_secret_key", "ЮKassa: секретный ключ", "", "secret"),
+    # appeals and statements (E1, E2): the law's 30 days for an answer; attachments of one appeal
+    SettingSpec("appeal_answer_working_days", "Срок ответа на обращение, рабочих дней", 30, "int"),
+    SettingSpec("cabinet_file_max_mb", "Обращения и заявления: максимальный размер одного файла, МБ", 7, "int"),
+    SettingSpec("cabinet_files_total_mb", "Обращения и заявления: общий объем вложенных файлов, МБ", 100, "int"),
 ]
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
 

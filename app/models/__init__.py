@@ -58,3 +58,28 @@ from app.models.payments import (  # noqa: F401
     ReceiptSending,
     ReceiptRun,
 )
+from app.models.appointments import (  # noqa: F401
+    Appointment,
+    AppointmentSlot,
+    AppointmentStatus,
+    CallbackRequest,
+    CallbackStatus,
+    OfficeHours,
+    OfficeSchedule,
+)
+from app.models.surveys import (  # noqa: F401
+    Survey,
+    SurveyAnswer,
+    SurveyOption,
+    SurveyQuestion,
+    SurveyResponse,
+)
+from app.models.documents import ConsumerDocument, DocumentDirection, DocumentSource  # noqa: F401
+from app.models.notifications import (  # noqa: F401
+    DismissedHint,
+    MarketingMailing,
+    MarketingSending,
+    NotificationOptOut,
+    NotificationSettings,
+)
+from app.models.appeals import Appeal  # noqa: F401

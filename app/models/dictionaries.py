@@ -84,9 +84,14 @@ class TopicKind:
     APPEAL = "appeal"
     #: тема заявления (E2)
     STATEMENT = "statement"
+    #: тема записи на прием (E4)
+    APPOINTMENT = "appointment"
+    #: тема обратного звонка (E4)
+    CALLBACK = "callback"
 
 
-TOPIC_KIND_LABELS = {TopicKind.APPEAL: "Обращение", TopicKind.STATEMENT: "Заявление"}
+TOPIC_KIND_LABELS = {TopicKind.APPEAL: "Обращение", TopicKind.STATEMENT: "Заявление",
+                     TopicKind.APPOINTMENT: "Запись на прием", TopicKind.CALLBACK: "Обратный звонок"}
 
 
 class Topic(TimestampMixin, Model):

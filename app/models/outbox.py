@@ -75,5 +75,8 @@ class Notification(Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
     read_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
     is_important: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    #: the notification template it came from (its kind of event for the filter, E7); None: older notices
+    template: Mapped[Optional[str]] = mapped_column(String(64))
 
-    __table_args__ = (Index("ix_notification_user", "user_id", "created_at"),)
+    __table_args__ = (Index("ix_notification_user", "user_id", "created_at"),
+                      Index("ix_notification_user_read", "user_id", "read_at", "created_at"))

@@ -4,11 +4,12 @@ A page points at its published version; saving in the editor appends a draft ver
 publishing moves the pointer. Versions are never overwritten, so an earlier text can be
 viewed and restored at any time.
 """
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Optional
 
 from flask_appbuilder import Model
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import TimestampMixin, utcnow
@@ -31,6 +32,24 @@ class InfoPage(TimestampMixin, Model):
         ForeignKey("info_page_version.id", use_alter=True, name="fk_info_page_published")
     )
 
+    # E6: an entry of a section (workflows/pages/sections.py) — its title and body are the
+    # versioned text (question and answer, promotion, organization, catalogue item); the
+    # section's own fields below are page settings, audited on change. NULL: an ordinary page.
+    #: faq | promotion | energy_org | catalogue
+    section: Mapped[Optional[str]] = mapped_column(String(16))
+    #: «Вопросы и ответы»: the category the question is listed under
+    category: Mapped[Optional[str]] = mapped_column(String(200))
+    #: «Акции»: shown from starts_on to ends_on inclusive (Moscow dates)
+    starts_on: Mapped[Optional[date]] = mapped_column(Date)
+    ends_on: Mapped[Optional[date]] = mapped_column(Date)
+    #: «Интернет-магазин»: the price of a good or service, roubles
+    price: Mapped[Optional[Decimal]] = mapped_column(Numeric(12, 2))
+    #: organizations of the power industry: гарантирующий поставщик, сетевая организация …
+    org_role: Mapped[Optional[str]] = mapped_column(String(200))
+    phone: Mapped[Optional[str]] = mapped_column(String(64))
+    site: Mapped[Optional[str]] = mapped_column(String(300))
+    address: Mapped[Optional[str]] = mapped_column(String(500))
+
     published_version = relationship("InfoPageVersion", foreign_keys=[published_version_id], post_update=True)
     versions = relationship(
         "InfoPageVersion",
@@ -38,6 +57,8 @@ class InfoPage(TimestampMixin, Model):
         back_populates="page",
         order_by="InfoPageVersion.number.desc()",
     )
+
+    __table_args__ = (Index("ix_info_page_section", "section", "sort_order"),)
 
     def __repr__(self) -> str:
         return self.title
