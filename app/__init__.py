@@ -33,6 +33,8 @@ def init_logging(app: Flask) -> None:
     logging.getLogger("flask_appbuilder").setLevel(app.config.get("FAB_LOG_LEVEL", "WARNING"))
     # alembic announces each plugin it loads, on every `flask` command; warnings still show
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # WeasyPrint narrates the seven steps of every PDF it prints (statements, receipts)
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
 
 def init_proxy(app: Flask) -> None:

@@ -27,7 +27,7 @@ def test_fresh_install_steps_create_demo_logins(tmp_path):
         assert {r.name for r in by_email["ul@demo.kabinet"].roles} == {"Consumer"}
 
 
-def test_demo_consumers_can_submit_applications_at_once(ctx):
+def test_demo_consumers_can_submit_applications_at_once(ctx, reference_data):
     """A newcomer trying «Подать заявку» as any demo consumer is not sent back to the profile."""
     from app.demo import create_demo_data
     from workflows.accounts.profile import missing_profile_fields
@@ -43,12 +43,19 @@ def test_demo_fills_the_staff_queue_once(ctx, reference_data):
     from app.demo import create_demo_data
     from app.models import Application
 
+    from app.models import ApplicationKind, ApplicationType
+
     create_demo_data("Demo-2026!")
+    kinds = db.session.execute(select(ApplicationType.kind, Application.id).join(Application.application_type)).all()
     create_demo_data("Demo-2026!")
-    applications = db.session.scalars(select(Application)).all()
-    assert len(applications) == 1
-    assert applications[0].submitted_at is not None
-    assert applications[0].status.is_initial
+    assert db.session.execute(select(ApplicationType.kind, Application.id).join(Application.application_type)).all() == kinds
+    connections = db.session.scalars(select(Application).join(Application.application_type).where(
+        ApplicationType.kind == ApplicationKind.CONNECTION)).all()
+    assert len(connections) == 1
+    assert connections[0].submitted_at is not None
+    assert connections[0].status.is_initial
+    # the rest of the cabinet: two appeals, a statement, the documents sent through «Мои документы»
+    assert {kind for kind, _id in kinds} >= {ApplicationKind.APPEAL, ApplicationKind.STATEMENT}
 
 
 def test_make_demo_db_prints_the_logins_not_alembic_chatter(tmp_path):
