@@ -80,3 +80,17 @@ def test_staff_mark_it_done(client, login, world):
     assert _status(statement) == "Исполнено"
     login(world["owner"])
     assert 'data-test="status">Исполнено<' in text(client.get("/my/statements/"))
+
+
+def test_the_queue_filters_statements_and_appeals_and_pages_keep_both(world, client, login):
+    from tests.appeals import builders as appeal_builders
+
+    writer = appeal_builders.world()
+    appeal = appeal_builders.write(writer["owner"], writer)
+    login(world["staff"])
+    only_statements = client.get("/staff/queue/?kind=statement").get_data(as_text=True)
+    assert world["statement"].number in only_statements and appeal.application.number not in only_statements
+    assert 'value="statement" checked' in only_statements
+    both = client.get("/staff/queue/?kind=statement&kind=appeal").get_data(as_text=True)
+    assert world["statement"].number in both and appeal.application.number in both
+    assert 'value="appeal" checked' in both and 'value="statement" checked' in both

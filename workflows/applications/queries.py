@@ -82,7 +82,7 @@ def my_applications(user, *, page: int = 1, per_page: int = PAGE_SIZE) -> Page:
 
 
 #: the queue's filters by kind of item (ApplicationType.kind → the filter's label)
-QUEUE_KINDS = {"appeal": "Обращения"}
+QUEUE_KINDS = {"appeal": "Обращения", "statement": "Заявления"}
 
 
 @dataclass
@@ -94,8 +94,8 @@ class QueueFilters:
     overdue: bool = False
     due: bool = False
     q: str = ""
-    #: ApplicationType.kind («appeal»: «Обращения»); "" for every kind
-    kind: str = ""
+    #: ApplicationType.kind values ticked («appeal»: «Обращения», «statement»: «Заявления»); () for every kind
+    kinds: tuple = ()
     extra: dict = field(default_factory=dict)
 
 
@@ -114,9 +114,9 @@ def staff_queue(user, filters: QueueFilters, *, today: date, page: int = 1, per_
         query = query.where(Application.status_id == filters.status_id)
     if filters.type_id:
         query = query.where(Application.application_type_id == filters.type_id)
-    if filters.kind:
+    if filters.kinds:
         query = query.where(Application.application_type_id.in_(
-            select(ApplicationType.id).where(ApplicationType.kind == filters.kind)))
+            select(ApplicationType.id).where(ApplicationType.kind.in_(filters.kinds))))
     if filters.date_from:
         query = query.where(Application.submitted_at >= datetime.combine(filters.date_from, time.min))
     if filters.date_to:

@@ -58,7 +58,7 @@ def _queue_filters() -> queries.QueueFilters:
         status_id=_id_arg("status"), type_id=_id_arg("type"), date_from=_date_arg("from"),
         date_to=_date_arg("to"), overdue=request.args.get("overdue") == "1",
         due=request.args.get("due") == "1", q=(request.args.get("q") or "")[:100],
-        kind=request.args.get("kind") if request.args.get("kind") in queries.QUEUE_KINDS else "",
+        kinds=tuple(kind for kind in queries.QUEUE_KINDS if kind in request.args.getlist("kind")),
     )
 
 
@@ -93,9 +93,10 @@ class StaffApplicationsView(BaseView):
             per_page = queries.PAGE_SIZE
         page = queries.staff_queue(current_user, filters, today=today(), page=page_number(), per_page=per_page)
         types, statuses = queries.queue_dictionaries()
-        args = {k: v for k, v in request.args.items() if k != "page" and v}
+        args = [(k, v) for k, v in request.args.items(multi=True) if k != "page" and v]  # «kind» may come twice
         return self.render_template("applications/staff/queue.html", page=page, filters=filters, types=types,
-                                    statuses=statuses, args=args, today=today(), is_overdue=is_overdue)
+                                    statuses=statuses, args=args, today=today(), is_overdue=is_overdue,
+                                    queue_kinds=queries.QUEUE_KINDS)
 
     def _render_item(self, application, *, save_form=None, attachment_form=None, note_form=None,
                      tracker_form=None, message_form=None, status=200):
