@@ -75,3 +75,14 @@ def test_the_pdf_follows_the_admins_template(client, login, world):
         f"/my/applications/{(s := _send(client, login, world)).id}/files/{_pdf_of(s).id}").data)
     assert "Директору по работе с клиентами" in content
     assert "Прошу вернуть 1500 руб. на счет 40817810099910004312 (БИК 044525225)" in content
+
+
+def test_my_documents_list_the_statement_once_as_its_pdf(ctx, client, login):
+    from app.models import ConsumerDocument
+
+    seed("statement-01")
+    owner, account, supplier = consumer_with_account()
+    login(owner)
+    assert post(client, form_data("statement-01", account, supplier)).status_code == 302
+    titles = db.session.scalars(select(ConsumerDocument.title)).all()
+    assert titles == ["Заявление (PDF)"], titles

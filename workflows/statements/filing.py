@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.core.errors import NotFound
 from app.core.files import MB
-from app.models import Application, ConsumerProfile, FormField, Topic
+from app.models import Application, ConsumerProfile, DocumentSource, FormField, Topic
 from app.security.access import current_consumer
 from workflows.accounts.profile import missing_profile_fields
 from workflows.appeals.requisites import (
@@ -32,6 +32,7 @@ from workflows.applications.drafts import MSG_PROFILE
 from workflows.applications.guards import ApplicationError, ProfileIncomplete
 from workflows.applications.rules import CONSUMER_SIDE, today
 from workflows.applications.service import add_attachment, assign_number, open_draft, save_data, submit
+from workflows.documents import history
 from workflows.statements import pdf
 from workflows.statements.types import COMMON_CODES, active_topics, ensure_type_for, topic_by_code, type_of
 
@@ -178,3 +179,5 @@ def attach_statement_pdf(application: Application, actor) -> None:
     upload = FileStorage(stream=BytesIO(pdf.statement_pdf(application)), filename=name,
                          content_type=pdf.PDF_MIME)
     add_attachment(application, upload, actor, side=CONSUMER_SIDE, title=_(PDF_TITLE), notify=False)
+    # the PDF is the filled statement: «Мои документы» lists it once, not also as the .docx
+    history.forget(DocumentSource.STATEMENT, application.id)
