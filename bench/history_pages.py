@@ -82,14 +82,16 @@ def statements(app, peer_app, cookie: str, explain: bool = False) -> dict:
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    kabinet, peer = client_for(app, USER_KEY), peer_app.test_client()
+    peer = peer_app.test_client()
     peer.set_cookie("session", cookie)
+    clients = {True: (client_for(app, USER_KEY), peer), False: (client_for(app, None), peer_app.test_client())}
     seen, found = [], {}
 
     def listener(conn, cursor, statement, parameters, context, executemany):
         seen.append((statement, parameters))
 
     for name, (path, peer_path, signed_in) in PAGES.items():
+        kabinet, peer = clients[signed_in]
         for label, client, where in ((name, kabinet, path), (f"peer: {name}", peer, peer_path)):
             assert client.get(where).status_code == 200, where
             seen.clear()
