@@ -7,7 +7,7 @@ from app.models import AccountLink, Charge, ImportRun, KabinetUser, PersonalAcco
 from workflows.billing.windows import reading_window, today
 
 
-def test_demo_imports_the_samples_and_links_the_demo_consumer(ctx):
+def test_demo_imports_the_samples_and_links_the_demo_consumer(ctx, reference_data):
     from app.demo import create_demo_data
 
     lines = create_demo_data("Demo-2026!")

@@ -113,9 +113,15 @@ def _topic_rows(page):
 def test_fab_list_searches_deletes_after_confirmation_and_runs_actions(live_server, page, portal):
     browser_login(page, live_server, ROLE_EMAILS["OrgAdmin"], DEMO_PASSWORD)
     seen = watch(page)
-    topics = db.session.scalars(select(Topic).order_by(Topic.id)).all()
-    doomed = topics[0].id
-    kept_id, kept_code, kept_name = topics[1].id, topics[1].code, topics[1].name
+    # a topic nothing refers to (the demo's appeals and appointment use theirs): deleting it is allowed
+    fresh = Topic(kind="appeal", code="doomed", name="Тема на удаление", sort_order=-1)
+    db.session.add(fresh)
+    db.session.commit()
+    doomed = fresh.id
+    topics = db.session.scalars(select(Topic).where(Topic.id != doomed).order_by(Topic.id)).all()
+    # a code no other kind of topic shares (appointments, too, have a «connection» topic)
+    kept = next(t for t in topics if [other.code for other in topics].count(t.code) == 1)
+    kept_id, kept_code, kept_name = kept.id, kept.code, kept.name
 
     # search: a filter added from the menu, applied, and shown again on the filtered page
     visit(page, f"{live_server}/admin/topics/list/")
