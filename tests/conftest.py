@@ -110,6 +110,7 @@ def _clean_database(request, app):
     _ready_jobs().clear()  # committed-but-undispatched jobs of an earlier test
     yield
     _ready_jobs().clear()
+    app.extensions.pop("kabinet.minute_cache", None)  # the menu's answers kept a minute (app/core/minute_cache.py)
     _clean(app)
 
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from app.core.minute_cache import forget
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.surveys import SurveyStatus, Target
@@ -12,7 +13,7 @@ from tests.billing import builders as b
 from tests.factories import make_consumer
 from tests.surveys import builders as s
 from workflows.billing.windows import today
-from workflows.surveys.targeting import has_open_surveys
+from workflows.surveys.targeting import OPEN_SURVEYS, has_open_surveys
 
 MENU_LINK = 'href="/my/surveys/"'
 
@@ -78,12 +79,31 @@ def test_the_menu_entry_shows_only_while_a_survey_addresses_the_consumer(client,
     assert MENU_LINK not in client.get("/my/surveys/").get_data(as_text=True)
     survey = s.survey(days=(0, 0))
     db.session.commit()
+    forget(OPEN_SURVEYS)  # written straight to the database; «Опубликовать» forgets it itself (test below)
     assert MENU_LINK in client.get("/my/surveys/").get_data(as_text=True)
     other = make_consumer()
     login(other)
     body = client.get("/my/surveys/").get_data(as_text=True)
     assert MENU_LINK in body and "Опросов, направленных в Ваш личный кабинет, нет." not in body
     survey.ends_on = today() - timedelta(days=1)
+    db.session.commit()
+    assert MENU_LINK in client.get("/my/surveys/").get_data(as_text=True)  # the process keeps it a minute
+    forget(OPEN_SURVEYS)
+    assert MENU_LINK not in client.get("/my/surveys/").get_data(as_text=True)
+
+
+def test_publishing_and_closing_show_and_hide_the_menu_entry_at_once(client, login, consumer):
+    from workflows.surveys.builder import close_survey, publish_survey
+
+    survey = s.survey(days=(0, 3))
+    survey.status = SurveyStatus.DRAFT
+    db.session.commit()
+    login(consumer)
+    assert MENU_LINK not in client.get("/my/surveys/").get_data(as_text=True)
+    publish_survey(survey)
+    db.session.commit()
+    assert MENU_LINK in client.get("/my/surveys/").get_data(as_text=True)
+    close_survey(survey)
     db.session.commit()
     assert MENU_LINK not in client.get("/my/surveys/").get_data(as_text=True)
 

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from app.core.errors import Invalid, NotFound
+from app.core.minute_cache import forget
 from app.extensions import db
 from app.models import ApplicationType, Branch, Survey, SurveyOption, SurveyQuestion, SurveyResponse
 from app.models.base import utcnow
@@ -14,6 +15,7 @@ from app.models.surveys import QuestionKind, SurveyStatus, Target
 from workflows.admin import FieldErrors
 from workflows.billing.windows import today
 from workflows.surveys import rules
+from workflows.surveys.targeting import OPEN_SURVEYS
 
 
 @dataclass
@@ -189,6 +191,7 @@ def publish_survey(survey: Survey) -> Survey:
     _transition(survey, "publish")
     survey.published_at = utcnow()
     db.session.flush()
+    forget(OPEN_SURVEYS)  # the menu's «Опросы», at once in this process
     return survey
 
 
@@ -197,6 +200,7 @@ def close_survey(survey: Survey) -> Survey:
     _transition(survey, "close")
     survey.closed_at = utcnow()
     db.session.flush()
+    forget(OPEN_SURVEYS)  # the menu's «Опросы», at once in this process
     return survey
 
 
