@@ -104,6 +104,36 @@ def statements(app, peer_app, cookie: str, explain: bool = False) -> dict:
     return found
 
 
+def cpu(app, peer_app, cookie: str, requests: int) -> dict:
+    """label → the median CPU time (ms) of one request in-process, Kabinet's and the peer's: this
+    process's CPU only (not PostgreSQL's), so a busy machine barely moves it."""
+    import time
+
+    peer = peer_app.test_client()
+    peer.set_cookie("session", cookie)
+    clients = {True: (client_for(app, USER_KEY), peer), False: (client_for(app, None), peer_app.test_client())}
+    medians = {}
+    for name, (path, peer_path, signed_in) in PAGES.items():
+        for label, client, where in zip((name, f"peer: {name}"), clients[signed_in], (path, peer_path)):
+            for _ in range(10):
+                client.get(where)
+            times = []
+            for _ in range(requests):
+                started = time.process_time()
+                client.get(where)
+                times.append(time.process_time() - started)
+            medians[label] = round(statistics.median(times) * 1000, 2)
+    return medians
+
+
+def cpu_table(medians: dict) -> str:
+    lines = ["| страница | CPU на запрос, мс | пир: CPU, мс | пир / Kabinet |", "|---|---|---|---|"]
+    for name in PAGES:
+        ours, peer = medians[name], medians[f"peer: {name}"]
+        lines.append(f"| {name} | {ours} | {peer} | **{peer / ours:.2f}** |")
+    return "\n".join(lines)
+
+
 def explain_all(app, found: dict) -> None:
     """EXPLAIN (ANALYZE, BUFFERS) of each statement Kabinet's content pages sent, with its parameters."""
     from app.extensions import db
@@ -171,6 +201,7 @@ def arguments():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--explain", action="store_true", help="only the statements and their plans")
+    parser.add_argument("--cpu", type=int, metavar="N", help="only the median CPU of N requests per page, in-process")
     parser.add_argument("--write", action="store_true", help="append the report to bench/RESULTS.md")
     return parser.parse_args()
 
@@ -186,6 +217,8 @@ def main():
     sql = statements(app, peer_app, cookie, explain=args.explain)
     if args.explain:
         return
+    if args.cpu:
+        return print(cpu_table(cpu(app, peer_app, cookie, args.cpu)))
     (kab_server, kabinet), (peer_server, peer) = serve("wsgi", URL, args.workers), serve("history_peer", URL,
                                                                                           args.workers)
     try:
