@@ -13,7 +13,7 @@ from app.core.identifiers import InvalidIdentifier, format_phone, normalize_phon
 from app.core.settings import get_setting
 from app.extensions import db
 from app.models import AccountService, PersonalAccount, Supplier
-from workflows.billing.links import linked
+from workflows.billing.links import linked, linked_accounts
 
 MSG_REQUIRED = "Поле обязательно для заполнения"
 MSG_EMAIL = "Введите корректный адрес электронной почты"
@@ -34,7 +34,7 @@ class Requisites:
 
 def account_choices(consumer) -> list[tuple[int, str]]:
     """The consumer's linked accounts as «номер — адрес», in the order they were linked."""
-    return [(link.account.id, f"{link.account.number} — {link.account.address}") for link in linked(consumer)]
+    return [(account_id, f"{number} — {address}") for account_id, number, address in linked_accounts(consumer)]
 
 
 def supplier_choices(account_id: int | None) -> list[tuple[int, str]]:

@@ -103,6 +103,19 @@ def linked(consumer) -> list[AccountLink]:
         .order_by(AccountLink.id)))
 
 
+def linked_accounts(consumer) -> list[tuple[int, str, str]]:
+    """(account id, number, address) of the consumer's live links, in the order they were added:
+    what the choices «Номер лицевого счета» of appeals, statements and documents need, without
+    loading the links, accounts and branches (a third of those pages' own work)."""
+    if consumer is None:
+        return []
+    return [tuple(row) for row in db.session.execute(
+        select(PersonalAccount.id, PersonalAccount.number, PersonalAccount.address)
+        .join(AccountLink, AccountLink.account_id == PersonalAccount.id)
+        .where(AccountLink.consumer_id == consumer.id, AccountLink.unlinked_at.is_(None))
+        .order_by(AccountLink.id))]
+
+
 @dataclass(frozen=True)
 class Home:
     """What the home page shows: the linked accounts and the figures of the selected one."""

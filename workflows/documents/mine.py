@@ -14,7 +14,7 @@ from app.core.paging import Page, paginate
 from app.extensions import db
 from app.models import Application, ApplicationType, ConsumerDocument, DocumentDirection, PersonalAccount, StoredFile
 from app.security.access import current_consumer, ensure_own_mailed_receipt
-from workflows.billing.links import linked
+from workflows.billing.links import linked_accounts
 from workflows.documents import history, uploads
 
 PER_PAGE = 20
@@ -104,14 +104,14 @@ def my_documents(actor, filters: Filters, page: int) -> History:
     consumer = current_consumer(actor)
     if consumer is None:
         raise NotFound()
-    links = linked(consumer)
-    accounts = [(link.account.id, f"{link.account.number} — {link.account.address}") for link in links]
+    links = linked_accounts(consumer)
+    accounts = [(account_id, f"{number} — {address}") for account_id, number, address in links]
     errors = {}
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         errors["date_to"] = _(MSG_PERIOD)
         filters = Filters(filters.direction, filters.type_name, None, None, filters.account_id)
     result = paginate(_query(consumer.id, filters), page, PER_PAGE, make=lambda row: Row(*row))
-    result.items = _with_origins(result.items, {link.account.id: link.account.number for link in links})
+    result.items = _with_origins(result.items, {account_id: number for account_id, number, _address in links})
     return History(result, filters, type_filter_choices(), accounts, errors)
 
 

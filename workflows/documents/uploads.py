@@ -18,7 +18,7 @@ from workflows.applications.guards import ApplicationError, ProfileIncomplete
 from workflows.applications.rules import CONSUMER_SIDE
 from workflows.applications.service import add_attachment, assign_number, open_draft, save_data, submit
 from workflows.appeals.requisites import check_files, chosen_files, file_limits
-from workflows.billing.links import linked
+from workflows.billing.links import linked, linked_accounts
 from workflows.documents.templates import seed_default_templates
 
 MSG_REQUIRED = "Поле обязательно для заполнения"
@@ -86,7 +86,7 @@ def type_choices() -> list[tuple[int, str]]:
 
 def account_choices(consumer) -> list[tuple[int, str]]:
     """«Лицевой счет»: the consumer's linked accounts as «номер — адрес»."""
-    return [(link.account.id, f"{link.account.number} — {link.account.address}") for link in linked(consumer)]
+    return [(account_id, f"{number} — {address}") for account_id, number, address in linked_accounts(consumer)]
 
 
 def limits_mb() -> tuple[int, int]:
