@@ -12,7 +12,7 @@ Rows are built from the tables as the models declare them (`Row`): the columns t
 knows are given, any other column gets its default, so a column added to a model later does not
 break the generator (a NOT NULL foreign key it cannot guess is named in the error).
 
-    nice -n 10 .venv/bin/python bench/history_seed.py            # ≈ 5 min on the shared box
+    nice -n 10 .venv/bin/python bench/history_seed.py            # ≈ 6 min on the shared box
 """
 import argparse
 import json
