@@ -16,7 +16,7 @@ from tests.factories import make_consumer, make_staff
 
 def navbar(html: str) -> str:
     if 'id="kb-menu"' in html:  # the public layout's menu (visitors, consumers)
-        return html.split('id="kb-menu"', 1)[1].split("</ul>", 1)[0]
+        return html.split('id="kb-menu"', 1)[1].split("</nav>", 1)[0]  # its dropdowns are lists too
     return html.split('<ul class="nav navbar-nav">', 1)[1].split("</ul>\n            <ul", 1)[0]
 
 

@@ -29,6 +29,7 @@ def test_admin_publishes_a_promotion_and_a_visitor_sees_it(live_server, page, pa
 
     page.context.clear_cookies()
     page.goto(f"{live_server}/faq/")
+    page.click("[data-test=menu-group]:has-text('Сервисы')")  # «Акции» is in the «Сервисы» dropdown
     with page.expect_navigation():
         page.click("a[href='/promotions/']")
     promotion = page.inner_text("[data-test=promotion]")

@@ -8,7 +8,7 @@ from app.models import ExportItem, Payment, PaymentCallback, Supplier
 from workflows.payments import bank_details
 
 
-def test_demo_has_a_sandbox_payment_and_payable_suppliers(ctx):
+def test_demo_has_a_sandbox_payment_and_payable_suppliers(ctx, reference_data):
     from app.demo import create_demo_data
 
     lines = create_demo_data("Demo-2026!")
