@@ -153,6 +153,7 @@ def test_the_owner_sees_and_opens_the_photo(client, login, world, ctx):
 
 def test_queries_do_not_grow_with_the_readings(client, login, world, ctx):
     login(world["owner"])
+    client.get(world["url"])  # the menu's minute cache filled (app/core/minute_cache.py): counts as on any later page
     count = []
     listener = lambda *args: count.append(1)  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listener)

@@ -50,8 +50,8 @@ def upgrade():
     )
     op.create_table('notification_settings',
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('show_hints', sa.Boolean(), server_default=sa.text('1'), nullable=False),
-    sa.Column('marketing_consent', sa.Boolean(), server_default=sa.text('0'), nullable=False),
+    sa.Column('show_hints', sa.Boolean(), server_default=sa.true(), nullable=False),
+    sa.Column('marketing_consent', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('marketing_changed_at', sa.DateTime(), nullable=True),
     sa.Column('marketing_source', sa.String(length=32), nullable=True),
     sa.Column('marketing_version', sa.Integer(), server_default='0', nullable=False),
