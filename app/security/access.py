@@ -5,10 +5,27 @@ Object routes answer 404 to anyone outside the object's scope, so that the exist
 another consumer's application is not revealed.
 """
 from flask import abort
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy.orm import aliased
 
 from app.extensions import db
-from app.models import AccountLink, Application, ConsumerProfile, Meter, MeterReading, Payment, PersonalAccount
+from app.models import (
+    AccountLink,
+    Appeal,
+    Application,
+    Appointment,
+    Attachment,
+    ConsumerProfile,
+    Meter,
+    MeterReading,
+    Notification,
+    Payment,
+    PersonalAccount,
+    ReceiptSending,
+    Survey,
+    SurveyResponse,
+)
+from app.models.surveys import SurveyStatus, Target
 from app.security.roles import ADMIN, ORGANIZATION_ROLES
 
 
@@ -241,11 +258,6 @@ def latest_own_payment(user):
 
 def survey_targets(consumer_id: int):
     """SQL: the survey addresses this consumer (whatever its status and period)."""
-    from sqlalchemy import and_, exists, or_
-
-    from app.models import Survey
-    from app.models.surveys import Target
-
     in_branch = exists(select(AccountLink.id).join(PersonalAccount, PersonalAccount.id == AccountLink.account_id)
                        .where(AccountLink.consumer_id == consumer_id, AccountLink.unlinked_at.is_(None),
                               PersonalAccount.branch_id == Survey.target_branch_id))
@@ -258,21 +270,13 @@ def survey_targets(consumer_id: int):
 
 def survey_open(on):
     """SQL: published and the day `on` within its period."""
-    from sqlalchemy import and_
-
-    from app.models import Survey
-    from app.models.surveys import SurveyStatus
-
     return and_(Survey.status == SurveyStatus.PUBLISHED, Survey.starts_on <= on, Survey.ends_on >= on)
 
 
 def survey_visible_to(consumer_id: int, on):
     """SQL: open and addressed to the consumer, or answered by them."""
-    from sqlalchemy import and_, exists, or_
 
-    from sqlalchemy.orm import aliased
 
-    from app.models import Survey, SurveyResponse
 
     response = aliased(SurveyResponse)  # the caller may join SurveyResponse itself
     answered = exists(select(response.id).where(response.survey_id == Survey.id, response.consumer_id == consumer_id))
@@ -282,8 +286,6 @@ def survey_visible_to(consumer_id: int, on):
 def ensure_consumer_survey(user, survey_id: int, on):
     """«Опросы» routes (/my/surveys/…): (consumer, survey) when the survey is visible to the
     signed-in consumer on the day `on`; everyone else, staff included, 404."""
-    from app.models import Survey
-
     consumer = current_consumer(user)
     if consumer is None:
         abort(404)
@@ -295,8 +297,6 @@ def ensure_consumer_survey(user, survey_id: int, on):
 
 def ensure_organization_survey(user, survey_id: int):
     """Admin survey routes: any survey, for people acting for the organization; else 404."""
-    from app.models import Survey
-
     survey = db.session.get(Survey, survey_id)
     if survey is None or not is_organization(user):
         abort(404)
@@ -307,8 +307,6 @@ def ensure_organization_survey(user, survey_id: int):
 
 def ensure_own_notification(user, notice_id: int):
     """A notice of «Уведомления»: only its addressee; everyone else, staff included, 404."""
-    from app.models import Notification
-
     notice = db.session.get(Notification, notice_id)
     if notice is None or getattr(user, "id", None) is None or notice.user_id != user.id:
         abort(404)
@@ -320,8 +318,6 @@ def ensure_own_notification(user, notice_id: int):
 def ensure_own_appeal(user, appeal_id: int | None = None, *, application_id: int | None = None):
     """«Обращения» (/my/appeals/…), by the appeal's id or its application's: only the consumer who
     wrote it; everyone else, staff included (they answer on /staff/applications/…), 404."""
-    from app.models import Appeal
-
     consumer = current_consumer(user)
     appeal = db.session.scalar(select(Appeal).where(
         Appeal.id == appeal_id if application_id is None else Appeal.application_id == application_id))
@@ -332,8 +328,6 @@ def ensure_own_appeal(user, appeal_id: int | None = None, *, application_id: int
 
 def ensure_own_appeal_attachment(user, appeal_id: int, attachment_id: int):
     """A live file of the consumer's own appeal (theirs or the organization's); anything else 404."""
-    from app.models import Attachment
-
     appeal, attachment = ensure_own_appeal(user, appeal_id), db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.application_id != appeal.application_id or attachment.deleted_at:
         abort(404)
@@ -359,8 +353,6 @@ def ensure_organization_user(user):
 
 def ensure_own_appointment(user, appointment_id: int):
     """An appointment of the signed-in consumer; anyone else (staff included) 404."""
-    from app.models import Appointment
-
     consumer = current_consumer(user)
     appointment = db.session.get(Appointment, appointment_id)
     if consumer is None or appointment is None or appointment.consumer_id != consumer.id:
@@ -380,8 +372,6 @@ def ensure_organization_row(user, row):
 
 def ensure_own_mailed_receipt(user, sending_id: int):
     """A receipt mailed to the signed-in consumer through their own link; everyone else, staff too, 404."""
-    from app.models import ReceiptSending
-
     consumer, sending = current_consumer(user), db.session.get(ReceiptSending, sending_id)
     link = db.session.get(AccountLink, sending.link_id) if sending is not None and sending.sent else None
     if consumer is None or link is None or link.consumer_id != consumer.id or sending.file_id is None:
