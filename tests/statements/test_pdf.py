@@ -84,5 +84,5 @@ def test_my_documents_list_the_statement_once_as_its_pdf(ctx, client, login):
     owner, account, supplier = consumer_with_account()
     login(owner)
     assert post(client, form_data("statement-01", account, supplier)).status_code == 302
-    titles = db.session.scalars(select(ConsumerDocument.title)).all()
-    assert titles == ["Заявление (PDF)"], titles
+    listed = db.session.execute(select(ConsumerDocument.title, ConsumerDocument.type_name)).all()
+    assert listed == [("Заявление (PDF)", "Заявление")], listed

@@ -7,7 +7,7 @@ signatures, copies, mailed receipts). `backfill()` fills the ledger from what ex
 """
 from datetime import datetime
 
-from sqlalchemy import case, delete, exists, func, insert, literal, select
+from sqlalchemy import case, delete, exists, func, insert, literal, select, update
 
 from app.extensions import db
 from app.models import (
@@ -66,6 +66,15 @@ def forget(source_kind: str, source_id: int) -> None:
     """A document withdrawn (staff removed a wrongly attached one): gone from «Мои документы»."""
     db.session.execute(delete(ConsumerDocument).where(ConsumerDocument.source_kind == source_kind,
                                                       ConsumerDocument.source_id == source_id))
+
+
+def record_as_statement(attachment: Attachment) -> None:
+    """The attachment IS the filled statement (a statement's PDF): listed as «Заявление», once —
+    the .docx it was printed from is not listed beside it."""
+    forget(DocumentSource.STATEMENT, attachment.application_id)
+    db.session.execute(update(ConsumerDocument).where(
+        ConsumerDocument.source_kind == DocumentSource.ATTACHMENT, ConsumerDocument.source_id == attachment.id)
+        .values(type_name=KIND_TYPE_NAMES[ApplicationKind.STATEMENT]))
 
 
 def record_attachment(attachment: Attachment) -> None:

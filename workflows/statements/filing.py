@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.core.errors import NotFound
 from app.core.files import MB
-from app.models import Application, ConsumerProfile, DocumentSource, FormField, Topic
+from app.models import Application, ConsumerProfile, FormField, Topic
 from app.security.access import current_consumer
 from workflows.accounts.profile import missing_profile_fields
 from workflows.appeals.requisites import (
@@ -178,6 +178,5 @@ def attach_statement_pdf(application: Application, actor) -> None:
     name = f"Заявление {application.number or application.id}.pdf".replace("/", "-")
     upload = FileStorage(stream=BytesIO(pdf.statement_pdf(application)), filename=name,
                          content_type=pdf.PDF_MIME)
-    add_attachment(application, upload, actor, side=CONSUMER_SIDE, title=_(PDF_TITLE), notify=False)
-    # the PDF is the filled statement: «Мои документы» lists it once, not also as the .docx
-    history.forget(DocumentSource.STATEMENT, application.id)
+    attachment = add_attachment(application, upload, actor, side=CONSUMER_SIDE, title=_(PDF_TITLE), notify=False)
+    history.record_as_statement(attachment)  # «Мои документы»: the statement once, as this PDF
