@@ -12,6 +12,9 @@ from flask import current_app
 
 #: the staff menu where every area's administration screens meet
 ADMIN_CATEGORY = "Администрирование"
+#: the staff menu's dropdown of the consumers' visits and calls (E4)
+RECEPTION_CATEGORY = "Прием потребителей"
+CATEGORY_ICONS = {RECEPTION_CATEGORY: "fa-handshake-o"}
 
 
 @dataclass(frozen=True)
@@ -50,8 +53,9 @@ def seed_reference_data() -> None:
 
 def area_of_modules(name: str, modules: tuple) -> Area:
     """An area whose view modules each declare what they add — VIEWS (FAB views without a menu
-    entry), MENU_LINKS ((name, address, icon[, label]): the name is the entry's permission, the
-    label what the menu shows when two entries read alike), PERMISSIONS (role → [(permission,
+    entry), MENU_LINKS ((name, address, icon[, label[, category]]): the name is the entry's
+    permission, the label what the menu shows when two entries read alike, the category the staff
+    menu's dropdown it goes in), PERMISSIONS (role → [(permission,
     view or menu)]), ADMIN_VIEWS, BLUEPRINTS, SEEDERS, NOTIFICATIONS, PERIODIC_JOBS — collected
     in module order."""
 
@@ -63,8 +67,10 @@ def area_of_modules(name: str, modules: tuple) -> Area:
             appbuilder.add_view_no_menu(view())
         for blueprint in collected("BLUEPRINTS"):
             current_app.register_blueprint(blueprint)  # FAB 5: the app is the current one
-        for menu_name, href, icon, *label in collected("MENU_LINKS"):
-            appbuilder.add_link(menu_name, href=href, icon=icon, label=label[0] if label else "")
+        for menu_name, href, icon, *more in collected("MENU_LINKS"):
+            label, category = (more + ["", ""])[:2]
+            appbuilder.add_link(menu_name, href=href, icon=icon, label=label, category=category,
+                                category_icon=CATEGORY_ICONS.get(category, ""))
 
     permissions: dict = {}
     for module in modules:

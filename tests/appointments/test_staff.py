@@ -104,3 +104,11 @@ def test_a_schedule_without_any_day_is_refused(client, login, world):
     answer = client.post(f"/admin/office-schedules/{world.office.id}",
                          data={"slot_minutes": "30", "capacity": "1", "days_ahead": "14"})
     assert f'data-test="error-d0_opens">{rules.NO_DAYS}' in answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", [STAFF, ORG_ADMIN])
+def test_visits_and_calls_share_one_staff_dropdown(client, login, ctx, role):
+    login(make_staff(role))
+    html = client.get("/staff/queue/").get_data(as_text=True)
+    menu = html.split("Прием потребителей", 1)[1].split("</ul>", 1)[0]
+    assert 'href="/staff/appointments/"' in menu and 'href="/staff/callbacks/"' in menu

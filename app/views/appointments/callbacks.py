@@ -5,6 +5,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.core.areas import RECEPTION_CATEGORY
 from app.core.paging import page_number
 from app.models import TopicKind
 from app.models.appointments import CALLBACK_STATUS_LABELS
@@ -94,7 +95,8 @@ class StaffCallbacksView(BaseView):
 
 
 VIEWS = (CallbacksView, StaffCallbacksView)
-MENU_LINKS = ((MENU, "/my/callbacks/", "fa-phone"), (STAFF_MENU, "/staff/callbacks/", "fa-phone-square"))
+MENU_LINKS = ((MENU, "/my/callbacks/", "fa-phone"),
+              (STAFF_MENU, "/staff/callbacks/", "fa-phone-square", "", RECEPTION_CATEGORY))
 PERMISSIONS: dict = {
     CONSUMER: [("can_access", PERMISSION), ("menu_access", MENU)],
     STAFF: [("can_access", STAFF_PERMISSION), ("menu_access", STAFF_MENU)],

@@ -6,6 +6,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.core.areas import RECEPTION_CATEGORY
 from app.models.appointments import APPOINTMENT_STATUS_LABELS
 from app.security.roles import ORG_ADMIN, STAFF
 from app.web.boundary import refused
@@ -91,10 +92,10 @@ class OfficeSchedulesView(BaseView):
 
 
 VIEWS = (StaffAppointmentsView,)
-MENU_LINKS = ((MENU, "/staff/appointments/", "fa-calendar", MENU_LABEL),)
+MENU_LINKS = ((MENU, "/staff/appointments/", "fa-calendar", MENU_LABEL, RECEPTION_CATEGORY),)
 PERMISSIONS: dict = {
-    STAFF: [("can_access", PERMISSION), ("menu_access", MENU)],
-    ORG_ADMIN: [("can_access", PERMISSION), ("menu_access", MENU),
+    STAFF: [("can_access", PERMISSION), ("menu_access", MENU), ("menu_access", RECEPTION_CATEGORY)],
+    ORG_ADMIN: [("can_access", PERMISSION), ("menu_access", MENU), ("menu_access", RECEPTION_CATEGORY),
                 ("can_access", SCHEDULE_PERMISSION), ("menu_access", SCHEDULE_MENU)],
 }
 ADMIN_VIEWS = ((OfficeSchedulesView, SCHEDULE_MENU, "fa-clock-o"),)
