@@ -1,10 +1,11 @@
 """«История обращений» (E1, seed 004 §2.10): the consumer's appeals by month, of one account or all,
 for a period of months within the last 3 years; and one appeal's card with its answers."""
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from itertools import groupby
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import aliased
 
 from app.core.formatting import app_zone
@@ -64,20 +65,30 @@ def _answer_subquery():
             .order_by(ApplicationEvent.id.desc()).limit(1).correlate(Appeal).scalar_subquery())
 
 
-def _rows(consumer_id: int, account_id: int | None, first: date, last: date, page: int) -> list[AppealRow]:
+@functools.cache
+def _history_query(by_account: bool):
+    """The page's statement, built once per process with its values as parameters: building the
+    select with its joins and subquery cost ≈ 0.5 ms of the page's 3.5 ms CPU (bench/RESULTS.md)."""
     query = (select(Appeal.id, Appeal.submitted_at, Topic.name, Application.number, Status.name, Status.is_final,
                     Application.free_status, _answer_subquery())
              .join(Application, Application.id == Appeal.application_id)
              .join(Status, Status.id == Application.status_id)
              .join(Topic, Topic.id == Appeal.topic_id)
-             .where(Appeal.consumer_id == consumer_id, Appeal.submitted_at >= _utc_start(first),
-                    Appeal.submitted_at < _utc_start(add_months(last, 1)))
+             .where(Appeal.consumer_id == bindparam("consumer_id"), Appeal.submitted_at >= bindparam("since"),
+                    Appeal.submitted_at < bindparam("until"))
              .order_by(Appeal.submitted_at.desc(), Appeal.id.desc())
-             .limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE))
+             .limit(bindparam("limit")).offset(bindparam("offset")))
+    return query.where(Appeal.account_id == bindparam("account_id")) if by_account else query
+
+
+def _rows(consumer_id: int, account_id: int | None, first: date, last: date, page: int) -> list[AppealRow]:
+    values = dict(consumer_id=consumer_id, since=_utc_start(first), until=_utc_start(add_months(last, 1)),
+                  limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE)
     if account_id is not None:
-        query = query.where(Appeal.account_id == account_id)
+        values["account_id"] = account_id
     return [AppealRow(id_, at, topic, number, free or status, final, answer)
-            for id_, at, topic, number, status, final, free, answer in db.session.execute(query)]
+            for id_, at, topic, number, status, final, free, answer
+            in db.session.execute(_history_query(account_id is not None), values)]
 
 
 def month_title(moment: datetime) -> str:
