@@ -8,10 +8,12 @@ import requests
 from sqlalchemy import func, select
 
 from app.core.sealing import seal
+from app.core.settings import set_setting
 from app.extensions import db
 from app.models import OidcIdentity, OidcProvider
+from app.security.roles import STAFF
 from tests.accounts.oidc_provider import CLIENT_ID, CLIENT_SECRET, local_provider, oidc_server  # noqa: F401
-from tests.factories import PASSWORD, make_consumer
+from tests.factories import PASSWORD, make_consumer, make_staff
 
 SIGNED_IN_PAGE = "/my/security/"
 
@@ -129,6 +131,13 @@ def test_state_mismatch_and_replay_are_refused(client, provider, oidc_server, ap
     assert not signed_in(replayed)
 
 
+def test_the_linking_pages_need_a_sign_in_at_the_provider_first(client):
+    for url in ("/login/oidc/link", "/login/oidc/link/code/enter"):
+        assert client.get(url).location.endswith("/login/")
+    assert client.post("/login/oidc/link", data={"username": "x@example.ru", "password": "x"}).location.endswith(
+        "/login/")
+
+
 def test_a_disabled_provider_is_refused(client, provider, oidc_server):
     user = make_consumer()
     db.session.add(OidcIdentity(provider_id=provider.id, subject=oidc_server.subject, user_id=user.id))
@@ -156,3 +165,23 @@ def test_unlink_from_the_security_page(client, login, provider, oidc_server):
     assert "Привязанные сервисы" in client.get("/my/security/").get_data(as_text=True)
     assert "Тестовый ID" in client.get("/my/security/sign-in-services/").get_data(as_text=True)
     assert client.post(url).status_code == 302 and identities() == 0
+
+
+def test_a_one_time_code_proves_the_account_too(client, provider, code_for):
+    user = make_consumer()
+    at_provider(client, provider.id)
+    assert client.post("/login/oidc/link/code", data={"destination": user.phone}).status_code == 302
+    page = client.post("/login/oidc/link/code/enter", data={"code": "000000"})
+    assert page.status_code == 200 and not signed_in(client) and identities() == 0
+    assert client.post("/login/oidc/link/code/enter", data={"code": code_for(user.phone)}).status_code == 302
+    assert signed_in(client)
+    assert db.session.scalars(select(OidcIdentity)).one().user_id == user.id
+
+
+def test_a_staff_member_who_must_enrol_in_two_factor_login_is_sent_to_enrol(client, provider, oidc_server):
+    set_setting("totp_required_for_staff", True)
+    staff = make_staff(STAFF)
+    db.session.add(OidcIdentity(provider_id=provider.id, subject=oidc_server.subject, user_id=staff.id))
+    db.session.commit()
+    assert at_provider(client, provider.id).location.endswith("/my/security/totp/")
+    assert client.get("/staff/queue/").location.endswith("/my/security/totp/")

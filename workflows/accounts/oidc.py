@@ -145,13 +145,8 @@ def linked_user(provider: OidcProvider, subject: str) -> KabinetUser | None:
     return user
 
 
-def link_after_proof(provider_id: int, subject: str, login: str, password: str):
-    """(user, None) once the login and password prove the account and the identity is linked to it;
-    (None, message) for a wrong login or password — the failed-login counters stay."""
-    provider = enabled_provider(provider_id)
-    user, error = login_flow.authenticate(login, password)
-    if user is None:
-        return None, error
+def _link(provider: OidcProvider, subject: str, user: KabinetUser) -> KabinetUser:
+    """Link the identity to the account just proven (one identity per provider and account)."""
     taken = db.session.scalar(select(OidcIdentity).where(OidcIdentity.provider_id == provider.id,
                                                          OidcIdentity.subject == subject))
     if taken is not None:
@@ -162,7 +157,24 @@ def link_after_proof(provider_id: int, subject: str, login: str, password: str):
     db.session.add(OidcIdentity(provider_id=provider.id, subject=subject, user_id=user.id, last_login_at=utcnow()))
     audit.record("account.oidc_linked", user, actor=user, summary=f"Привязан вход через {provider.name}")
     db.session.flush()
-    return user, None
+    return user
+
+
+def link_after_proof(provider_id: int, subject: str, login: str, password: str):
+    """(user, None) once the login and password prove the account and the identity is linked to it;
+    (None, message) for a wrong login or password — the failed-login counters stay."""
+    provider = enabled_provider(provider_id)
+    user, error = login_flow.authenticate(login, password)
+    if user is None:
+        return None, error
+    return _link(provider, subject, user), None
+
+
+def link_after_code(provider_id: int, subject: str, destination: str, code: str) -> KabinetUser:
+    """The account a right login code (sent by workflows.accounts.login.send_login_code) proves,
+    with the identity linked to it; raises CodeError for a wrong or old code."""
+    provider = enabled_provider(provider_id)
+    return _link(provider, subject, login_flow.login_by_code(destination, code))
 
 
 def identities_of(user) -> list[OidcIdentity]:

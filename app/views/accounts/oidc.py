@@ -13,13 +13,14 @@ from app.extensions import db, limiter
 from app.models import OidcProvider
 from app.security.access import ensure_organization_row, ensure_own_oidc_identity
 from app.security.roles import ORG_ADMIN
-from app.views.accounts.common import login_limit
+from app.views.accounts.common import code_limit, login_limit, refuse_under
 from app.views.accounts.signin import finish_login
 from app.web.boundary import refused
 from app.web.permissions import one_permission
-from forms.accounts import LoginForm
+from forms.accounts import CodeForm, CodeRequestForm, LoginForm
 from forms.oidc import ButtonForm, OidcProviderForm
-from workflows.accounts import oidc
+from workflows.accounts import codes, oidc
+from workflows.accounts.login import send_login_code
 from workflows.accounts.oidc_providers import provider_list, save_provider
 from workflows.admin import FieldErrors
 
@@ -36,6 +37,7 @@ class OidcSignInView(BaseView):
     route_base = "/login/oidc"
 
     @expose("/<int:provider_id>/")
+    @limiter.limit(login_limit)
     def start(self, provider_id):
         provider = oidc.enabled_provider(provider_id)
         url, flow = oidc.start(provider)
@@ -56,28 +58,70 @@ class OidcSignInView(BaseView):
         session[PENDING_KEY] = {"provider": provider.id, "sub": subject}
         return redirect(url_for(".link"))
 
+    @staticmethod
+    def _pending():
+        """(the identity waiting for its proof, its provider), or (None, None)."""
+        pending = session.get(PENDING_KEY)
+        provider = db.session.get(OidcProvider, pending["provider"]) if pending else None
+        return (pending, provider) if provider is not None else (None, None)
+
+    def _linked(self, user, provider, remember):
+        session.pop(PENDING_KEY, None)
+        flash(_("Вход через %(name)s привязан к вашей учетной записи.", name=provider.name), "success")
+        return finish_login(user, remember=remember)
+
+    def _link_page(self, provider, form=None, code_form=None, error=None):
+        return self.render_template("accounts/oidc_link.html", provider=provider, error=error,
+                                    form=form or LoginForm(formdata=None), code_form=code_form or CodeRequestForm(
+                                        formdata=None))
+
     @expose("/link", methods=["GET", "POST"])
     @limiter.limit(login_limit, methods=["POST"])
     def link(self):
-        pending = session.get(PENDING_KEY)
-        provider = db.session.get(OidcProvider, pending["provider"]) if pending else None
+        """Proof by the account's password."""
+        pending, provider = self._pending()
         if provider is None:
             return redirect(url_for("KabinetAuthView.login"))
         form, error = LoginForm(), None
+        if form.validate_on_submit():
+            user, error = oidc.link_after_proof(provider.id, pending["sub"], form.username.data, form.password.data)
+            if user is not None:
+                return self._linked(user, provider, form.remember.data)
+        return self._link_page(provider, form=form, error=error)
+
+    @expose("/link/code", methods=["POST"])
+    @limiter.limit(code_limit)
+    def link_code(self):
+        """Proof by a one-time code: «Направить код подтверждения»."""
+        pending, provider = self._pending()
+        if provider is None:
+            return redirect(url_for("KabinetAuthView.login"))
+        form = CodeRequestForm()
+        if not form.validate_on_submit():
+            return self._link_page(provider, code_form=form)
+        session[PENDING_KEY] = {**pending, "dest": send_login_code(form.destination.data),
+                                "remember": bool(form.remember.data)}
+        flash(_("Если учетная запись существует, на указанный адрес отправлен код подтверждения."), "info")
+        return redirect(url_for(".link_code_enter"))
+
+    @expose("/link/code/enter", methods=["GET", "POST"])
+    @limiter.limit(login_limit, methods=["POST"])
+    def link_code_enter(self):
+        pending, provider = self._pending()
+        if provider is None or not pending.get("dest"):
+            return redirect(url_for(".link" if provider else "KabinetAuthView.login"))
+        form = CodeForm()
         form.submit.label.text = _("Войти и привязать")
         if form.validate_on_submit():
             try:
-                user, error = oidc.link_after_proof(provider.id, pending["sub"], form.username.data,
-                                                    form.password.data)
-            except KabinetError as exc:
-                refused(exc)
-                session.pop(PENDING_KEY, None)
-                return redirect(url_for("KabinetAuthView.login"))
-            if user is not None:
-                session.pop(PENDING_KEY, None)
-                flash(_("Вход через %(name)s привязан к вашей учетной записи.", name=provider.name), "success")
-                return finish_login(user, remember=form.remember.data)
-        return self.render_template("accounts/oidc_link.html", form=form, error=error, provider=provider)
+                user = oidc.link_after_code(provider.id, pending["sub"], pending["dest"], form.code.data)
+            except codes.CodeError as exc:
+                refuse_under(exc, {form.code: exc.message})
+            else:
+                return self._linked(user, provider, pending.get("remember"))
+        return self.render_template("accounts/form.html", form=form, title=_("Привязка входа через %(name)s",
+                                                                             name=provider.name),
+                                    intro=_("Код подтверждения отправлен на %(dest)s.", dest=pending["dest"]))
 
 
 class OidcIdentitiesView(BaseView):
