@@ -3,8 +3,8 @@ with PKCE, `state` and `nonce` checked, the id_token's signature checked against
 provider's JWKS; then the identity's link to a portal account.
 
 An unknown identity is never linked by its email: the user proves the portal account first
-(signs in with its password on the linking page). The redirect address is built from
-PUBLIC_URL (app/core/urls.py), never from the request's Host.
+(with its password or a one-time code on the linking page). The redirect address is built from
+the configured public address (app/core/urls.py), never from the request's Host.
 """
 import hmac
 import time
