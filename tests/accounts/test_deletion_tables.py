@@ -119,6 +119,9 @@ def test_the_person_rows_are_anonymous_and_the_kept_rows_point_at_them(deleted):
     actions = db.session.scalars(select(AuditRecord.action).where(AuditRecord.actor_id == user_id)).all()
     assert {"account.profile_updated", "account.deleted"} <= set(actions)
     assert set(db.session.scalars(select(AuditRecord.actor_name).where(AuditRecord.actor_id == user_id))) == {label}
+    about = select(AuditRecord.object_label).where(AuditRecord.object_type == "ConsumerProfile",
+                                                   AuditRecord.object_id == str(consumer_id))
+    assert set(db.session.scalars(about)) - {None} == {label}  # «account.deleted» names no label
     links = db.session.scalars(select(AccountLink).where(AccountLink.consumer_id == consumer_id)).all()
     assert all(link.unlinked_at and link.receipt_email is None for link in links) and len(links) == 2
     choices = {row.account_id: (row.electronic, row.email, row.postal_address)

@@ -17,7 +17,7 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_appbuilder import Model
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from werkzeug.security import generate_password_hash
 
 from app.core import audit
@@ -207,6 +207,10 @@ def _erase(user: KabinetUser, consumer: ConsumerProfile, number: int) -> None:
     db.session.execute(update(KabinetUser.__table__).where(KabinetUser.id == user.id).values(
         password=generate_password_hash(secrets.token_urlsafe(32)),
         session_version=KabinetUser.session_version + 1))
+    audits = tables["audit_record"]
+    about_person = or_((audits.c.object_type == "KabinetUser") & (audits.c.object_id == str(user.id)),
+                       (audits.c.object_type == "ConsumerProfile") & (audits.c.object_id == str(consumer.id)))
+    db.session.execute(update(audits).where(about_person).values(object_label=anonymous_label(number)))
     db.session.execute(update(ConsumerProfile.__table__).where(ConsumerProfile.id == consumer.id).values(
         search_name=search_key(anonymous_label(number), None), updated_at=utcnow()))
     db.session.expire_all()
