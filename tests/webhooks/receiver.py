@@ -44,5 +44,5 @@ def start_receiver():
     receiver = Receiver()
     server = make_server("127.0.0.1", 0, receiver, server_class=_Threading, handler_class=_Quiet)
     receiver.url = f"http://127.0.0.1:{server.server_port}/hooks/"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     return receiver, server

@@ -175,3 +175,16 @@ def test_an_internal_address_is_refused_unless_the_config_allows_it(app, endpoin
     assert receiver.requests == []
     [attempt] = attempts()
     assert attempt.status_code is None and "внутреннюю сеть" in attempt.error
+
+
+def test_a_submitted_application_is_sent_as_a_status_change(reference_data, endpoint, receiver):
+    from app.models.consumer import LegalForm
+    from tests.applications.conftest import COMPLETE_PROFILE, make_submitted
+
+    application = make_submitted(make_consumer(LegalForm.INDIVIDUAL, **COMPLETE_PROFILE[LegalForm.INDIVIDUAL]))
+    dispatch_ready()
+    [got] = [r for r in receiver.requests if json.loads(r.body)["type"] == "application.status_changed"]
+    data = json.loads(got.body)["data"]
+    assert data["application_id"] == application.id and data["number"] == application.number
+    assert (data["application_type"], data["to_status"]) == ("tp", application.status.code)
+    assert data["from_status"] != data["to_status"]
