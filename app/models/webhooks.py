@@ -69,4 +69,5 @@ class WebhookAttempt(Model):
     duration_ms: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     error: Mapped[Optional[str]] = mapped_column(Text)
 
-    __table_args__ = (Index("ix_webhook_attempt_endpoint", "endpoint_id", "attempted_at"),)
+    __table_args__ = (Index("ix_webhook_attempt_endpoint", "endpoint_id", "attempted_at"),
+                      Index("ix_webhook_attempt_message", "message_id"))
