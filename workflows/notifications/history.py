@@ -43,7 +43,7 @@ def _utc(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=app_zone()).astimezone(timezone.utc).replace(tzinfo=None)
 
 
-def _filtered(user_id: int, chosen: HistoryFilter):
+def filtered(user_id: int, chosen: HistoryFilter):
     query = select(Notification).where(Notification.user_id == user_id)
     if chosen.state == "unread":
         query = query.where(Notification.read_at.is_(None))
@@ -60,7 +60,7 @@ def _filtered(user_id: int, chosen: HistoryFilter):
 
 def notices(user, chosen: HistoryFilter, page: int) -> Page:
     """The user's notices that pass the filter, newest first, one page."""
-    query = _filtered(user.id, chosen).order_by(Notification.created_at.desc(), Notification.id.desc())
+    query = filtered(user.id, chosen).order_by(Notification.created_at.desc(), Notification.id.desc())
     return paginate(query, page, PER_PAGE)
 
 
