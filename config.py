@@ -131,6 +131,11 @@ class Config:
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")  # smtp | console | file
     SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")  # http | console | file
     OUTBOX_DIR = os.environ.get("OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
+    #: webhooks (G2): plain http and internal addresses (127/8, 10/8, 169.254/16, …) are refused in
+    #: production; seconds one delivery may take (connect + answer)
+    WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
+    WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
+    WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = env_int("MAIL_PORT", 25)
     MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)
@@ -157,6 +162,8 @@ class DevelopmentConfig(Config):
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
     SMS_BACKEND = os.environ.get("SMS_BACKEND", "file")
     PAYMENT_SANDBOX = env_bool("PAYMENT_SANDBOX", True)
+    WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", True)
+    WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", True)
 
 
 class TestConfig(Config):
@@ -177,6 +184,8 @@ class TestConfig(Config):
     SMS_BACKEND = "memory"
     FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing in tests only
     PAYMENT_SANDBOX = True
+    WEBHOOK_ALLOW_HTTP = True
+    WEBHOOK_ALLOW_PRIVATE = True  # the tests' receivers listen on 127.0.0.1
 
 
 CONFIGS = {

@@ -25,6 +25,7 @@ from app.models import (
 from app.models.payments import PaymentState
 from app.security.roles import ADMIN, ORG_ADMIN, STAFF
 from workflows.documents.demo import demo_documents
+from workflows.webhooks.demo import demo_webhooks
 
 DEMO_STAFF = [
     ("admin@demo.kabinet", "Администратор", "Портала", [ADMIN]),
@@ -83,6 +84,7 @@ def create_demo_data(password: str) -> list[str]:
     if _demo_payment():
         lines.append("  ФЛ оплатил 500,00 руб. через песочницу платежей («Начисления и оплаты» → «Оплата»).")
     lines += _demo_cabinet()
+    lines += demo_webhooks()
     return lines
 
 

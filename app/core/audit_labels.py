@@ -14,6 +14,9 @@ ACTION_LABELS: dict[str, Any] = {
     "account.opened_at_office": _l("Открытие личного кабинета в офисе"),
     "account.login": _l("Вход"),
     "account.login_by_code": _l("Вход по коду"),
+    "account.login_by_qr": _l("Вход через QR-код"),
+    "account.qr_approved": _l("Подтверждение входа через QR-код"),
+    "account.qr_declined": _l("Отклонение входа через QR-код"),
     "account.login_failed": _l("Неудачный вход"),
     "account.logout": _l("Выход"),
     "account.code_locked": _l("Блокировка ввода кода"),
@@ -27,6 +30,7 @@ ACTION_LABELS: dict[str, Any] = {
     "account.email_changed": _l("Смена адреса электронной почты"),
     "account.notifications_changed": _l("Изменение настроек уведомлений"),
     "account.profile_updated": _l("Изменение «Моих данных»"),
+    "account.deleted": _l("Удаление личного кабинета потребителем"),
     "account.totp_enabled": _l("Включение двухфакторного входа"),
     "account.totp_disabled": _l("Отключение двухфакторного входа"),
     "account.totp_failed": _l("Неверный код TOTP"),
@@ -124,6 +128,16 @@ ACTION_LABELS: dict[str, Any] = {
     "callback_request.done": _l("Отметка «Звонок выполнен»"),
     "callback_request.not_reached": _l("Отметка «Не дозвонились»"),
     "office_schedule.save": _l("Изменение расписания офиса"),
+    "webhook_endpoint.create": _l("Добавление получателя вебхуков"),
+    "webhook_endpoint.enable": _l("Включение получателя вебхуков"),
+    "webhook_endpoint.disable": _l("Отключение получателя вебхуков"),
+    "webhook_endpoint.retry": _l("Повтор отправки вебхука"),
+    "api.refresh_reused": _l("Повторное использование токена обновления API: сеанс завершен"),
+    "account.oidc_login": _l("Вход через внешний сервис"),
+    "account.oidc_linked": _l("Привязка входа через внешний сервис"),
+    "account.oidc_unlinked": _l("Отвязка входа через внешний сервис"),
+    "oidc.provider_created": _l("Добавление провайдера входа"),
+    "oidc.provider_changed": _l("Изменение провайдера входа"),
 }
 
 #: object type (the model's class name) → what it is called
@@ -160,6 +174,8 @@ OBJECT_LABELS: dict[str, str] = {
     "PaymentSandbox": "Песочница платежей",
     "Appointment": "Запись на прием",
     "CallbackRequest": "Заказ обратного звонка",
+    "WebhookEndpoint": "Получатель вебхуков",
+    "OidcProvider": "Провайдер входа",
 }
 # object names are written into the log (data, in the organization's language): no _()
 

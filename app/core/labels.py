@@ -120,6 +120,11 @@ VIEW_LABELS = {
     "OfficeSchedules": _l("Расписание офисов"),
     "ConsumerSurveys": _l("Опросы"),
     "SurveysAdmin": _l("Опросы потребителей"),
+    "OidcProvidersAdmin": _l("Вход через внешние сервисы"),
+    "OidcSignInView": _l("Вход через внешний сервис"),
+    "OidcIdentitiesView": _l("Привязанные внешние сервисы"),
+    "Webhooks": _l("Вебхуки"),
+    "QrLoginView": _l("Вход через QR-код"),
 }
 
 

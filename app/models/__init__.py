@@ -83,3 +83,8 @@ from app.models.notifications import (  # noqa: F401
     NotificationSettings,
 )
 from app.models.appeals import Appeal  # noqa: F401
+from app.models.oidc import OidcIdentity, OidcProvider  # noqa: F401
+from app.models.webhooks import WebhookAttempt, WebhookEndpoint, WebhookEvent  # noqa: F401
+from app.models.qr_login import QrLoginRequest  # noqa: F401
+from app.models.deletion import ReceiptAfterDeletion  # noqa: F401
+from app.models.api import ApiRefreshToken, ApiSession  # noqa: F401

@@ -33,7 +33,7 @@ class OutboxMessage(Model):
     __tablename__ = "outbox_message"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    channel: Mapped[str] = mapped_column(String(8), nullable=False)  # email | sms
+    channel: Mapped[str] = mapped_column(String(8), nullable=False)  # email | sms | webhook
     recipient: Mapped[str] = mapped_column(String(320), nullable=False)
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
     subject: Mapped[Optional[str]] = mapped_column(String(300))
@@ -59,7 +59,9 @@ class OutboxMessage(Model):
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
     sent_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
 
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),
+                      # a webhook endpoint's delivery log (recipient = the endpoint's id)
+                      Index("ix_outbox_channel_recipient", "channel", "recipient"))
 
 
 class Notification(Model):

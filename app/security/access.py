@@ -19,6 +19,7 @@ from app.models import (
     Meter,
     MeterReading,
     Notification,
+    OidcIdentity,
     Payment,
     PersonalAccount,
     ReceiptSending,
@@ -377,3 +378,13 @@ def ensure_own_mailed_receipt(user, sending_id: int):
     if consumer is None or link is None or link.consumer_id != consumer.id or sending.file_id is None:
         abort(404)
     return sending
+
+
+# ---- accounts: sign-in through external providers (A9) ------------------------------------------
+
+def ensure_own_oidc_identity(user, identity_id: int):
+    """A sign-in through an external provider linked to the signed-in user; anyone else's 404."""
+    identity = db.session.get(OidcIdentity, identity_id)
+    if identity is None or user is None or not user.is_authenticated or identity.user_id != user.id:
+        abort(404)
+    return identity

@@ -13,7 +13,8 @@ from app.views import (
     payments,
     statements,
     surveys,
+    webhooks,
 )
 
 AREAS = tuple(module.AREA for module in (accounts, applications, appeals, statements, documents, billing, meters,
-                                         payments, appointments, surveys, pages, notifications, admin))
+                                         payments, appointments, surveys, pages, notifications, webhooks, admin))

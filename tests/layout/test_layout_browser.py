@@ -56,8 +56,8 @@ def test_phone_menu_folds_into_a_button_that_works_with_the_keyboard(live_server
     page.keyboard.press("Enter")
     page.locator(MENU_LINKS).first.wait_for(state="visible")
     assert toggle.get_attribute("aria-expanded") == "true"
-    page.locator("#kb-menu a[href='/my/notifications/']").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():  # networkidle alone could answer before the click's navigation began
+        page.locator("#kb-menu a[href='/my/notifications/']").click()
     assert page.url.endswith("/my/notifications/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 

@@ -59,6 +59,7 @@ PURPOSE_TEXTS = {
     "set_password": "установки пароля",
     "sign": "подписания документа",
     "receipt_email": "подтверждения адреса для электронной квитанции",
+    "delete_account": "удаления личного кабинета",
 }
 
 #: where an emailed link leads, per purpose

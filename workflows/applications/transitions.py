@@ -20,6 +20,7 @@ from workflows.applications.guards import (
 from workflows.applications.history import iso, record_event
 from workflows.applications.rules import consumer_link, today
 from workflows.documents.history import record_submission
+from workflows.webhooks.events import application_status_changed
 
 
 def apply_transition(application: Application, transition: Transition, context: TransitionContext) -> ApplicationEvent:
@@ -49,6 +50,7 @@ def apply_transition(application: Application, transition: Transition, context: 
                  after={"status": target.name, "due_on": iso(application.due_on), "transition": transition.name,
                         "comment": event.comment})
     _notify_transition(application, context, event, first_submission=first_submission)
+    application_status_changed(application, source, target)
     return event
 
 

@@ -9,9 +9,8 @@ and `Outcome.questions` with a checkbox, and sends the meter ids confirmed back 
 A reading already sent this period (the live portal reading, one per meter and month:
 uq_meter_reading_live) is replaced, never edited: the old one is marked superseded and a new one
 inserted, history kept. A page rendered with an older live reading than there is now, or two
-submissions racing on the unique index, end in Conflict(rules.CHANGED) with nothing stored. Each
-stored reading is recorded once for the billing (workflows/billing/exports, kind «readings») and
-in the audit log, in the same transaction. Flushes, never commits.
+submissions racing on the unique index, end in Conflict(rules.CHANGED) with nothing stored. Each stored
+reading goes once to the billing export, the audit log and the webhooks, in one transaction; flushes only.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -32,6 +31,7 @@ from app.models.billing.exchange import ExportKind
 from workflows.billing import exports
 from workflows.billing.windows import local_day, reading_window
 from workflows.meters import rules
+from workflows.webhooks.events import reading_submitted
 
 #: `ReadingInput.seen_live_id` not given: the caller does not check what its page showed
 UNCHECKED = object()
@@ -357,6 +357,7 @@ def _store_one(actor, account, checked: _Checked, *, period, today, source, reas
         db.session.execute(update(MeterReading).where(MeterReading.id == old.id)
                            .values(superseded_by_id=reading.id).execution_options(synchronize_session=False))
     exports.record(ExportKind.READINGS, export_payload(reading, meter, account, old.id if old else None))
+    reading_submitted(reading, meter, account, old.id if old else None)
     values = ", ".join(f"{code}: {plain_number(v)}" for code, v in checked.values.items())
     audit.record("meter_reading.replace" if old is not None else "meter_reading.submit", reading, actor=actor,
           summary=f"Прибор учета {meter.serial}, лицевой счет {account.number}, "

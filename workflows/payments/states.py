@@ -23,6 +23,7 @@ from app.models.base import utcnow
 from app.models import ConsumerProfile
 from app.models.payments import Payment, PaymentEvent, PaymentState as S
 from workflows.billing.exports import record as export
+from workflows.webhooks.events import payment_succeeded
 
 CONSUMER, CALLBACK, STATUS, ADMIN, BILLING = "consumer", "callback", "status", "admin", "billing"
 SOURCES = (CONSUMER, CALLBACK, STATUS, ADMIN, BILLING)
@@ -81,6 +82,7 @@ def move(payment: Payment, to_state: str, *, source: str, actor=None, detail: di
           after={"state": to_state, "source": source})
     if to_state == S.SUCCEEDED:
         _export(payment)
+        payment_succeeded(payment)
     if to_state in (S.SUCCEEDED, S.FAILED):
         _notify(payment)
     db.session.flush()

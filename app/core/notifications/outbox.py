@@ -22,11 +22,13 @@ from sqlalchemy import or_, select, update
 from app.core.jobs.context import job
 from app.core.jobs.queue import get_queue
 from app.core.notifications.transports import SOCKET_TIMEOUT, Attachment, DeliveryError, send_email, send_sms
+from app.core.notifications.webhooks import send_webhook
 from app.core.sealing import SealError, unseal
 from app.extensions import db
 from app.models import OutboxMessage, OutboxStatus, StoredFile
 from app.models.base import utcnow
 from app.models.outbox import REDACTED
+from app.models.webhooks import WEBHOOK_CHANNEL
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +116,8 @@ def _hand_over(message: OutboxMessage, body: str, html: str | None, deadline) ->
                    attachments=_attachments(message))
     elif message.channel == "sms":
         send_sms(message.recipient, body, deadline=deadline)
+    elif message.channel == WEBHOOK_CHANNEL:
+        send_webhook(message, body, deadline=deadline)
     else:
         raise DeliveryError(f"unknown channel {message.channel}")
 

@@ -10,7 +10,10 @@ from flask_babel import lazy_gettext as _l
 
 from app.core.areas import Area
 from app.security.roles import CONSUMER
+from app.views.accounts import oidc
+from app.views.accounts.deletion import AccountDeletionView
 from app.views.accounts.profile import ProfileView
+from app.views.accounts.qr import QrLoginView
 from app.views.accounts.registration import RegistrationView
 from app.views.accounts.security import SecurityView
 
@@ -34,6 +37,9 @@ def register(appbuilder) -> None:
     appbuilder.add_view_no_menu(RegistrationView())
     appbuilder.add_view_no_menu(ProfileView())
     appbuilder.add_view_no_menu(SecurityView())
+    appbuilder.add_view_no_menu(AccountDeletionView())
+    appbuilder.add_view_no_menu(QrLoginView())
+    oidc.register(appbuilder)
     appbuilder.add_link("MyProfile", label=_l("Мои данные"), href="/my/profile/", icon="fa-id-card")
     app = current_app._get_current_object()
     init_gate(app)
@@ -43,7 +49,8 @@ def register(appbuilder) -> None:
 AREA = Area(
     "accounts",
     register=register,
-    permissions=ROLE_PERMISSIONS,
+    permissions={**ROLE_PERMISSIONS, **oidc.PERMISSIONS},
+    admin_views=oidc.ADMIN_VIEWS,
     seeders=(),
     notifications=("account_code", "account_confirm_email", "account_password_changed", "account_password_setup",
                    "account_registered"),
