@@ -36,6 +36,25 @@ def test_rolled_back_message_is_never_sent(ctx, sent):
     assert db.session.scalars(select(OutboxMessage)).all() == []
 
 
+def test_a_released_savepoint_hands_nothing_over_before_the_commit(ctx, sent):
+    with db.session.begin_nested():
+        queue_sms("+79120000001", "Код: 123456")
+    assert dispatch_ready() == 0  # the savepoint is released, the transaction is still open
+    db.session.rollback()
+    db.session.commit()
+    assert dispatch_ready() == 0 and sent.sms == []  # rolled back with the transaction: never sent
+
+
+def test_a_savepoint_rolled_back_drops_only_the_jobs_queued_in_it(ctx, sent):
+    queue_sms("+79120000001", "До точки сохранения")
+    savepoint = db.session.begin_nested()
+    queue_sms("+79120000002", "В точке сохранения")
+    savepoint.rollback()
+    db.session.commit()
+    assert dispatch_ready() == 1
+    assert sent.sms == [("+79120000001", "До точки сохранения")]
+
+
 def test_redelivery_never_sends_twice(ctx, sent):
     message = queue_email("a@example.ru", "Тема", "Текст")
     db.session.commit()

@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session
 log = logging.getLogger(__name__)
 
 PENDING_KEY = "kabinet_pending_jobs"
+#: id of an open savepoint → how many jobs were pending when it began
+SAVEPOINTS_KEY = "kabinet_pending_job_savepoints"
 RETRY_INTERVALS = [10, 60, 300, 900, 3600]
 
 _ready = threading.local()
@@ -39,8 +41,20 @@ def enqueue_after_commit(func: Callable | str, *args) -> None:
     db.session().info.setdefault(PENDING_KEY, []).append((_job_path(func), args))
 
 
+# SQLAlchemy 2 sends after_commit and after_rollback for a savepoint too: releasing one must not
+# hand the jobs over before the real commit, and rolling one back drops only the jobs queued in it.
+
+@event.listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session: Session, transaction) -> None:
+    if transaction.nested:
+        session.info.setdefault(SAVEPOINTS_KEY, {})[id(transaction)] = len(session.info.get(PENDING_KEY, ()))
+
+
 @event.listens_for(Session, "after_commit")
 def _move_to_ready(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
+    session.info.pop(SAVEPOINTS_KEY, None)
     jobs = session.info.pop(PENDING_KEY, None)
     if jobs:
         _ready_jobs().extend(jobs)
@@ -48,7 +62,13 @@ def _move_to_ready(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _drop_pending(session: Session) -> None:
+    if session.in_nested_transaction():
+        mark = session.info.get(SAVEPOINTS_KEY, {}).pop(id(session.get_nested_transaction()), None)
+        if mark is not None:
+            del session.info.get(PENDING_KEY, [])[mark:]
+        return
     session.info.pop(PENDING_KEY, None)
+    session.info.pop(SAVEPOINTS_KEY, None)
 
 
 def _ready_jobs() -> list:
